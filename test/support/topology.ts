@@ -52,7 +52,18 @@ export const CHAOS_SENTINEL = {
 } as const;
 export const CHAOS_CLUSTER = { ports: [7200, 7201, 7202, 7203, 7204, 7205], nodeTimeoutMs: 2000 } as const;
 
-export type TopologyName = 'standalone' | 'sentinel' | 'cluster' | 'chaos-sentinel' | 'chaos-cluster';
+/** Benchmarks: a plain server and a 3-primary cluster without replicas. */
+export const BENCH = {
+  standalone: { host: HOST, port: 6500 },
+  cluster: { ports: [7500, 7501, 7502], nodes: [7500, 7501, 7502].map((port) => ({ host: HOST, port })) },
+} as const;
+/** The README's first command talks to this one. */
+export const DEMO = { host: HOST, port: 6380 } as const;
+
+/** `bash test/scripts/topology.sh start-server|stop-server <port>` restarts/stops one server of a running topology. */
+export const TOPOLOGY_SCRIPT = 'test/scripts/topology.sh';
+
+export type TopologyName = 'standalone' | 'sentinel' | 'cluster' | 'chaos-sentinel' | 'chaos-cluster' | 'bench' | 'demo';
 
 function canConnect(target: { host?: string; port?: number; path?: string }, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
@@ -76,13 +87,15 @@ export async function requireTopology(name: TopologyName): Promise<void> {
     cluster: CLUSTER.ports.map((port) => ({ host: HOST, port })),
     'chaos-sentinel': [...CHAOS_SENTINEL.redisPorts.map((port) => ({ host: HOST, port })), ...CHAOS_SENTINEL.sentinels],
     'chaos-cluster': CHAOS_CLUSTER.ports.map((port) => ({ host: HOST, port })),
+    bench: [BENCH.standalone, ...BENCH.cluster.nodes],
+    demo: [DEMO],
   }[name];
   for (const target of targets) {
     if (!(await canConnect(target))) {
       const where = target.path ?? `${target.host ?? HOST}:${target.port}`;
       throw new Error(
         `The '${name}' Redis test topology is not running (nothing accepts connections at ${where}). ` +
-          `Start it with: bash test/scripts/topology.sh up ${name}   (or npm run topology:up for all)`,
+          `Start it with: bash test/scripts/topology.sh up ${name}   (npm run topology:up starts standalone, sentinel and cluster)`,
       );
     }
   }

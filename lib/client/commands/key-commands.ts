@@ -1,0 +1,160 @@
+import type { RedisArg } from '../../protocol/resp-value.js';
+import type { ExpireCondition, RedisKey, StringOrBuffer } from './command-types.js';
+import { allKeys, firstKey, keyRange, read, write, container, type CommandSpec } from './command-spec.js';
+import { methodTable } from './method-spec.js';
+import {
+  asBoolean, asBulkArray, asInteger, asNullableBulk, asNullableInteger, asNullableText, asOk, asText,
+} from './reply-transforms.js';
+import { scanArgs, type KeyScanOptions } from './scan-options.js';
+
+export interface CopyOptions {
+  /** Destination database. */
+  DB?: number;
+  /** Overwrite an existing destination. */
+  REPLACE?: boolean;
+}
+
+export interface RestoreOptions {
+  REPLACE?: boolean;
+  /** `ttl` is a Unix time in ms, not a duration. */
+  ABSTTL?: boolean;
+  IDLETIME?: number;
+  FREQ?: number;
+}
+
+/** The value type names TYPE reports. */
+export type KeyType = 'none' | 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream' | (string & {});
+
+export interface KeyCommands<S extends StringOrBuffer = string> {
+  /** Number of keys removed. */
+  del(...keys: RedisKey[]): Promise<number>;
+  unlink(...keys: RedisKey[]): Promise<number>;
+  /** How many of the keys exist (a key named twice counts twice). */
+  exists(...keys: RedisKey[]): Promise<number>;
+  /** true when the timeout was set (false: no such key, or the condition failed). */
+  expire(key: RedisKey, seconds: number, condition?: ExpireCondition): Promise<boolean>;
+  pexpire(key: RedisKey, milliseconds: number, condition?: ExpireCondition): Promise<boolean>;
+  expireat(key: RedisKey, unixSeconds: number, condition?: ExpireCondition): Promise<boolean>;
+  pexpireat(key: RedisKey, unixMilliseconds: number, condition?: ExpireCondition): Promise<boolean>;
+  /** Seconds to live; -1 no expiry, -2 no such key. */
+  ttl(key: RedisKey): Promise<number>;
+  pttl(key: RedisKey): Promise<number>;
+  /** Unix time (s) the key expires at; -1 no expiry, -2 no such key. Redis 7. */
+  expiretime(key: RedisKey): Promise<number>;
+  pexpiretime(key: RedisKey): Promise<number>;
+  /** true when a timeout was removed. */
+  persist(key: RedisKey): Promise<boolean>;
+  type(key: RedisKey): Promise<KeyType>;
+  rename(key: RedisKey, newKey: RedisKey): Promise<'OK'>;
+  renamenx(key: RedisKey, newKey: RedisKey): Promise<boolean>;
+  copy(source: RedisKey, destination: RedisKey, options?: CopyOptions): Promise<boolean>;
+  keys(pattern: string): Promise<S[]>;
+  /** One SCAN step: the next cursor ('0' when done) and this step's keys. */
+  scan(cursor: string | number, options?: KeyScanOptions): Promise<[cursor: string, keys: S[]]>;
+  randomkey(): Promise<S | null>;
+  touch(...keys: RedisKey[]): Promise<number>;
+  /** Serialized value (always a Buffer), or null when the key does not exist. */
+  dump(key: RedisKey): Promise<Buffer | null>;
+  restore(key: RedisKey, ttl: number, serialized: Buffer, options?: RestoreOptions): Promise<'OK'>;
+  /** Internal encoding (`'listpack'`, `'int'`, ...), or null when the key does not exist. */
+  objectEncoding(key: RedisKey): Promise<string | null>;
+  objectRefcount(key: RedisKey): Promise<number | null>;
+  objectIdletime(key: RedisKey): Promise<number | null>;
+  objectFreq(key: RedisKey): Promise<number | null>;
+}
+
+function expireArgs(command: string, key: RedisKey, time: number, condition?: ExpireCondition): RedisArg[] {
+  return condition ? [command, key, time, condition] : [command, key, time];
+}
+
+/** SCAN-style reply `[cursor, elements]` with the cursor as text. */
+export function asScanReply<T>(reply: unknown, shape: (elements: never) => T): [string, T] {
+  const [cursor, elements] = reply as [RedisArg, never];
+  return [asText(cursor), shape(elements)];
+}
+
+export const keyMethods = methodTable<KeyCommands>({
+  del: { args: (...keys) => ['DEL', ...keys], reply: asInteger },
+  unlink: { args: (...keys) => ['UNLINK', ...keys], reply: asInteger },
+  exists: { args: (...keys) => ['EXISTS', ...keys], reply: asInteger },
+  expire: { args: (key, t, c) => expireArgs('EXPIRE', key, t, c), reply: asBoolean },
+  pexpire: { args: (key, t, c) => expireArgs('PEXPIRE', key, t, c), reply: asBoolean },
+  expireat: { args: (key, t, c) => expireArgs('EXPIREAT', key, t, c), reply: asBoolean },
+  pexpireat: { args: (key, t, c) => expireArgs('PEXPIREAT', key, t, c), reply: asBoolean },
+  ttl: { args: (key) => ['TTL', key], reply: asInteger },
+  pttl: { args: (key) => ['PTTL', key], reply: asInteger },
+  expiretime: { args: (key) => ['EXPIRETIME', key], reply: asInteger },
+  pexpiretime: { args: (key) => ['PEXPIRETIME', key], reply: asInteger },
+  persist: { args: (key) => ['PERSIST', key], reply: asBoolean },
+  type: { args: (key) => ['TYPE', key], reply: asText },
+  rename: { args: (key, newKey) => ['RENAME', key, newKey], reply: asOk },
+  renamenx: { args: (key, newKey) => ['RENAMENX', key, newKey], reply: asBoolean },
+  copy: {
+    args: (source, destination, options = {}) => {
+      const args: RedisArg[] = ['COPY', source, destination];
+      if (options.DB !== undefined) args.push('DB', options.DB);
+      if (options.REPLACE) args.push('REPLACE');
+      return args;
+    },
+    reply: asBoolean,
+  },
+  keys: { args: (pattern) => ['KEYS', pattern], reply: asBulkArray },
+  scan: { args: (cursor, options) => ['SCAN', cursor, ...scanArgs(options)], reply: (r) => asScanReply(r, asBulkArray) },
+  randomkey: { args: () => ['RANDOMKEY'], reply: asNullableBulk },
+  touch: { args: (...keys) => ['TOUCH', ...keys], reply: asInteger },
+  dump: { args: (key) => ['DUMP', key], reply: (r) => (r === null ? null : (r as Buffer)), returnBuffers: true },
+  restore: {
+    args: (key, ttl, serialized, options = {}) => {
+      const args: RedisArg[] = ['RESTORE', key, ttl, serialized];
+      if (options.REPLACE) args.push('REPLACE');
+      if (options.ABSTTL) args.push('ABSTTL');
+      if (options.IDLETIME !== undefined) args.push('IDLETIME', options.IDLETIME);
+      if (options.FREQ !== undefined) args.push('FREQ', options.FREQ);
+      return args;
+    },
+    reply: asOk,
+  },
+  objectEncoding: { args: (key) => ['OBJECT', 'ENCODING', key], reply: asNullableText },
+  objectRefcount: { args: (key) => ['OBJECT', 'REFCOUNT', key], reply: asNullableInteger },
+  objectIdletime: { args: (key) => ['OBJECT', 'IDLETIME', key], reply: asNullableInteger },
+  objectFreq: { args: (key) => ['OBJECT', 'FREQ', key], reply: asNullableInteger },
+});
+
+const allShardsSum = { requestPolicy: 'all-shards', responsePolicy: 'agg-sum' } as const;
+
+export const keyCommandSpecs: CommandSpec[] = [
+  write('DEL', allKeys),
+  write('UNLINK', allKeys),
+  read('EXISTS', allKeys),
+  write('EXPIRE', firstKey),
+  write('PEXPIRE', firstKey),
+  write('EXPIREAT', firstKey),
+  write('PEXPIREAT', firstKey),
+  read('TTL', firstKey),
+  read('PTTL', firstKey),
+  read('EXPIRETIME', firstKey),
+  read('PEXPIRETIME', firstKey),
+  write('PERSIST', firstKey),
+  read('TYPE', firstKey),
+  write('RENAME', keyRange(1, 2)),
+  write('RENAMENX', keyRange(1, 2)),
+  write('COPY', keyRange(1, 2)),
+  read('KEYS', undefined, { requestPolicy: 'all-shards' }),
+  read('SCAN'),
+  read('RANDOMKEY', undefined, { requestPolicy: 'all-shards' }),
+  read('TOUCH', allKeys),
+  read('DUMP', firstKey),
+  write('RESTORE', firstKey),
+  write('MOVE', firstKey),
+  read('SORT_RO', firstKey),
+  // SORT may STORE into a second key; routing by the first key is what servers accept for same-slot keys.
+  write('SORT', firstKey),
+  read('DBSIZE', undefined, allShardsSum),
+  container('OBJECT', [
+    read('ENCODING', keyRange(2, 2)),
+    read('REFCOUNT', keyRange(2, 2)),
+    read('IDLETIME', keyRange(2, 2)),
+    read('FREQ', keyRange(2, 2)),
+    read('HELP'),
+  ]),
+];

@@ -1,0 +1,88 @@
+import type { RedisArg } from '../../protocol/resp-value.js';
+import type { RedisKey, RedisValue, StringOrBuffer } from './command-types.js';
+import { allKeys, firstKey, keyRange, keysAfterNumkeys, read, write, type CommandSpec } from './command-spec.js';
+import { methodTable } from './method-spec.js';
+import { asBoolean, asBooleanArray, asBulkArray, asInteger, asNullableBulk } from './reply-transforms.js';
+import { asScanReply } from './key-commands.js';
+import { scanArgs, type ScanOptions } from './scan-options.js';
+
+export interface SetCommands<S extends StringOrBuffer = string> {
+  /** Number of members added (not counting ones already present). */
+  sadd(key: RedisKey, ...members: RedisValue[]): Promise<number>;
+  srem(key: RedisKey, ...members: RedisValue[]): Promise<number>;
+  smembers(key: RedisKey): Promise<S[]>;
+  sismember(key: RedisKey, member: RedisValue): Promise<boolean>;
+  smismember(key: RedisKey, ...members: RedisValue[]): Promise<boolean[]>;
+  scard(key: RedisKey): Promise<number>;
+  /** Without count: one member or null; with count: up to count members. */
+  spop<C extends number | undefined = undefined>(key: RedisKey, count?: C): Promise<C extends number ? S[] : S | null>;
+  srandmember<C extends number | undefined = undefined>(key: RedisKey, count?: C): Promise<C extends number ? S[] : S | null>;
+  sinter(...keys: RedisKey[]): Promise<S[]>;
+  sunion(...keys: RedisKey[]): Promise<S[]>;
+  sdiff(...keys: RedisKey[]): Promise<S[]>;
+  /** Size of the stored result. */
+  sinterstore(destination: RedisKey, ...keys: RedisKey[]): Promise<number>;
+  sunionstore(destination: RedisKey, ...keys: RedisKey[]): Promise<number>;
+  sdiffstore(destination: RedisKey, ...keys: RedisKey[]): Promise<number>;
+  /** Cardinality of the intersection, stopping at `limit` when given (Redis 7). */
+  sintercard(keys: RedisKey[], limit?: number): Promise<number>;
+  smove(source: RedisKey, destination: RedisKey, member: RedisValue): Promise<boolean>;
+  /** One SSCAN step: next cursor ('0' when done) and members. */
+  sscan(key: RedisKey, cursor: string | number, options?: ScanOptions): Promise<[cursor: string, members: S[]]>;
+}
+
+function optionalCount(command: string, key: RedisKey, count: number | undefined): RedisArg[] {
+  return count === undefined ? [command, key] : [command, key, count];
+}
+
+export const setMethods = methodTable<SetCommands>({
+  sadd: { args: (key, ...members) => ['SADD', key, ...members], reply: asInteger },
+  srem: { args: (key, ...members) => ['SREM', key, ...members], reply: asInteger },
+  smembers: { args: (key) => ['SMEMBERS', key], reply: asBulkArray },
+  sismember: { args: (key, member) => ['SISMEMBER', key, member], reply: asBoolean },
+  smismember: { args: (key, ...members) => ['SMISMEMBER', key, ...members], reply: asBooleanArray },
+  scard: { args: (key) => ['SCARD', key], reply: asInteger },
+  spop: {
+    args: (key, count) => optionalCount('SPOP', key, count),
+    reply: (r, [, count]) => (count === undefined ? asNullableBulk(r) : asBulkArray(r)) as never,
+  },
+  srandmember: {
+    args: (key, count) => optionalCount('SRANDMEMBER', key, count),
+    reply: (r, [, count]) => (count === undefined ? asNullableBulk(r) : asBulkArray(r)) as never,
+  },
+  sinter: { args: (...keys) => ['SINTER', ...keys], reply: asBulkArray },
+  sunion: { args: (...keys) => ['SUNION', ...keys], reply: asBulkArray },
+  sdiff: { args: (...keys) => ['SDIFF', ...keys], reply: asBulkArray },
+  sinterstore: { args: (dst, ...keys) => ['SINTERSTORE', dst, ...keys], reply: asInteger },
+  sunionstore: { args: (dst, ...keys) => ['SUNIONSTORE', dst, ...keys], reply: asInteger },
+  sdiffstore: { args: (dst, ...keys) => ['SDIFFSTORE', dst, ...keys], reply: asInteger },
+  sintercard: {
+    args: (keys, limit) => ['SINTERCARD', keys.length, ...keys, ...(limit === undefined ? [] : ['LIMIT', limit])],
+    reply: asInteger,
+  },
+  smove: { args: (src, dst, member) => ['SMOVE', src, dst, member], reply: asBoolean },
+  sscan: {
+    args: (key, cursor, options) => ['SSCAN', key, cursor, ...scanArgs(options)],
+    reply: (r) => asScanReply(r, asBulkArray),
+  },
+});
+
+export const setCommandSpecs: CommandSpec[] = [
+  write('SADD', firstKey),
+  write('SREM', firstKey),
+  read('SMEMBERS', firstKey),
+  read('SISMEMBER', firstKey),
+  read('SMISMEMBER', firstKey),
+  read('SCARD', firstKey),
+  write('SPOP', firstKey),
+  read('SRANDMEMBER', firstKey),
+  read('SINTER', allKeys),
+  read('SUNION', allKeys),
+  read('SDIFF', allKeys),
+  write('SINTERSTORE', allKeys),
+  write('SUNIONSTORE', allKeys),
+  write('SDIFFSTORE', allKeys),
+  read('SINTERCARD', keysAfterNumkeys(1)),
+  write('SMOVE', keyRange(1, 2)),
+  read('SSCAN', firstKey),
+];

@@ -1,0 +1,10 @@
+export { RedisClient } from './redis-client.js';
+export type { RedisClientOptions, QuitOptions } from './redis-client.js';
+export { Pipeline } from './pipeline.js';
+export { Transaction } from './transaction.js';
+export { WatchContext } from './watch-context.js';
+export type { PipelineResult } from './call-recorder.js';
+export type { MessageListener, Unsubscribe, PubSubFamily } from './pubsub-manager.js';
+export type { ScanOptions, KeyScanOptions } from './scan-iterators.js';
+export type { ClientCacheOptions, ClientCacheStats } from './client-cache.js';
+export * from './commands/index.js';

@@ -1,0 +1,323 @@
+import { EventEmitter } from 'node:events';
+import { inspect } from 'node:util';
+import { ConfigError } from '../errors/index.js';
+import { BlockingConnectionPool } from '../pool/blocking-connection-pool.js';
+import { ConnectionPool, type PoolConnectionEventInfo } from '../pool/connection-pool.js';
+import type { PoolConnection } from '../pool/pool-connection.js';
+import type { PoolOptions } from '../pool/pool-options.js';
+import type { RedisArg, RespValue } from '../protocol/resp-value.js';
+import type { PipelineResult, QueuedCall } from './call-recorder.js';
+import { ClientCache, type ClientCacheOptions, type ClientCacheStats } from './client-cache.js';
+import type { CommandCall } from './commands/command-call.js';
+import { CommandsBase } from './commands/commands-base.js';
+import type { ScoredMember } from './commands/command-types.js';
+import { Pipeline } from './pipeline.js';
+import { PubSubManager, type MessageListener, type Unsubscribe } from './pubsub-manager.js';
+import { runPipeline, runTransaction } from './run-batch.js';
+import { scanHash, scanKeys, scanSet, scanSortedSet, type KeyScanOptions, type ScanOptions } from './scan-iterators.js';
+import { commandOptionsOf, sendCall } from './send-call.js';
+import { Transaction } from './transaction.js';
+import { WatchContext } from './watch-context.js';
+
+/** Options of `RedisClient` (and `createClient` for a standalone server): pool + connection options and the client's own. */
+export interface RedisClientOptions extends PoolOptions {
+  /**
+   * Run over this pool instead of building one from the other options (Sentinel passes its own). The client owns
+   * it: `quit()`/`disconnect()` close it.
+   */
+  pool?: ConnectionPool;
+  /** Wait up to `acquireTimeout` for a leased connection (blocking commands, MULTI, pub/sub) when all are in use. Default true. */
+  blockingPool?: boolean;
+  /** Opt-in client-side caching of read-only single-key commands (RESP3 only). */
+  clientCache?: ClientCacheOptions;
+  /** Deliver pub/sub messages as Buffers instead of strings. Default false. */
+  pubsubBuffers?: boolean;
+}
+
+/** Options of `quit()`. */
+export interface QuitOptions {
+  /** ms to wait for in-flight commands and leases before closing anyway. Default 5000. */
+  timeout?: number;
+}
+
+const CLIENT_KEYS = ['pool', 'blockingPool', 'clientCache', 'pubsubBuffers'] as const;
+
+/**
+ * The command API over one pool: every typed method, `call`, pipelines, transactions, pub/sub, scan iterators and
+ * optional client-side caching. Ordinary commands are multiplexed over the pool's shared connection(s); blocking
+ * commands (BLPOP, XREAD BLOCK, WAIT, ...) run on a leased connection so they never stall them.
+ *
+ * Events (same names as a connection): `connect`, `ready`, `close`, `reconnecting`, `error` (only emitted when
+ * listened to), `end`.
+ */
+export class RedisClient extends CommandsBase {
+  readonly #pool: ConnectionPool;
+  readonly #options: RedisClientOptions;
+  readonly #events = new EventEmitter();
+  readonly #commandTimeout: number;
+  readonly #cache: ClientCache | undefined;
+  readonly #pubsub: PubSubManager;
+
+  constructor(options: RedisClientOptions = {}) {
+    super();
+    this.#options = options;
+    this.#cache = options.clientCache === undefined ? undefined : new ClientCache(options.clientCache);
+    if (options.pool !== undefined) {
+      if (this.#cache !== undefined) {
+        throw new ConfigError('clientCache needs the client to build its own pool: pass connection options instead of pool.');
+      }
+      this.#pool = options.pool;
+    } else {
+      this.#pool = buildPool(options, this.#cache !== undefined);
+    }
+    this.#commandTimeout = this.#pool.options.commandTimeout ?? 0;
+    this.#pubsub = new PubSubManager(this.#pool, {
+      buffers: options.pubsubBuffers === true,
+      onError: (error) => this.#emitError(error),
+    });
+    for (const event of ['connect', 'reconnecting', 'end'] as const) {
+      this.#pool.on(event, (...args: unknown[]) => this.#events.emit(event, ...args));
+    }
+    this.#pool.on('error', (error: Error) => this.#emitError(error));
+    this.#pool.on('ready', (info: PoolConnectionEventInfo) => {
+      if (info.role === 'shared') this.#cache?.flush();
+      this.#events.emit('ready', info);
+    });
+    this.#pool.on('close', (info: PoolConnectionEventInfo) => {
+      if (info.role === 'shared') this.#cache?.flush();
+      this.#events.emit('close', info);
+    });
+    if (this.#cache !== undefined) {
+      const cache = this.#cache;
+      this.#pool.on('push', (frame: RespValue[]) => {
+        if (String(frame[0]) === 'invalidate') cache.invalidate(Array.isArray(frame[1]) ? frame[1] : null);
+      });
+    }
+    if (options.lazyConnect !== true && options.pool === undefined) {
+      this.#pool.connect().catch((error: unknown) => this.#emitError(error as Error));
+    }
+  }
+
+  /** The pool under this client (stats, leasing a connection for your own exclusive use). */
+  get pool(): ConnectionPool {
+    return this.#pool;
+  }
+
+  /** Opens the shared connection(s); resolves when ready. Commands sent before are queued, so this is optional. */
+  connect(): Promise<void> {
+    return this.#pool.connect();
+  }
+
+  /** Lets in-flight commands finish (up to `timeout` ms), then closes every connection. */
+  async quit(options: QuitOptions = {}): Promise<void> {
+    this.#pubsub.close();
+    await this.#pool.disconnect({ graceful: true, ...(options.timeout !== undefined ? { timeout: options.timeout } : {}) });
+  }
+
+  /** Closes every connection now; in-flight commands fail with ConnectionError. */
+  async disconnect(): Promise<void> {
+    this.#pubsub.close();
+    await this.#pool.disconnect({ graceful: false });
+  }
+
+  /** A new client with its own pool and the same options, `overrides` applied. */
+  duplicate(overrides: RedisClientOptions = {}): RedisClient {
+    const base: RedisClientOptions = { ...this.#options };
+    if (base.pool !== undefined) {
+      const { pool } = base;
+      delete base.pool;
+      Object.assign(base, pool.options, { blockingPool: pool instanceof BlockingConnectionPool });
+    }
+    return new RedisClient({ ...base, ...overrides });
+  }
+
+  /** Commands queued on a pipeline are sent in one write on one shared connection. */
+  pipeline(): Pipeline {
+    return new Pipeline((queued) => this.#execPipeline(queued));
+  }
+
+  /** A MULTI/EXEC transaction, run on a leased connection. */
+  multi(): Transaction {
+    return new Transaction((queued) => this.#pool.withConnection((conn) => runTransaction(conn, queued)));
+  }
+
+  /**
+   * Optimistic locking: leases one connection, WATCHes `keys`, runs `fn` (read through `tx`, then queue writes on
+   * `tx.multi()`), and EXECs the queued transaction. Resolves with its results, or null when `fn` queued nothing.
+   * Rejects with `WatchError` when a watched key changed meanwhile (retry then). The connection is always released;
+   * on failure the keys are UNWATCHed (or the connection closed).
+   */
+  watch(keys: RedisArg | readonly RedisArg[], fn: (tx: WatchContext) => Promise<unknown> | unknown): Promise<PipelineResult | null> {
+    const list = Array.isArray(keys) ? [...(keys as readonly RedisArg[])] : [keys as RedisArg];
+    return this.#pool.withConnection(async (conn) => {
+      await conn.sendCommand(['WATCH', ...list]);
+      const tx = new WatchContext(conn, this.#commandTimeout);
+      try {
+        await fn(tx);
+        const queued = tx.pendingTransaction();
+        if (queued === undefined) {
+          await conn.sendCommand(['UNWATCH']);
+          return tx.lastResult ?? null;
+        }
+        return await queued.exec();
+      } catch (error) {
+        await conn.sendCommand(['UNWATCH']).catch(() => conn.destroy());
+        throw error;
+      }
+    });
+  }
+
+  // ---- pub/sub -----------------------------------------------------------------------------------------------
+
+  /** Listens to channels; resolves once subscribed with a function that removes this listener. */
+  subscribe<M extends string | Buffer = string>(channels: string | readonly string[], listener: MessageListener<M>): Promise<Unsubscribe> {
+    return this.#pubsub.subscribe('channel', channels, listener as MessageListener<string>);
+  }
+
+  /** Listens to glob patterns (PSUBSCRIBE); the listener's third argument is the matching pattern. */
+  psubscribe<M extends string | Buffer = string>(patterns: string | readonly string[], listener: MessageListener<M>): Promise<Unsubscribe> {
+    return this.#pubsub.subscribe('pattern', patterns, listener as MessageListener<string>);
+  }
+
+  /** Listens to shard channels (SSUBSCRIBE, Redis 7). */
+  ssubscribe<M extends string | Buffer = string>(channels: string | readonly string[], listener: MessageListener<M>): Promise<Unsubscribe> {
+    return this.#pubsub.subscribe('shard', channels, listener as MessageListener<string>);
+  }
+
+  /** Removes `listener` (or all listeners) from `channels` (or every channel). */
+  unsubscribe(channels?: string | readonly string[], listener?: MessageListener<string> | MessageListener<Buffer>): Promise<void> {
+    return this.#pubsub.unsubscribe('channel', channels, listener);
+  }
+
+  punsubscribe(patterns?: string | readonly string[], listener?: MessageListener<string> | MessageListener<Buffer>): Promise<void> {
+    return this.#pubsub.unsubscribe('pattern', patterns, listener);
+  }
+
+  sunsubscribe(channels?: string | readonly string[], listener?: MessageListener<string> | MessageListener<Buffer>): Promise<void> {
+    return this.#pubsub.unsubscribe('shard', channels, listener);
+  }
+
+  // ---- scan iterators ----------------------------------------------------------------------------------------
+
+  /** Every key (SCAN), optionally filtered by MATCH pattern and TYPE. */
+  scanIterator(options: KeyScanOptions = {}): AsyncGenerator<string> {
+    return scanKeys((args) => this.#raw(args), options);
+  }
+
+  /** [field, value] pairs of a hash (HSCAN). */
+  hscanIterator(key: RedisArg, options: ScanOptions = {}): AsyncGenerator<[string, string]> {
+    return scanHash((args) => this.#raw(args), key, options);
+  }
+
+  /** Members of a set (SSCAN). */
+  sscanIterator(key: RedisArg, options: ScanOptions = {}): AsyncGenerator<string> {
+    return scanSet((args) => this.#raw(args), key, options);
+  }
+
+  /** { member, score } of a sorted set (ZSCAN). */
+  zscanIterator(key: RedisArg, options: ScanOptions = {}): AsyncGenerator<ScoredMember> {
+    return scanSortedSet((args) => this.#raw(args), key, options);
+  }
+
+  // ---- client-side cache -------------------------------------------------------------------------------------
+
+  /** Hits, misses and size of the client-side cache (undefined when `clientCache` is off). */
+  cacheStats(): ClientCacheStats | undefined {
+    return this.#cache?.stats();
+  }
+
+  // ---- events ------------------------------------------------------------------------------------------------
+
+  on(event: string, listener: (...args: never[]) => void): this {
+    this.#events.on(event, listener as (...args: unknown[]) => void);
+    return this;
+  }
+
+  once(event: string, listener: (...args: never[]) => void): this {
+    this.#events.once(event, listener as (...args: unknown[]) => void);
+    return this;
+  }
+
+  off(event: string, listener: (...args: never[]) => void): this {
+    this.#events.off(event, listener as (...args: unknown[]) => void);
+    return this;
+  }
+
+  removeAllListeners(event?: string): this {
+    this.#events.removeAllListeners(event);
+    return this;
+  }
+
+  listenerCount(event: string): number {
+    return this.#events.listenerCount(event);
+  }
+
+  [inspect.custom](depth: number, opts: object, insp: typeof inspect): string {
+    return `RedisClient ${insp({ pool: this.#pool, cache: this.#cache?.stats() }, { ...opts, depth })}`;
+  }
+
+  // ---- execution ---------------------------------------------------------------------------------------------
+
+  protected executeCommand<T>(call: CommandCall<T>): Promise<T> {
+    if (call.blocking === true) {
+      return this.#pool.withConnection((conn) => sendCall(conn, call, this.#commandTimeout), {
+        ...(call.signal !== undefined ? { signal: call.signal } : {}),
+      });
+    }
+    if (this.#cache !== undefined) {
+      const slot = this.#cache.slotFor(call);
+      if (slot !== undefined) return this.#cached(call, slot);
+    }
+    return sendCall(this.#pool, call, this.#commandTimeout);
+  }
+
+  async #cached<T>(call: CommandCall<T>, slot: NonNullable<ReturnType<ClientCache['slotFor']>>): Promise<T> {
+    const cache = this.#cache!;
+    const hit = cache.get(slot);
+    let reply: RespValue;
+    if (hit !== undefined) reply = hit.value;
+    else {
+      cache.beginRead(slot);
+      try {
+        reply = await this.#pool.sendCommand<RespValue>(call.args, commandOptionsOf(call, this.#commandTimeout));
+      } catch (error) {
+        cache.endRead(slot);
+        throw error;
+      }
+      cache.endRead(slot, { value: reply });
+    }
+    return call.transform === undefined ? (reply as T) : call.transform(reply);
+  }
+
+  #raw(args: RedisArg[]): Promise<RespValue> {
+    return this.call(String(args[0]), ...args.slice(1));
+  }
+
+  #execPipeline(queued: readonly QueuedCall[]): Promise<PipelineResult> {
+    // A blocking command would stall the shared connection for everyone: run such a batch on a leased one.
+    if (queued.some((q) => q.call?.blocking === true)) {
+      return this.#pool.withConnection((conn: PoolConnection) => runPipeline(conn, queued, this.#commandTimeout));
+    }
+    return runPipeline(this.#pool.sharedConnection(), queued, this.#commandTimeout);
+  }
+
+  #emitError(error: Error): void {
+    if (this.#events.listenerCount('error') > 0) this.#events.emit('error', error);
+  }
+}
+
+function buildPool(options: RedisClientOptions, tracking: boolean): ConnectionPool {
+  const poolOptions: PoolOptions = { ...options, lazyConnect: true };
+  for (const key of CLIENT_KEYS) delete (poolOptions as Record<string, unknown>)[key];
+  if (tracking) {
+    if (options.protocol === 2) {
+      throw new ConfigError('clientCache needs RESP3 (invalidation pushes): remove protocol: 2 or clientCache.');
+    }
+    const user = options.afterHandshake;
+    poolOptions.afterHandshake = async (send, endpoint) => {
+      if (user !== undefined) await user(send, endpoint);
+      await send(['CLIENT', 'TRACKING', 'ON']);
+    };
+  }
+  return options.blockingPool === false ? new ConnectionPool(poolOptions) : new BlockingConnectionPool(poolOptions);
+}

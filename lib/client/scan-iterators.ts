@@ -1,0 +1,81 @@
+import { ProtocolError } from '../errors/index.js';
+import type { RedisArg, RespValue } from '../protocol/resp-value.js';
+import type { ScoredMember } from './commands/command-types.js';
+
+/** Options of the SCAN family. */
+export interface ScanOptions {
+  /** Glob-style pattern (MATCH). */
+  match?: string;
+  /** Hint of how many elements the server looks at per call (COUNT). Default: the server's (10). */
+  count?: number;
+}
+
+/** SCAN also filters by type (TYPE), e.g. 'string', 'hash', 'stream'. */
+export interface KeyScanOptions extends ScanOptions {
+  type?: string;
+}
+
+type Run = (args: RedisArg[]) => Promise<RespValue>;
+
+function options(o: KeyScanOptions): RedisArg[] {
+  const out: RedisArg[] = [];
+  if (o.match !== undefined) out.push('MATCH', o.match);
+  if (o.count !== undefined) out.push('COUNT', o.count);
+  if (o.type !== undefined) out.push('TYPE', o.type);
+  return out;
+}
+
+function text(value: RespValue | undefined): string {
+  if (typeof value === 'string') return value;
+  if (Buffer.isBuffer(value)) return value.toString();
+  if (typeof value === 'number') return String(value);
+  throw new ProtocolError('SCAN-family reply had an element that is not a string.');
+}
+
+/** Redis writes infinite scores as 'inf' / '-inf'. */
+function parseScore(value: string): number {
+  const lower = value.toLowerCase();
+  if (lower === 'inf' || lower === '+inf') return Number.POSITIVE_INFINITY;
+  if (lower === '-inf') return Number.NEGATIVE_INFINITY;
+  return Number(value);
+}
+
+/** Runs a SCAN-family command from cursor 0 until the server returns cursor 0, yielding each page's elements. */
+async function* pages(run: Run, head: RedisArg[], tail: RedisArg[]): AsyncGenerator<RespValue[]> {
+  let cursor = '0';
+  do {
+    const reply = await run([...head, cursor, ...tail]);
+    if (!Array.isArray(reply) || reply.length !== 2 || !Array.isArray(reply[1])) {
+      throw new ProtocolError(`${String(head[0])} reply is not [cursor, elements].`);
+    }
+    cursor = text(reply[0]);
+    yield reply[1];
+  } while (cursor !== '0');
+}
+
+/** Every key matching the options (SCAN). A key may appear twice if the keyspace changes while scanning. */
+export async function* scanKeys(run: Run, o: KeyScanOptions = {}): AsyncGenerator<string> {
+  for await (const page of pages(run, ['SCAN'], options(o))) for (const key of page) yield text(key);
+}
+
+/** [field, value] pairs of a hash (HSCAN). */
+export async function* scanHash(run: Run, key: RedisArg, o: ScanOptions = {}): AsyncGenerator<[string, string]> {
+  for await (const page of pages(run, ['HSCAN', key], options(o))) {
+    for (let i = 0; i + 1 < page.length; i += 2) yield [text(page[i]), text(page[i + 1])];
+  }
+}
+
+/** Members of a set (SSCAN). */
+export async function* scanSet(run: Run, key: RedisArg, o: ScanOptions = {}): AsyncGenerator<string> {
+  for await (const page of pages(run, ['SSCAN', key], options(o))) for (const member of page) yield text(member);
+}
+
+/** { member, score } of a sorted set (ZSCAN). */
+export async function* scanSortedSet(run: Run, key: RedisArg, o: ScanOptions = {}): AsyncGenerator<ScoredMember> {
+  for await (const page of pages(run, ['ZSCAN', key], options(o))) {
+    for (let i = 0; i + 1 < page.length; i += 2) {
+      const score = page[i + 1];
+      yield { member: text(page[i]), score: typeof score === 'number' ? score : parseScore(text(score)) };
+    }
+  }
+}

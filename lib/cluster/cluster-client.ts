@@ -1,0 +1,204 @@
+import { inspect } from 'node:util';
+import { ConfigError } from '../errors/index.js';
+import type { RedisArg, RespValue } from '../protocol/resp-value.js';
+import { CommandsBase } from '../client/commands/commands-base.js';
+import type { CommandCall } from '../client/commands/command-call.js';
+import { argText } from '../client/commands/command-spec.js';
+import { commandOptionsOf } from '../client/send-call.js';
+import { builtinFastPath } from './builtin-key-table.js';
+import { ClusterExecutor, defaultClusterRetryDelay, type SendOptions } from './cluster-executor.js';
+import { DEFAULT_MAX_REDIRECTIONS, type ClusterClientOptions } from './cluster-client-options.js';
+import { CommandRouter } from './command-router.js';
+import { keySlot } from './key-slot.js';
+import { NodesManager } from './nodes-manager.js';
+import { ClusterPipeline } from './cluster-pipeline.js';
+import { ClusterTransaction } from './cluster-transaction.js';
+import type { ClusterRunner } from './cluster-runner.js';
+import { ClusterPubSub, type MessageListener } from './cluster-pubsub.js';
+
+/** Multi-key commands split per slot when their keys span slots, and how the parts recombine. */
+const SPLITTABLE: Readonly<Record<string, { step: 1 | 2; merge: 'sum' | 'ordered' | 'ok' }>> = {
+  MGET: { step: 1, merge: 'ordered' },
+  MSET: { step: 2, merge: 'ok' },
+  DEL: { step: 1, merge: 'sum' },
+  EXISTS: { step: 1, merge: 'sum' },
+  UNLINK: { step: 1, merge: 'sum' },
+  TOUCH: { step: 1, merge: 'sum' },
+};
+
+function parseNode(node: { host: string; port: number } | string): { host: string; port: number } {
+  if (typeof node !== 'string') return node;
+  const colon = node.lastIndexOf(':');
+  const port = Number(node.slice(colon + 1));
+  const host = node.slice(0, colon).replace(/^\[|\]$/g, '');
+  if (colon < 0 || !Number.isInteger(port) || port <= 0 || port > 65535) {
+    throw new ConfigError(`Invalid cluster node '${node}': expected 'host:port'.`);
+  }
+  return { host, port };
+}
+
+/**
+ * A Redis Cluster client with the same typed commands as `RedisClient`. Routes each command by the hash slot of its
+ * keys (hash tags honoured), follows MOVED/ASK, retries TRYAGAIN/CLUSTERDOWN and connection failures of commands
+ * that were never sent, splits MGET/MSET/DEL/EXISTS/UNLINK/TOUCH across slots, and fans keyless commands out per
+ * their policy (DBSIZE summed, KEYS concatenated, FLUSHALL on every primary, ...).
+ */
+export class ClusterClient extends CommandsBase {
+  readonly nodesManager: NodesManager;
+  readonly #executor: ClusterExecutor;
+  readonly #router: CommandRouter;
+  readonly #commandTimeout: number;
+  #connecting: Promise<void> | undefined;
+  #pubsub: ClusterPubSub | undefined;
+
+  constructor(options: ClusterClientOptions) {
+    super();
+    if (options === null || typeof options !== 'object' || !Array.isArray(options.nodes)) {
+      throw new ConfigError("ClusterClient needs options with 'nodes': [{ host, port }, ...] or ['host:port', ...].");
+    }
+    const {
+      nodes, requireFullCoverage, slotsRefreshInterval, minRefreshInterval, maxRedirections, retryDelay, readFrom,
+      natMap, addressMap, ...poolOptions
+    } = options;
+    const max = maxRedirections ?? DEFAULT_MAX_REDIRECTIONS;
+    if (!Number.isInteger(max) || max < 0) throw new ConfigError(`Invalid option 'maxRedirections': expected a whole number >= 0, got ${String(max)}.`);
+    this.#commandTimeout = poolOptions.commandTimeout ?? 0;
+    this.nodesManager = new NodesManager({
+      startupNodes: nodes.map(parseNode),
+      poolOptions,
+      ...(requireFullCoverage === undefined ? {} : { requireFullCoverage }),
+      ...(slotsRefreshInterval === undefined ? {} : { slotsRefreshInterval }),
+      ...(minRefreshInterval === undefined ? {} : { minRefreshInterval }),
+      ...(readFrom === undefined ? {} : { readFrom }),
+      ...(natMap === undefined ? {} : { natMap }),
+      ...(addressMap === undefined ? {} : { addressMap }),
+    });
+    this.#executor = new ClusterExecutor(this.nodesManager, max, retryDelay ?? defaultClusterRetryDelay);
+    this.#router = new CommandRouter(builtinFastPath, {
+      send: (args) => this.#executor.run(args, { kind: 'keyless', readonly: true,
+        policy: { request: 'random-node', response: 'all-succeeded' } }, {}),
+    });
+  }
+
+  /** Discovers the slot table; idempotent. Commands call it implicitly. */
+  connect(): Promise<void> {
+    if (this.#connecting === undefined) {
+      this.#connecting = this.nodesManager.initialize();
+      this.#connecting.catch(() => {
+        this.#connecting = undefined;
+      });
+    }
+    return this.#connecting;
+  }
+
+  /** Shard-channel subscription on the primary owning the channel's slot; follows the slot when it moves. */
+  ssubscribe(channel: string, listener: MessageListener): Promise<void> {
+    return this.#pubsubOf().ssubscribe(channel, listener);
+  }
+
+  sunsubscribe(channel: string): Promise<void> {
+    return this.#pubsubOf().sunsubscribe(channel);
+  }
+
+  /** Classic channel subscription on one node (cluster-wide broadcast). */
+  subscribe(channel: string, listener: MessageListener): Promise<void> {
+    return this.#pubsubOf().subscribe(channel, listener);
+  }
+
+  unsubscribe(channel: string): Promise<void> {
+    return this.#pubsubOf().unsubscribe(channel);
+  }
+
+  #pubsubOf(): ClusterPubSub {
+    return (this.#pubsub ??= new ClusterPubSub(this.nodesManager));
+  }
+
+  /** Graceful close: in-flight commands are answered first (up to `timeout` ms), then every node pool closes. */
+  async quit(options: { timeout?: number } = {}): Promise<void> {
+    await this.#pubsub?.close();
+    await this.nodesManager.close({ graceful: true, ...options });
+  }
+
+  /** Immediate close: pending commands fail with ConnectionError. */
+  async disconnect(): Promise<void> {
+    await this.#pubsub?.close();
+    await this.nodesManager.close({ graceful: false });
+  }
+
+  /** A pipeline whose commands are grouped per node, sent in parallel, results in the order they were added. */
+  pipeline(): ClusterPipeline {
+    return new ClusterPipeline(this.#runner());
+  }
+
+  /** MULTI/EXEC on the node owning the one slot every key of the transaction must hash to. */
+  multi(): ClusterTransaction {
+    return new ClusterTransaction(this.#runner());
+  }
+
+  /** Hash slot of a key (hash tags honoured). */
+  keySlot(key: RedisArg): number {
+    return keySlot(key);
+  }
+
+  protected async executeCommand<T>(call: CommandCall<T>): Promise<T> {
+    if (!this.nodesManager.loaded) await this.connect();
+    const split = SPLITTABLE[argText(call.args[0])];
+    const reply = split !== undefined && call.args.length > 1 + split.step
+      ? await this.#runSplit(call, split)
+      : await this.#runOne(call.args, this.#sendOptions(call));
+    return call.transform === undefined ? (reply as T) : call.transform(reply);
+  }
+
+  #sendOptions(call: CommandCall<unknown>): SendOptions {
+    const options: SendOptions = { ...commandOptionsOf(call, this.#commandTimeout) };
+    if (call.blocking === true) options.blocking = true;
+    return options;
+  }
+
+  async #runOne(args: readonly RedisArg[], options: SendOptions): Promise<RespValue> {
+    const route = this.#router.routeSync(args) ?? (await this.#router.route(args));
+    return this.#executor.run(args, route, options);
+  }
+
+  async #runSplit(call: CommandCall<unknown>, split: { step: 1 | 2; merge: 'sum' | 'ordered' | 'ok' }):
+    Promise<RespValue> {
+    const [name, ...rest] = call.args;
+    const groups = new Map<number, { positions: number[]; args: RedisArg[] }>();
+    for (let i = 0; i < rest.length; i += split.step) {
+      const slot = keySlot(rest[i] as RedisArg);
+      let group = groups.get(slot);
+      if (group === undefined) groups.set(slot, (group = { positions: [], args: [] }));
+      group.positions.push(i / split.step);
+      group.args.push(...rest.slice(i, i + split.step));
+    }
+    const options = this.#sendOptions(call);
+    if (groups.size === 1) return this.#runOne(call.args, options);
+    const parts = await Promise.all([...groups.entries()].map(([slot, group]) =>
+      this.#executor.run([name as RedisArg, ...group.args], { kind: 'slot', slot, readonly: split.merge === 'ordered' },
+        options)));
+    if (split.merge === 'ok') return 'OK';
+    if (split.merge === 'sum') return parts.reduce<number>((acc, part) => acc + Number(part), 0);
+    const out: RespValue[] = new Array<RespValue>(rest.length).fill(null);
+    [...groups.values()].forEach((group, g) => {
+      const values = parts[g];
+      group.positions.forEach((position, j) => {
+        out[position] = Array.isArray(values) ? (values[j] ?? null) : null;
+      });
+    });
+    return out;
+  }
+
+  #runner(): ClusterRunner {
+    return {
+      ready: () => (this.nodesManager.loaded ? Promise.resolve() : this.connect()),
+      router: this.#router,
+      executor: this.#executor,
+      sendOptions: (call) => this.#sendOptions(call),
+      execute: (call) => this.executeCommand(call),
+    };
+  }
+
+  [inspect.custom](): string {
+    return `ClusterClient { ${inspect(this.nodesManager)} }`;
+  }
+}

@@ -1,0 +1,12 @@
+export { ClusterClient } from './cluster-client.js';
+export type { ClusterClientOptions } from './cluster-client-options.js';
+export { ClusterPipeline, type PipelineResult } from './cluster-pipeline.js';
+export { ClusterTransaction } from './cluster-transaction.js';
+export { ClusterService, parseClusterInfo, type ClusterInfo, type ClusterNodeView } from './cluster-service.js';
+export { NodesManager, type NodesManagerOptions, type ReadFrom, type FailoverEvent } from './nodes-manager.js';
+export { SlotTable } from './slot-table.js';
+export { keySlot, SLOT_COUNT } from './key-slot.js';
+export type { ClusterNodeInfo, ClusterShard } from './cluster-topology.js';
+export type { NatMap, AddressMapFn } from './address-mapper.js';
+export { parseClusterShards, parseClusterSlots } from './parse-cluster-topology.js';
+export { ClusterPubSub, type MessageListener } from './cluster-pubsub.js';

@@ -1,0 +1,30 @@
+import { DEFAULT_MAX_BULK_LENGTH } from '../protocol/resp-value.js';
+
+/**
+ * Defaults of `ConnectionOptions`, declared once. Every time is in milliseconds.
+ *
+ * - host `127.0.0.1`, port `6379`, db `0`, protocol `3` (falls back to 2 when the server has no HELLO)
+ * - connectTimeout `10000` ms: opening the socket *and* finishing the handshake
+ * - commandTimeout `0`: no per-command deadline (set one, or pass `timeout` per command)
+ * - keepAlive `30000` ms: TCP keep-alive initial delay (`false` disables)
+ * - noDelay `true`: Nagle off; writes are already coalesced per tick by the connection
+ * - retry: 20 attempts, equal-jitter backoff from 50 ms capped at 2000 ms (see retry-policy.ts)
+ * - maxQueued `10000`: commands waiting while (re)connecting; more fail at once
+ * - healthCheckInterval `0`: no PING before use
+ * - maxBulkLength 512 MiB: the largest bulk/aggregate length accepted from the server
+ */
+export const DEFAULT_CONNECTION_OPTIONS = Object.freeze({
+  host: '127.0.0.1',
+  port: 6379,
+  db: 0,
+  protocol: 3 as 2 | 3,
+  connectTimeout: 10_000,
+  commandTimeout: 0,
+  keepAlive: 30_000 as number | false,
+  noDelay: true,
+  retry: Object.freeze({ attempts: 20, strategy: 'equal-jitter' as const, base: 50, cap: 2000 }),
+  maxQueued: 10_000,
+  healthCheckInterval: 0,
+  maxBulkLength: DEFAULT_MAX_BULK_LENGTH,
+  lazyConnect: false,
+});

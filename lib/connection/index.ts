@@ -1,0 +1,13 @@
+export { Connection } from './connection.js';
+export type { CommandOptions, ConnectionStatus, ReconnectingEvent } from './connection.js';
+export type * from './connection-options.js';
+export { DEFAULT_CONNECTION_OPTIONS } from './connection-defaults.js';
+export { validateConnectionOptions } from './validate-connection-options.js';
+export type { NormalizedConnectionOptions } from './validate-connection-options.js';
+export { parseRedisUrl, redactRedisUrl } from './parse-redis-url.js';
+export type { ParsedRedisUrl, HostAndPort } from './parse-redis-url.js';
+export { normalizeRetry, backoff } from './retry-policy.js';
+export type { RetryOption } from './retry-policy.js';
+export { endpointLabel } from './socket-factory.js';
+export { commandChannel, connectChannel, redactArgs } from './connection-diagnostics.js';
+export type { CommandTraceContext, ConnectTraceContext } from './connection-diagnostics.js';

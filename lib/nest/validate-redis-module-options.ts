@@ -1,0 +1,177 @@
+import type { LoggerService } from '@nestjs/common';
+import { parseRedisUrl, redactRedisUrl } from '../connection/parse-redis-url.js';
+import { validateConnectionOptions } from '../connection/validate-connection-options.js';
+import { ConfigError } from '../errors/index.js';
+import { normalizePoolOptions, type PoolOptions } from '../pool/pool-options.js';
+import { normalizeSentinelOptions } from '../sentinel/sentinel-options.js';
+import { REDIS_MODULE_DEFAULTS } from './redis.constants.js';
+import type { RedisConnection } from './redis-connection.js';
+import type {
+  ClusterClientOptions,
+  RedisClientConfig,
+  RedisTopology,
+  SentinelClientOptions,
+  StandaloneClientOptions,
+} from './redis-module-options.interface.js';
+
+/** The client part after validation: one topology, its options (URL already folded in). */
+export type ResolvedClientConfig =
+  | { topology: 'standalone'; options: StandaloneClientOptions }
+  | { topology: 'sentinel'; options: SentinelClientOptions }
+  | { topology: 'cluster'; options: ClusterClientOptions };
+
+/** Module options after validation, with every default applied. */
+export interface ResolvedRedisModuleOptions {
+  name: string;
+  client: ResolvedClientConfig;
+  /** The options as given (for `connectionFactory`). */
+  given: RedisClientConfig;
+  connectOnInit: boolean;
+  failFast: boolean;
+  shutdownTimeout: number;
+  /** `undefined` = silent. `true` becomes Nest's `Logger` in the lifecycle. */
+  logger: LoggerService | true | undefined;
+  connectionFactory: ((options: RedisClientConfig, name: string) => RedisConnection) | undefined;
+}
+
+const MODULE_KEYS = new Set([
+  'url', 'topology', 'options', 'connectOnInit', 'failFast', 'shutdownTimeout', 'logger', 'connectionFactory',
+  // forRoot passes these through; they are used before validation.
+  'name', 'isGlobal',
+]);
+const TOPOLOGIES: readonly RedisTopology[] = ['standalone', 'sentinel', 'cluster'];
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? value.slice(0, 60) + '…' : value);
+  if (value === null || typeof value !== 'object') return String(value);
+  return Array.isArray(value) ? 'an array' : 'an object';
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * Checks the options of connection `name` and resolves URL + topology into one client config. Every failure is a
+ * `ConfigError` whose message starts with `Redis connection '<name>'` and names the field; secret values never
+ * appear (URLs are redacted, passwords are reported by type only).
+ */
+export function validateRedisModuleOptions(raw: unknown, name: string): ResolvedRedisModuleOptions {
+  const fail = (field: string, problem: string): never => {
+    throw new ConfigError(`Redis connection '${name}': invalid option '${field}': ${problem}`);
+  };
+  if (!isObject(raw)) {
+    return fail('options', `expected an object (RedisModuleOptions), got ${describe(raw)}.`);
+  }
+  for (const key of Object.keys(raw)) {
+    if (!MODULE_KEYS.has(key)) {
+      fail(key, `unknown option. Connection settings such as host/port/password go inside 'options' ` +
+        `(or use 'url'); module options are ${[...MODULE_KEYS].join(', ')}.`);
+    }
+  }
+  const bool = (field: string, fallback: boolean): boolean => {
+    const value = raw[field];
+    if (value === undefined) return fallback;
+    if (typeof value !== 'boolean') fail(field, `expected true or false, got ${describe(value)}.`);
+    return value as boolean;
+  };
+  const shutdownTimeout = raw.shutdownTimeout ?? REDIS_MODULE_DEFAULTS.shutdownTimeout;
+  if (typeof shutdownTimeout !== 'number' || !Number.isFinite(shutdownTimeout) || shutdownTimeout < 0) {
+    fail('shutdownTimeout', `expected a number of ms >= 0, got ${describe(shutdownTimeout)}.`);
+  }
+  const logger = raw.logger ?? REDIS_MODULE_DEFAULTS.logger;
+  const loggerOk = typeof logger === 'boolean' || (isObject(logger) && typeof logger.log === 'function');
+  if (!loggerOk) fail('logger', `expected true, false or a Nest LoggerService, got ${describe(logger)}.`);
+  const connectionFactory = raw.connectionFactory;
+  if (connectionFactory !== undefined && typeof connectionFactory !== 'function') {
+    fail('connectionFactory', `expected a function, got ${describe(connectionFactory)}.`);
+  }
+
+  let client: ResolvedClientConfig;
+  try {
+    client = resolveClientConfig(raw, fail);
+  } catch (error) {
+    // Errors of the lower layers name the field; prefix the connection so apps with several can tell.
+    if (error instanceof ConfigError && !error.message.startsWith(`Redis connection '${name}'`)) {
+      throw new ConfigError(`Redis connection '${name}': ${error.message}`);
+    }
+    throw error;
+  }
+  return {
+    name,
+    client,
+    given: raw as RedisClientConfig,
+    connectOnInit: bool('connectOnInit', REDIS_MODULE_DEFAULTS.connectOnInit),
+    failFast: bool('failFast', REDIS_MODULE_DEFAULTS.failFast),
+    shutdownTimeout: shutdownTimeout as number,
+    logger: logger === false ? undefined : logger === true ? true : (logger as LoggerService),
+    connectionFactory: connectionFactory as ResolvedRedisModuleOptions['connectionFactory'],
+  };
+}
+
+function resolveClientConfig(raw: Record<string, unknown>, fail: (field: string, problem: string) => never): ResolvedClientConfig {
+  const { url, topology } = raw;
+  if (topology !== undefined && !TOPOLOGIES.includes(topology as RedisTopology)) {
+    fail('topology', `expected one of ${TOPOLOGIES.join(', ')}, got ${describe(topology)}.`);
+  }
+  const given = raw.options ?? {};
+  if (!isObject(given)) fail('options', `expected an object, got ${describe(given)}.`);
+  const options = given as Record<string, unknown>;
+
+  let resolved: ResolvedClientConfig;
+  if (url !== undefined) {
+    if (typeof url !== 'string' || url === '') fail('url', `expected a Redis URL string, got ${describe(url)}.`);
+    const { topology: fromUrl, sentinelUsername, sentinelPassword, ...parsed } = parseRedisUrl(url as string);
+    if (topology !== undefined && topology !== fromUrl) {
+      fail('topology', `'${String(topology)}' contradicts the URL ${redactRedisUrl(url as string)}, which is ${fromUrl}.`);
+    }
+    const merged: Record<string, unknown> = { ...parsed, ...options };
+    if (sentinelUsername !== undefined || sentinelPassword !== undefined) {
+      const sentinelOptions = isObject(options.sentinelOptions) ? options.sentinelOptions : {};
+      merged.sentinelOptions = { username: sentinelUsername, password: sentinelPassword, ...sentinelOptions };
+    }
+    resolved = { topology: fromUrl, options: merged } as ResolvedClientConfig;
+  } else {
+    resolved = { topology: (topology as RedisTopology | undefined) ?? 'standalone', options } as ResolvedClientConfig;
+  }
+  checkTopologyOptions(resolved, fail);
+  return resolved;
+}
+
+/** Runs the lower layers' own validators now, so a bad option fails bootstrap before any socket opens. */
+function checkTopologyOptions(config: ResolvedClientConfig, fail: (field: string, problem: string) => never): void {
+  const check = (options: PoolOptions): void => {
+    validateConnectionOptions(normalizePoolOptions(options).connectionOptions);
+  };
+  if (config.topology === 'standalone') {
+    check(config.options);
+    return;
+  }
+  if (config.topology === 'sentinel') {
+    const { masterName, role, ...rest } = config.options;
+    if (typeof masterName !== 'string' || masterName === '') {
+      fail('options.masterName', `expected the monitored master's name, got ${describe(masterName)}.`);
+    }
+    if (role !== undefined && role !== 'master' && role !== 'replica') {
+      fail('options.role', `expected 'master' or 'replica', got ${describe(role)}.`);
+    }
+    const normalized = normalizeSentinelOptions(rest);
+    check(normalized.nodeOptions);
+    validateConnectionOptions(normalized.sentinelOptions);
+    return;
+  }
+  const { nodes, ...rest } = config.options;
+  if (!Array.isArray(nodes) || nodes.length === 0) {
+    fail('options.nodes', `expected a non-empty list of seed nodes ({ host, port } or 'host:port'), got ${describe(nodes)}.`);
+  }
+  nodes.forEach((node: unknown, i) => {
+    if (typeof node === 'string') {
+      const colon = node.lastIndexOf(':');
+      validateConnectionOptions({ host: node.slice(0, colon), port: Number(node.slice(colon + 1)) });
+      return;
+    }
+    if (!isObject(node)) fail(`options.nodes[${i}]`, `expected { host, port } or 'host:port', got ${describe(node)}.`);
+    validateConnectionOptions({ host: node.host as string, port: node.port as number });
+  });
+  check(rest);
+}

@@ -1,0 +1,554 @@
+import { EventEmitter } from 'node:events';
+import { inspect } from 'node:util';
+import type { ConnectionOptions } from '../connection/connection-options.js';
+import { parseRedisUrl, redactRedisUrl } from '../connection/parse-redis-url.js';
+import { AbortError, ConfigError, ConnectionError, PoolExhaustedError } from '../errors/index.js';
+import type { RedisArg, RespValue } from '../protocol/resp-value.js';
+import { defaultConnectionFactory } from './default-connection-factory.js';
+import type { PoolCommandOptions, PoolConnection } from './pool-connection.js';
+import {
+  normalizePoolOptions,
+  redactedOptions,
+  type ConnectionFactory,
+  type NormalizedPoolSettings,
+  type PoolOptions,
+} from './pool-options.js';
+import type { PoolStats } from './pool-stats.js';
+
+export interface AcquireOptions {
+  /** Aborting cancels the acquire (also a wait in `BlockingConnectionPool`) with `AbortError`. */
+  signal?: AbortSignal;
+}
+
+export interface PoolDisconnectOptions {
+  /** true (default): let in-flight commands and leases finish (up to `timeout`), then close. false: close now. */
+  graceful?: boolean;
+  /** ms to wait when graceful. Default 5000. */
+  timeout?: number;
+}
+
+/** Second argument of the pool's `ready`, `connect`, `close` events. */
+export interface PoolConnectionEventInfo {
+  endpoint: string;
+  /** 'shared' carries multiplexed commands; 'exclusive' is leased or idle. */
+  role: 'shared' | 'exclusive';
+}
+
+/** A waiting `acquire` of a blocking pool, served in FIFO order. */
+export interface PoolWaiter {
+  resolve(conn: PoolConnection): void;
+  reject(error: Error): void;
+  /** Clears the waiter's timer and abort listener. */
+  cleanup(): void;
+}
+
+interface IdleEntry {
+  conn: PoolConnection;
+  since: number;
+}
+
+const DEFAULT_DISCONNECT_TIMEOUT = 5000;
+
+/**
+ * Owns the connections to one logical endpoint. Ordinary commands are multiplexed over `sharedConnections`
+ * connections (`sendCommand`); exclusive work leases a connection (`acquire`/`release`/`withConnection`).
+ * At `maxConnections`, `acquire` fails at once with `PoolExhaustedError` (see `BlockingConnectionPool` to wait).
+ *
+ * Events: `error` (only emitted when someone listens), `ready`/`connect`/`close` (`(info: PoolConnectionEventInfo)`),
+ * `reconnecting` (the connection's info), `push` (from shared connections), `end` (a shared connection gave up for
+ * good, or the pool finished closing).
+ */
+export class ConnectionPool extends EventEmitter {
+  /** The options the pool was built with (defaults applied to the pool's own fields). Secrets redacted in inspect. */
+  readonly options: Readonly<PoolOptions>;
+  protected readonly settings: Readonly<NormalizedPoolSettings>;
+  /** Callers waiting for a connection, oldest first (only a blocking pool queues). */
+  protected readonly waiters: PoolWaiter[] = [];
+
+  readonly #connectionOptions: ConnectionOptions;
+  readonly #factory: ConnectionFactory;
+  #shared: PoolConnection[] = [];
+  #idle: IdleEntry[] = [];
+  readonly #leased = new Set<PoolConnection>();
+  /** Exclusive slots reserved for a caller: a connection being opened or health-checked. */
+  #pending = 0;
+  /** Leased connections whose socket closed during the lease: their server-side state is gone. */
+  readonly #broken = new WeakSet<PoolConnection>();
+  /** Connections the pool closed itself (their close/end events are not news). */
+  readonly #retired = new WeakSet<PoolConnection>();
+  #state: 'open' | 'closing' | 'closed' = 'open';
+  #closing: Promise<void> | undefined;
+  #reapTimer: NodeJS.Timeout | undefined;
+  /** Woken whenever a lease ends or a pending slot settles, while closing. */
+  #drainWakers: (() => void)[] = [];
+  #lastEndpoint: string | undefined;
+
+  constructor(options: PoolOptions = {}) {
+    super();
+    const { settings, connectionOptions, connectionFactory } = normalizePoolOptions(options);
+    this.settings = Object.freeze(settings);
+    this.#connectionOptions = connectionOptions;
+    this.#factory = connectionFactory ?? defaultConnectionFactory;
+    this.options = redactedOptions({ ...options, ...settings });
+  }
+
+  /** A pool from a `redis://`, `rediss://` or `unix://` URL; `overrides` win over what the URL says. */
+  static fromUrl<P extends ConnectionPool>(
+    this: new (options: PoolOptions) => P,
+    url: string,
+    overrides: PoolOptions = {},
+  ): P {
+    // Topology fields are dropped: a pool serves one endpoint.
+    const { topology, sentinels, masterName, role, sentinelUsername, sentinelPassword, nodes, ...connection } =
+      parseRedisUrl(url);
+    if (topology !== 'standalone') {
+      throw new ConfigError(
+        `The URL ${redactRedisUrl(url)} names a ${topology} topology; a pool serves one endpoint. Use createClient(url) instead.`,
+      );
+    }
+    return new this({ ...connection, ...overrides });
+  }
+
+  /** `host:port` or socket path of the endpoint (the last resolved one when a resolver is used). No credentials. */
+  get endpointLabel(): string {
+    const o = this.#connectionOptions;
+    if (o.resolveEndpoint !== undefined) return this.#lastEndpoint ?? 'resolved endpoint (not connected yet)';
+    return o.path ?? `${o.host ?? '127.0.0.1'}:${o.port ?? 6379}`;
+  }
+
+  get closed(): boolean {
+    return this.#state !== 'open';
+  }
+
+  /** Opens the shared connections and `minIdle` idle ones; resolves when they are ready. */
+  async connect(): Promise<void> {
+    this.#assertOpen();
+    while (this.#shared.length < this.settings.sharedConnections) this.#shared.push(this.#create('shared'));
+    const opening: Promise<unknown>[] = this.#shared.map((conn) => conn.connect());
+    const wanted = this.settings.minIdle - this.#idle.length;
+    for (let i = 0; i < wanted && this.#exclusiveCount() < this.settings.maxConnections; i++) {
+      opening.push(this.#openIdle());
+    }
+    await Promise.all(opening);
+  }
+
+  /** Sends one ordinary command on the shared connection with the fewest commands in flight. */
+  sendCommand<T = RespValue>(args: readonly RedisArg[], options?: PoolCommandOptions): Promise<T> {
+    if (this.#state !== 'open') return Promise.reject(this.closedError());
+    return this.#pickShared().sendCommand<T>(args, options);
+  }
+
+  /** The shared connection the next command would use (for batches that must stay on one socket, e.g. pipelines). */
+  sharedConnection(): PoolConnection {
+    this.#assertOpen();
+    return this.#pickShared();
+  }
+
+  /** An exclusive connection. Give it back with `release` (or use `withConnection`). */
+  async acquire(options: AcquireOptions = {}): Promise<PoolConnection> {
+    this.#assertOpen();
+    const { signal } = options;
+    if (signal?.aborted) throw this.abortError();
+    // Callers already queued go first (FIFO).
+    const slot = this.waiters.length > 0 ? undefined : this.#reserve();
+    if (slot === undefined) return this.waitForConnection(signal);
+    const conn = await this.#checkout(slot);
+    if (signal?.aborted) {
+      this.release(conn);
+      throw this.abortError();
+    }
+    return conn;
+  }
+
+  /**
+   * Gives a leased connection back. It is closed instead of reused when it has unread replies, its socket broke
+   * during the lease, it is on another db, or it still has subscriptions. Releasing twice is harmless.
+   */
+  release(conn: PoolConnection): void {
+    if (!this.#leased.delete(conn)) return;
+    if (this.#state === 'open' && this.#reusable(conn)) {
+      this.#idle.push({ conn, since: Date.now() });
+      this.#serveWaiters();
+      this.#scheduleReap();
+    } else {
+      this.#retire(conn, this.#state === 'open' ? undefined : 'graceful');
+      this.#serveWaiters();
+    }
+    this.#wakeDrain();
+  }
+
+  /** Leases a connection for `fn` and always releases it, also when `fn` throws. */
+  async withConnection<T>(fn: (conn: PoolConnection) => Promise<T> | T, options: AcquireOptions = {}): Promise<T> {
+    const conn = await this.acquire(options);
+    try {
+      return await fn(conn);
+    } finally {
+      this.release(conn);
+    }
+  }
+
+  stats(): PoolStats {
+    let sharedInFlight = 0;
+    for (const conn of this.#shared) sharedInFlight += conn.inFlight + conn.queued;
+    const idle = this.#idle.length;
+    const leased = this.#leased.size;
+    return {
+      total: this.#shared.length + idle + leased + this.#pending,
+      shared: this.#shared.length,
+      idle,
+      leased,
+      pending: this.#pending,
+      sharedInFlight,
+      waiters: this.waiters.length,
+      maxConnections: this.settings.maxConnections,
+    };
+  }
+
+  /**
+   * Stops handing out connections at once (new calls fail with `ConnectionError('pool is closed…')`), then, when
+   * graceful, waits up to `timeout` for leases to come back and in-flight commands to be answered, and closes all.
+   */
+  disconnect(options: PoolDisconnectOptions = {}): Promise<void> {
+    if (this.#closing !== undefined) return this.#closing;
+    this.#state = 'closing';
+    clearTimeout(this.#reapTimer);
+    for (const waiter of this.waiters.splice(0)) {
+      waiter.cleanup();
+      waiter.reject(this.closedError());
+    }
+    this.#closing = this.#close(options.graceful ?? true, options.timeout ?? DEFAULT_DISCONNECT_TIMEOUT);
+    return this.#closing;
+  }
+
+  /** Every connection drops its socket and re-resolves its endpoint (Sentinel failover). Idle ones are closed. */
+  reconnectAll(cause?: Error): void {
+    if (this.#state !== 'open') return;
+    for (const { conn } of this.#idle.splice(0)) this.#retire(conn);
+    for (const conn of this.#leased) {
+      this.#broken.add(conn);
+      conn.reconnect(cause);
+    }
+    for (const conn of this.#shared) conn.reconnect(cause);
+  }
+
+  [inspect.custom](depth: number, opts: object, insp: typeof inspect): string {
+    const shown = { endpoint: this.endpointLabel, state: this.#state, ...this.stats() };
+    return `${this.constructor.name} ${insp(shown, { ...opts, depth })}`;
+  }
+
+  /** What a caller gets once the pool is closing or closed. */
+  protected closedError(): ConnectionError {
+    return new ConnectionError(
+      'pool is closed: disconnect()/quit() was called on this client or pool; create a new one (or duplicate()) to send more commands.',
+      { endpoint: this.endpointLabel },
+    );
+  }
+
+  protected abortError(): AbortError {
+    return new AbortError('acquire was aborted by its AbortSignal before a connection was handed out.', {
+      endpoint: this.endpointLabel,
+    });
+  }
+
+  /** Called when every exclusive slot is taken. The plain pool fails at once; a blocking pool queues the caller. */
+  protected waitForConnection(_signal: AbortSignal | undefined): Promise<PoolConnection> {
+    const { maxConnections } = this.settings;
+    return Promise.reject(
+      new PoolExhaustedError(
+        `Connection pool exhausted: all ${maxConnections} connections (maxConnections) are in use at ` +
+          `${this.endpointLabel}. Release connections sooner (withConnection releases for you), raise ` +
+          'maxConnections, or use BlockingConnectionPool to wait for one.',
+        { endpoint: this.endpointLabel },
+      ),
+    );
+  }
+
+  /** Hands free slots to waiters in FIFO order. */
+  protected serveWaiters(): void {
+    this.#serveWaiters();
+  }
+
+  // ---- internals ---------------------------------------------------------------------------------------------
+
+  #assertOpen(): void {
+    if (this.#state !== 'open') throw this.closedError();
+  }
+
+  #exclusiveCount(): number {
+    return this.#idle.length + this.#leased.size + this.#pending;
+  }
+
+  #pickShared(): PoolConnection {
+    const shared = this.#shared;
+    if (shared.length < this.settings.sharedConnections) {
+      const conn = this.#create('shared');
+      shared.push(conn);
+      return conn;
+    }
+    if (shared.length === 1) return shared[0]!;
+    let best = shared[0]!;
+    let bestLoad = best.inFlight + best.queued;
+    for (let i = 1; i < shared.length; i++) {
+      const conn = shared[i]!;
+      const load = conn.inFlight + conn.queued;
+      if (load < bestLoad) {
+        best = conn;
+        bestLoad = load;
+      }
+    }
+    return best;
+  }
+
+  #create(role: 'shared' | 'exclusive'): PoolConnection {
+    const conn = this.#factory({ ...this.#connectionOptions });
+    const info = (): PoolConnectionEventInfo => ({ endpoint: conn.endpoint, role });
+    conn.on('error', (error: Error) => {
+      if (!this.#retired.has(conn) && this.listenerCount('error') > 0) this.emit('error', error);
+    });
+    conn.on('connect', () => this.emit('connect', info()));
+    conn.on('ready', () => {
+      this.#lastEndpoint = conn.endpoint;
+      this.emit('ready', info());
+    });
+    conn.on('reconnecting', (details: unknown) => this.emit('reconnecting', details));
+    conn.on('close', () => this.#onClose(conn, role, info()));
+    conn.on('end', () => this.#onEnd(conn, role));
+    if (role === 'shared') conn.on('push', (value: RespValue[]) => this.emit('push', value));
+    return conn;
+  }
+
+  #onClose(conn: PoolConnection, role: 'shared' | 'exclusive', info: PoolConnectionEventInfo): void {
+    if (this.#retired.has(conn)) return;
+    if (role === 'shared') {
+      this.emit('close', info);
+      return;
+    }
+    if (this.#leased.has(conn)) {
+      this.#broken.add(conn);
+      return;
+    }
+    const at = this.#idle.findIndex((entry) => entry.conn === conn);
+    if (at >= 0) {
+      this.#idle.splice(at, 1);
+      this.#retire(conn);
+    }
+  }
+
+  #onEnd(conn: PoolConnection, role: 'shared' | 'exclusive'): void {
+    if (this.#retired.has(conn)) return;
+    this.#retired.add(conn);
+    if (role === 'shared') {
+      // Gave up reconnecting: the next command opens a replacement.
+      this.#shared = this.#shared.filter((c) => c !== conn);
+      if (this.#state === 'open') this.emit('end');
+      return;
+    }
+    const at = this.#idle.findIndex((entry) => entry.conn === conn);
+    if (at >= 0) {
+      this.#idle.splice(at, 1);
+      this.#serveWaiters();
+    }
+  }
+
+  /** Closes a connection the pool no longer wants. */
+  #retire(conn: PoolConnection, how?: 'graceful'): void {
+    this.#retired.add(conn);
+    if (how === 'graceful' && conn.status === 'ready' && conn.inFlight === 0) {
+      conn.disconnect({ timeout: 1000 }).catch(() => conn.destroy());
+    } else {
+      conn.destroy(new ConnectionError('connection closed by its pool', { endpoint: conn.endpoint }));
+    }
+  }
+
+  #reusable(conn: PoolConnection): boolean {
+    return (
+      conn.status === 'ready' &&
+      !this.#broken.has(conn) &&
+      conn.inFlight === 0 &&
+      conn.queued === 0 &&
+      conn.db === this.settings.db &&
+      conn.subscriptions === 0
+    );
+  }
+
+  /** Takes an idle connection or a slot for a new one, or undefined at maxConnections. Synchronous: no races. */
+  #reserve(): PoolConnection | null | undefined {
+    const entry = this.#idle.pop();
+    if (entry !== undefined) {
+      this.#pending++;
+      return entry.conn;
+    }
+    if (this.#exclusiveCount() < this.settings.maxConnections) {
+      this.#pending++;
+      return null;
+    }
+    return undefined;
+  }
+
+  /** Turns a reserved slot (an idle connection, or null = open one) into a leased, healthy connection. */
+  async #checkout(reserved: PoolConnection | null): Promise<PoolConnection> {
+    let conn: PoolConnection | undefined;
+    try {
+      let candidate = reserved;
+      while (conn === undefined) {
+        if (candidate !== null) {
+          if (await this.#healthy(candidate)) conn = candidate;
+          else {
+            this.#retire(candidate);
+            candidate = this.#idle.pop()?.conn ?? null;
+          }
+        } else {
+          const fresh = this.#create('exclusive');
+          try {
+            await fresh.connect();
+          } catch (error) {
+            this.#retire(fresh);
+            throw error;
+          }
+          conn = fresh;
+        }
+      }
+    } catch (error) {
+      this.#pending--;
+      this.#serveWaiters();
+      this.#wakeDrain();
+      throw error;
+    }
+    this.#pending--;
+    if (this.#state !== 'open') {
+      this.#retire(conn, 'graceful');
+      this.#wakeDrain();
+      throw this.closedError();
+    }
+    this.#leased.add(conn);
+    this.#broken.delete(conn);
+    return conn;
+  }
+
+  async #healthy(conn: PoolConnection): Promise<boolean> {
+    if (conn.status !== 'ready') return false;
+    const interval = this.settings.healthCheckInterval;
+    if (interval === 0 || Date.now() - conn.lastActivity <= interval) return true;
+    try {
+      await conn.sendCommand(['PING'], { timeout: this.#connectionOptions.connectTimeout ?? 10_000 });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  #serveWaiters(): void {
+    while (this.waiters.length > 0 && this.#state === 'open') {
+      const slot = this.#reserve();
+      if (slot === undefined) return;
+      const waiter = this.waiters.shift()!;
+      waiter.cleanup();
+      this.#checkout(slot).then(waiter.resolve, waiter.reject);
+    }
+  }
+
+  async #openIdle(): Promise<void> {
+    this.#pending++;
+    const conn = this.#create('exclusive');
+    try {
+      await conn.connect();
+    } catch (error) {
+      this.#pending--;
+      this.#retire(conn);
+      throw error;
+    }
+    this.#pending--;
+    if (this.#state !== 'open') {
+      this.#retire(conn, 'graceful');
+      return;
+    }
+    this.#idle.push({ conn, since: Date.now() });
+    this.#serveWaiters();
+    this.#scheduleReap();
+  }
+
+  #scheduleReap(): void {
+    const { idleTimeout, minIdle } = this.settings;
+    if (idleTimeout === 0 || this.#reapTimer !== undefined || this.#state !== 'open') return;
+    if (this.#idle.length <= minIdle) return;
+    const delay = Math.max(0, this.#idle[0]!.since + idleTimeout - Date.now());
+    this.#reapTimer = setTimeout(() => {
+      this.#reapTimer = undefined;
+      this.#reap();
+    }, delay);
+    this.#reapTimer.unref();
+  }
+
+  #reap(): void {
+    const { idleTimeout, minIdle } = this.settings;
+    const now = Date.now();
+    // The idle list is a stack (most recently used at the end), so the oldest are at the front.
+    while (this.#idle.length > minIdle && now - this.#idle[0]!.since >= idleTimeout) {
+      this.#retire(this.#idle.shift()!.conn, 'graceful');
+    }
+    this.#scheduleReap();
+  }
+
+  #wakeDrain(): void {
+    if (this.#drainWakers.length === 0) return;
+    for (const wake of this.#drainWakers.splice(0)) wake();
+  }
+
+  async #close(graceful: boolean, timeout: number): Promise<void> {
+    const reason = new ConnectionError('pool is closed: the connection was closed by disconnect() before its reply came.', {
+      endpoint: this.endpointLabel,
+    });
+    for (const { conn } of this.#idle.splice(0)) this.#retire(conn, graceful ? 'graceful' : undefined);
+    if (graceful) {
+      const deadline = Date.now() + timeout;
+      while (this.#leased.size > 0 || this.#pending > 0) {
+        const left = deadline - Date.now();
+        if (left <= 0) break;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, left);
+          this.#drainWakers.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
+      await Promise.all(
+        this.#shared.map(async (conn) => {
+          this.#retired.add(conn);
+          // Commands queued while (re)connecting are sent once ready; the connection's own disconnect waits for
+          // replies to what was written.
+          if (conn.status !== 'ready' && conn.queued > 0) await readyOrDeadline(conn, deadline);
+          await conn.disconnect({ timeout: Math.max(0, deadline - Date.now()) }).catch(() => conn.destroy(reason));
+        }),
+      );
+    } else {
+      for (const conn of this.#shared) {
+        this.#retired.add(conn);
+        conn.destroy(reason);
+      }
+    }
+    this.#shared = [];
+    for (const conn of this.#leased) {
+      this.#retired.add(conn);
+      conn.destroy(reason);
+    }
+    this.#leased.clear();
+    this.#state = 'closed';
+    this.emit('end');
+  }
+}
+
+/** Resolves when the connection is ready, closed for good, or the deadline passed. */
+function readyOrDeadline(conn: PoolConnection, deadline: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      conn.off('ready', done);
+      conn.off('end', done);
+      resolve();
+    };
+    const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
+    conn.on('ready', done);
+    conn.on('end', done);
+  });
+}

@@ -1,0 +1,7 @@
+export { ConnectionPool } from './connection-pool.js';
+export type { AcquireOptions, PoolDisconnectOptions, PoolConnectionEventInfo } from './connection-pool.js';
+export { BlockingConnectionPool } from './blocking-connection-pool.js';
+export { DEFAULT_POOL_OPTIONS } from './pool-options.js';
+export type { PoolOptions, ConnectionFactory } from './pool-options.js';
+export type { PoolStats } from './pool-stats.js';
+export type { PoolConnection, PoolCommandOptions, ConnectionStatus } from './pool-connection.js';

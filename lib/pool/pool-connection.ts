@@ -1,0 +1,40 @@
+import type { EventEmitter } from 'node:events';
+import type { RedisArg, RespValue } from '../protocol/resp-value.js';
+
+export type ConnectionStatus = 'idle' | 'connecting' | 'ready' | 'reconnecting' | 'closing' | 'closed';
+
+/** Per-command options of a connection (docs/CONTRACTS.md). */
+export interface PoolCommandOptions {
+  signal?: AbortSignal;
+  /** ms, overrides commandTimeout; 0 = none. */
+  timeout?: number;
+  returnBuffers?: boolean;
+  /** Re-send if the socket dies after the write (double-apply risk). */
+  retryOnReconnect?: boolean;
+}
+
+/**
+ * What the pool needs from a connection: the `Connection` contract of docs/CONTRACTS.md, written structurally so
+ * tests and topologies can hand the pool their own (`connectionFactory`).
+ */
+export interface PoolConnection extends EventEmitter {
+  readonly status: ConnectionStatus;
+  /** host:port or socket path, never credentials. */
+  readonly endpoint: string;
+  /** Written, awaiting a reply. */
+  readonly inFlight: number;
+  /** Waiting to be written (e.g. while reconnecting). */
+  readonly queued: number;
+  /** Date.now() of the last write or reply. */
+  readonly lastActivity: number;
+  readonly protocol: 2 | 3;
+  /** The db currently selected (tracks SELECT). */
+  readonly db: number;
+  /** Channels + patterns + shard channels subscribed on this socket. */
+  readonly subscriptions: number;
+  connect(): Promise<void>;
+  sendCommand<T = RespValue>(args: readonly RedisArg[], options?: PoolCommandOptions): Promise<T>;
+  disconnect(options?: { timeout?: number }): Promise<void>;
+  destroy(error?: Error): void;
+  reconnect(cause?: Error): void;
+}

@@ -1,0 +1,630 @@
+import { constants as bufferConstants } from 'node:buffer';
+import { ProtocolError, RedisError, parseServerError } from '../errors/index.js';
+import {
+  DEFAULT_MAX_BULK_LENGTH,
+  type DecoderHandlers,
+  type DecoderOptions,
+  type RespMap,
+  type RespValue,
+} from './resp-value.js';
+
+/*
+ * Incremental RESP2/RESP3 decoder.
+ *
+ * Aggregates live on an explicit stack of reusable frames, so nesting never recurses and a partly received array
+ * keeps the elements already decoded. When a chunk ends inside a scalar (or an aggregate header), only that item's
+ * bytes are kept ("pending"): later chunks are appended to a list without copying until the item is complete
+ * (the first LF for a line, the declared length for a bulk string), then the pieces are joined once. Each byte is
+ * therefore scanned and copied O(1) times, however small the chunks are.
+ */
+
+const CR = 13;
+const LF = 10;
+
+// Type bytes.
+const T_SIMPLE = 43; // +
+const T_ERROR = 45; // -
+const T_INTEGER = 58; // :
+const T_BULK = 36; // $
+const T_ARRAY = 42; // *
+const T_NULL = 95; // _
+const T_BOOLEAN = 35; // #
+const T_DOUBLE = 44; // ,
+const T_BIG_NUMBER = 40; // (
+const T_BULK_ERROR = 33; // !
+const T_VERBATIM = 61; // =
+const T_MAP = 37; // %
+const T_SET = 126; // ~
+const T_ATTRIBUTE = 124; // |
+const T_PUSH = 62; // >
+
+/** Deeper nesting than this is treated as garbage: no Redis reply comes close, and consumers recurse over values. */
+export const MAX_NESTING_DEPTH = 1024;
+
+/** Integers beyond 2^53 are parsed exactly as bigint. RESP integers are signed 64-bit: at most 19 digits. */
+const MAX_INTEGER_DIGITS = 19;
+
+/** Up to this many bytes, strings are built byte by byte when ASCII (measured faster than the native decoder). */
+const SHORT_STRING = 8;
+
+type Utf8Slicer = (this: Buffer, start: number, end: number) => string;
+// Buffer#utf8Slice is what toString('utf8', ...) calls after checking its arguments; use it when present.
+const nativeUtf8Slice = (Buffer.prototype as unknown as { utf8Slice?: Utf8Slicer }).utf8Slice;
+const utf8Slice: (buf: Buffer, start: number, end: number) => string =
+  typeof nativeUtf8Slice === 'function'
+    ? (buf, start, end) => nativeUtf8Slice.call(buf, start, end)
+    : (buf, start, end) => buf.toString('utf8', start, end);
+
+class Frame {
+  kind = 0;
+  remaining = 0;
+  index = 0;
+  items: RespValue[] | null = null;
+  map: RespMap | null = null;
+  key: string | null = null;
+}
+
+function describeByte(byte: number | undefined): string {
+  if (byte === undefined) return 'end of input';
+  const hex = `0x${byte.toString(16).padStart(2, '0')}`;
+  return byte >= 32 && byte < 127 ? `${hex} ('${String.fromCharCode(byte)}')` : hex;
+}
+
+function mapKey(value: RespValue): string {
+  if (typeof value === 'string') return value;
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  if (value instanceof RedisError) return value.message;
+  return String(value);
+}
+
+function isDoubleByte(c: number): boolean {
+  // digits . + - e E, and the letters of inf / nan (any case)
+  return (c >= 48 && c <= 57) || c === 46 || c === 43 || c === 45 || c === 101 || c === 69 ||
+    c === 105 || c === 73 || c === 110 || c === 78 || c === 102 || c === 70 || c === 97 || c === 65;
+}
+
+export class RespDecoder {
+  readonly #handlers: DecoderHandlers;
+  readonly #maxLength: number;
+  readonly #pushBuffers: boolean;
+
+  readonly #stack: Frame[] = [];
+  #depth = 0;
+  /** Whether bulk strings of the current top-level frame decode to Buffers. */
+  #buffers = false;
+  /** wantBuffers() has been asked for the current top-level frame. */
+  #frameStarted = false;
+  /** Set by the number readers: position after the parsed line, or -1 when the input ended first. */
+  #cursor = 0;
+  /** Stream offset of byte 0 of the buffer being parsed (for error messages). */
+  #base = 0;
+  /** Bytes of all chunks fed before the current one. */
+  #fed = 0;
+  /** The buffer being parsed is our own copy (joined pending bytes), so Buffers may be sliced from it. */
+  #owned = false;
+
+  // An item cut by the end of a chunk: its bytes so far, and how many it needs in total (-1: up to the next LF).
+  #pending: Buffer[] = [];
+  #pendingLength = 0;
+  #pendingNeed = -1;
+  /** Stream offset of the first pending byte. */
+  #pendingBase = 0;
+
+  #failed: ProtocolError | null = null;
+
+  constructor(handlers: DecoderHandlers, options: DecoderOptions = {}) {
+    this.#handlers = handlers;
+    const max = options.maxBulkLength ?? DEFAULT_MAX_BULK_LENGTH;
+    if (!Number.isSafeInteger(max) || max < 0) {
+      throw new RangeError(`maxBulkLength must be a non-negative integer, got ${String(max)}`);
+    }
+    this.#maxLength = max;
+    this.#pushBuffers = options.pushBuffers ?? false;
+  }
+
+  /** Forget everything buffered and any earlier error, e.g. for a new socket. */
+  reset(): void {
+    for (let i = 0; i < this.#depth; i++) this.#clearFrame(this.#stack[i]);
+    this.#depth = 0;
+    this.#buffers = false;
+    this.#frameStarted = false;
+    this.#fed = 0;
+    this.#owned = false;
+    this.#pending = [];
+    this.#pendingLength = 0;
+    this.#pendingNeed = -1;
+    this.#failed = null;
+  }
+
+  /**
+   * Decode a chunk of the byte stream; calls the handlers for every frame it completes. Throws only ProtocolError,
+   * after which the decoder refuses input until reset(). An exception thrown by a handler propagates and also
+   * leaves the decoder unusable (the rest of that chunk was not decoded).
+   */
+  feed(chunk: Buffer): void {
+    if (this.#failed !== null) {
+      throw new ProtocolError(
+        `The RESP decoder already failed (${this.#failed.message}); it must be reset with a new connection.`,
+      );
+    }
+    try {
+      let off = 0;
+      if (this.#pendingLength > 0) {
+        off = this.#resume(chunk);
+        if (off < 0) {
+          this.#fed += chunk.length;
+          return;
+        }
+      }
+      this.#owned = false;
+      this.#base = this.#fed;
+      this.#parse(chunk, off);
+      this.#fed += chunk.length;
+    } catch (err) {
+      this.#failed = err instanceof ProtocolError ? err : new ProtocolError('A reply handler threw', { cause: err });
+      throw err;
+    }
+  }
+
+  /** Completes the pending item with the start of `chunk`. Returns the offset to continue at, or -1 if it needs more. */
+  #resume(chunk: Buffer): number {
+    let off = 0;
+    // Each turn either consumes bytes of `chunk` or returns, so this ends.
+    while (this.#pendingLength > 0) {
+      if (this.#pendingNeed < 0) {
+        // The pending bytes hold no LF (the item was cut before the LF ending its line): the first LF ends it.
+        const lf = chunk.indexOf(LF, off);
+        if (lf === -1) {
+          this.#addPending(off === 0 ? chunk : chunk.subarray(off));
+          return -1;
+        }
+        const joined = this.#joinPending(chunk.subarray(off, lf + 1));
+        off = lf + 1;
+        // Completes the item, or (a bulk string whose header just completed) suspends it with a known size.
+        this.#parse(joined, 0);
+      } else {
+        const missing = this.#pendingNeed - this.#pendingLength;
+        if (chunk.length - off < missing) {
+          this.#addPending(off === 0 ? chunk : chunk.subarray(off));
+          return -1;
+        }
+        const joined = this.#joinPending(chunk.subarray(off, off + missing));
+        off += missing;
+        this.#parse(joined, 0);
+      }
+    }
+    return off;
+  }
+
+  #addPending(piece: Buffer): void {
+    this.#pending.push(piece);
+    this.#pendingLength += piece.length;
+    if (this.#pendingNeed < 0 && this.#pendingLength > this.#maxLength + 64) {
+      throw this.#error(`a line of more than ${this.#maxLength} bytes without CRLF`, this.#pendingBase);
+    }
+  }
+
+  /** Joins the pending pieces and `tail` into our own buffer and prepares to parse it at stream offset of piece 0. */
+  #joinPending(tail: Buffer): Buffer {
+    const pieces = this.#pending;
+    pieces.push(tail);
+    const joined = Buffer.concat(pieces, this.#pendingLength + tail.length);
+    this.#base = this.#pendingBase;
+    this.#owned = true;
+    this.#pending = [];
+    this.#pendingLength = 0;
+    this.#pendingNeed = -1;
+    return joined;
+  }
+
+  /** Remembers the cut item starting at `start` (need: its total size if known, else -1). */
+  #suspend(buf: Buffer, start: number, need: number): void {
+    const piece = buf.subarray(start);
+    this.#pending = [piece];
+    this.#pendingLength = piece.length;
+    this.#pendingNeed = need;
+    this.#pendingBase = this.#base + start;
+  }
+
+  #error(what: string, offset: number): ProtocolError {
+    return new ProtocolError(
+      `Protocol error: ${what} at stream offset ${offset}. The server sent bytes that are not valid RESP; ` +
+        'the connection will be closed (replies can no longer be matched to commands).',
+    );
+  }
+
+  #unexpected(buf: Buffer, pos: number, expected: string): ProtocolError {
+    return this.#error(`unexpected ${describeByte(buf[pos])}, expected ${expected},`, this.#base + pos);
+  }
+
+  /** Parses items from `buf` at `off` to the end; a cut item is suspended as pending. */
+  #parse(buf: Buffer, off: number): void {
+    const end = buf.length;
+    while (off < end) {
+      const start = off;
+      const type = buf[off];
+      if (this.#depth === 0 && !this.#frameStarted) {
+        if (type === T_PUSH) {
+          this.#buffers = this.#pushBuffers;
+          this.#frameStarted = true;
+        } else if (type === T_ATTRIBUTE) {
+          // Attribute contents are metadata: strings. The reply after it asks wantBuffers().
+          this.#buffers = false;
+        } else {
+          const want = this.#handlers.wantBuffers;
+          this.#buffers = want === undefined ? false : want.call(this.#handlers) === true;
+          this.#frameStarted = true;
+        }
+      }
+      let value: RespValue;
+      switch (type) {
+        case T_BULK:
+        case T_VERBATIM:
+        case T_BULK_ERROR: {
+          const len = this.#readLength(buf, off + 1, end);
+          if (this.#cursor < 0) {
+            this.#suspend(buf, start, -1);
+            return;
+          }
+          if (len === -1) {
+            if (type !== T_BULK) throw this.#unexpected(buf, off + 1, 'a length of at least 0');
+            value = null;
+            off = this.#cursor;
+            break;
+          }
+          const bodyStart = this.#cursor;
+          const bodyEnd = bodyStart + len;
+          if (bodyEnd + 2 > end) {
+            this.#suspend(buf, start, bodyEnd + 2 - start);
+            return;
+          }
+          if (buf[bodyEnd] !== CR) throw this.#unexpected(buf, bodyEnd, `CR after a ${len}-byte bulk string`);
+          if (buf[bodyEnd + 1] !== LF) throw this.#unexpected(buf, bodyEnd + 1, 'LF');
+          off = bodyEnd + 2;
+          if (type === T_BULK) {
+            value = this.#bulk(buf, bodyStart, bodyEnd);
+          } else if (type === T_VERBATIM) {
+            // `=<len>\r\ntxt:<text>\r\n`: three format bytes and a colon precede the text.
+            if (len < 4 || buf[bodyStart + 3] !== 58) {
+              throw this.#unexpected(buf, bodyStart + Math.min(len, 3), "a verbatim string format like 'txt:'");
+            }
+            value = this.#bulk(buf, bodyStart + 4, bodyEnd);
+          } else {
+            value = parseServerError(this.#text(buf, bodyStart, bodyEnd));
+          }
+          break;
+        }
+        case T_SIMPLE:
+        case T_ERROR: {
+          // Short lines (OK, QUEUED, PONG) are scanned inline; longer ones with the native indexOf.
+          let lf = -1;
+          const scanEnd = off + 24 < end ? off + 24 : end;
+          for (let i = off + 1; i < scanEnd; i++) {
+            if (buf[i] === LF) {
+              lf = i;
+              break;
+            }
+          }
+          if (lf === -1 && scanEnd < end) lf = buf.indexOf(LF, scanEnd);
+          if (lf === -1) {
+            this.#suspend(buf, start, -1);
+            return;
+          }
+          if (buf[lf - 1] !== CR || lf - 1 <= off) throw this.#unexpected(buf, lf, 'CR before LF');
+          const text = this.#text(buf, off + 1, lf - 1);
+          off = lf + 1;
+          value = type === T_SIMPLE ? text : parseServerError(text);
+          break;
+        }
+        case T_INTEGER: {
+          value = this.#readInteger(buf, off + 1, end);
+          if (this.#cursor < 0) {
+            this.#suspend(buf, start, -1);
+            return;
+          }
+          off = this.#cursor;
+          break;
+        }
+        case T_NULL: {
+          if (off + 2 >= end) {
+            this.#checkPartialCrlf(buf, off + 1, end);
+            this.#suspend(buf, start, -1);
+            return;
+          }
+          this.#expectCrlf(buf, off + 1);
+          value = null;
+          off += 3;
+          break;
+        }
+        case T_BOOLEAN: {
+          if (off + 3 >= end) {
+            if (off + 1 < end) this.#checkBoolean(buf, off + 1);
+            this.#checkPartialCrlf(buf, off + 2, end);
+            this.#suspend(buf, start, -1);
+            return;
+          }
+          value = this.#checkBoolean(buf, off + 1);
+          this.#expectCrlf(buf, off + 2);
+          off += 4;
+          break;
+        }
+        case T_DOUBLE:
+        case T_BIG_NUMBER: {
+          const lineEnd = this.#scanNumberLine(buf, off + 1, end, type === T_DOUBLE);
+          if (lineEnd < 0) {
+            this.#suspend(buf, start, -1);
+            return;
+          }
+          value = type === T_DOUBLE ? this.#double(buf, off + 1, lineEnd) : this.#bigNumber(buf, off + 1, lineEnd);
+          off = lineEnd + 2;
+          break;
+        }
+        case T_ARRAY:
+        case T_SET:
+        case T_PUSH:
+        case T_MAP:
+        case T_ATTRIBUTE: {
+          const count = this.#readLength(buf, off + 1, end);
+          if (this.#cursor < 0) {
+            this.#suspend(buf, start, -1);
+            return;
+          }
+          off = this.#cursor;
+          if (count === -1) {
+            if (type !== T_ARRAY) throw this.#unexpected(buf, start + 1, 'a count of at least 0');
+            value = null;
+            break;
+          }
+          if (count > 0) {
+            this.#open(type, count, start);
+            continue;
+          }
+          if (type === T_MAP) value = Object.create(null) as RespMap;
+          else if (type === T_ATTRIBUTE) {
+            this.#handlers.onAttribute?.(Object.create(null) as RespMap);
+            continue;
+          } else if (type === T_PUSH && this.#depth === 0) {
+            this.#frameStarted = false;
+            this.#handlers.onPush([]);
+            continue;
+          } else value = [];
+          break;
+        }
+        default:
+          throw this.#unexpected(buf, off, 'a RESP type byte (one of +-:$*_#,(!=%~|>)');
+      }
+      // Fast path for a top-level scalar (the common case: one reply per command).
+      if (this.#depth === 0) this.#dispatch(value);
+      else this.#add(value);
+    }
+  }
+
+  /** Pushes a frame for an aggregate of `count` elements (pairs for maps and attributes). */
+  #open(kind: number, count: number, start: number): void {
+    if (this.#depth >= MAX_NESTING_DEPTH) {
+      throw this.#error(`aggregates nested deeper than ${MAX_NESTING_DEPTH} levels`, this.#base + start);
+    }
+    let frame = this.#stack[this.#depth];
+    if (frame === undefined) {
+      frame = new Frame();
+      this.#stack.push(frame);
+    }
+    this.#depth++;
+    frame.kind = kind;
+    frame.index = 0;
+    frame.key = null;
+    if (kind === T_MAP || kind === T_ATTRIBUTE) {
+      frame.map = Object.create(null) as RespMap;
+      frame.remaining = count * 2;
+    } else {
+      // Preallocate only modest sizes: the count comes from the wire and a huge one must not reserve memory up front.
+      frame.items = count <= 1024 ? new Array<RespValue>(count) : [];
+      frame.remaining = count;
+    }
+  }
+
+  #clearFrame(frame: Frame): void {
+    frame.items = null;
+    frame.map = null;
+    frame.key = null;
+  }
+
+  /** Adds a completed value to the innermost open aggregate, closing aggregates that become complete. */
+  #add(value: RespValue): void {
+    let v = value;
+    while (this.#depth > 0) {
+      const frame = this.#stack[this.#depth - 1];
+      if (frame.map !== null) {
+        if (frame.key === null) frame.key = mapKey(v);
+        else {
+          frame.map[frame.key] = v;
+          frame.key = null;
+        }
+      } else {
+        (frame.items as RespValue[])[frame.index++] = v;
+      }
+      if (--frame.remaining > 0) return;
+      this.#depth--;
+      const kind = frame.kind;
+      const done: RespValue = frame.map !== null ? frame.map : (frame.items as RespValue[]);
+      this.#clearFrame(frame);
+      if (kind === T_ATTRIBUTE) {
+        // Not an element: the value after it is. At top level, the next frame is the reply.
+        this.#handlers.onAttribute?.(done as RespMap);
+        return;
+      }
+      if (kind === T_PUSH && this.#depth === 0) {
+        this.#frameStarted = false;
+        this.#handlers.onPush(done as RespValue[]);
+        return;
+      }
+      v = done;
+    }
+    this.#dispatch(v);
+  }
+
+  #dispatch(value: RespValue): void {
+    this.#frameStarted = false;
+    if (typeof value === 'object' && value instanceof RedisError) this.#handlers.onErrorReply(value);
+    else this.#handlers.onReply(value);
+  }
+
+  #bulk(buf: Buffer, start: number, end: number): string | Buffer {
+    if (this.#buffers) {
+      // Our own joined buffer can be shared; a socket chunk is copied so the reply does not pin the whole chunk.
+      if (this.#owned) return buf.subarray(start, end);
+      const out = Buffer.allocUnsafe(end - start);
+      buf.copy(out, 0, start, end);
+      return out;
+    }
+    return this.#text(buf, start, end);
+  }
+
+  #text(buf: Buffer, start: number, end: number): string {
+    if (end - start > bufferConstants.MAX_STRING_LENGTH) {
+      throw this.#error(
+        `a ${end - start}-byte string, longer than the largest JavaScript string (ask for Buffer replies)`,
+        this.#base + start,
+      );
+    }
+    const len = end - start;
+    if (len <= SHORT_STRING) {
+      // Building short ASCII strings in JS skips the native call, which dominates tiny replies.
+      let text = '';
+      for (let i = start; i < end; i++) {
+        const c = buf[i];
+        if (c > 127) return utf8Slice(buf, start, end);
+        text += String.fromCharCode(c);
+      }
+      return text;
+    }
+    return utf8Slice(buf, start, end);
+  }
+
+  /**
+   * Reads `-1` or a non-negative decimal up to `maxBulkLength`, then CRLF. Sets #cursor after the LF, or to -1 when
+   * the input ends first.
+   */
+  #readLength(buf: Buffer, pos: number, end: number): number {
+    if (pos < end && buf[pos] === 45) {
+      // Only -1 (null) is a valid negative length.
+      if (pos + 1 < end && buf[pos + 1] !== 49) throw this.#unexpected(buf, pos + 1, "'1' (the only negative length is -1)");
+      if (pos + 3 >= end) {
+        this.#checkPartialCrlf(buf, pos + 2, end);
+        this.#cursor = -1;
+        return 0;
+      }
+      this.#expectCrlf(buf, pos + 2);
+      this.#cursor = pos + 4;
+      return -1;
+    }
+    const first = pos;
+    let n = 0;
+    while (pos < end) {
+      const c = buf[pos];
+      if (c >= 48 && c <= 57) {
+        n = n * 10 + (c - 48);
+        if (n > this.#maxLength) {
+          throw this.#error(
+            `a declared length above the limit of ${this.#maxLength} (maxBulkLength)`,
+            this.#base + first,
+          );
+        }
+        pos++;
+        continue;
+      }
+      if (c === CR && pos > first) {
+        if (pos + 1 >= end) break;
+        if (buf[pos + 1] !== LF) throw this.#unexpected(buf, pos + 1, 'LF');
+        this.#cursor = pos + 2;
+        return n;
+      }
+      throw this.#unexpected(buf, pos, 'a digit in a length');
+    }
+    this.#cursor = -1;
+    return 0;
+  }
+
+  /** Reads a signed 64-bit integer line. Beyond 2^53 the value is an exact bigint. */
+  #readInteger(buf: Buffer, pos: number, end: number): number | bigint {
+    const lineStart = pos;
+    if (pos < end && (buf[pos] === 45 || buf[pos] === 43)) pos++;
+    const first = pos;
+    let n = 0;
+    while (pos < end) {
+      const c = buf[pos];
+      if (c >= 48 && c <= 57) {
+        if (pos - first >= MAX_INTEGER_DIGITS) throw this.#unexpected(buf, pos, 'CR after at most 19 digits');
+        n = n * 10 + (c - 48);
+        pos++;
+        continue;
+      }
+      if (c === CR && pos > first) {
+        if (pos + 1 >= end) break;
+        if (buf[pos + 1] !== LF) throw this.#unexpected(buf, pos + 1, 'LF');
+        this.#cursor = pos + 2;
+        const negative = buf[lineStart] === 45;
+        if (n <= Number.MAX_SAFE_INTEGER) return negative ? -n : n;
+        const exact = BigInt(buf.toString('latin1', first, pos));
+        return negative ? -exact : exact;
+      }
+      throw this.#unexpected(buf, pos, 'a digit in an integer');
+    }
+    this.#cursor = -1;
+    return 0;
+  }
+
+  /** Finds the CR of a double/big-number line, validating its bytes; -1 when the input ends first. */
+  #scanNumberLine(buf: Buffer, pos: number, end: number, double: boolean): number {
+    const first = pos;
+    for (; pos < end; pos++) {
+      const c = buf[pos];
+      if (c === CR) {
+        if (pos === first) throw this.#unexpected(buf, pos, 'a number');
+        if (pos + 1 >= end) return -1;
+        if (buf[pos + 1] !== LF) throw this.#unexpected(buf, pos + 1, 'LF');
+        return pos;
+      }
+      const ok = double ? isDoubleByte(c) : (c >= 48 && c <= 57) || (pos === first && (c === 45 || c === 43));
+      if (!ok) throw this.#unexpected(buf, pos, double ? 'a double' : 'a digit in a big number');
+      if (pos - first > 4096) throw this.#unexpected(buf, pos, 'CR (number too long)');
+    }
+    return -1;
+  }
+
+  #double(buf: Buffer, start: number, end: number): number {
+    const text = buf.toString('latin1', start, end);
+    const lower = text.toLowerCase();
+    if (lower === 'inf' || lower === '+inf') return Infinity;
+    if (lower === '-inf') return -Infinity;
+    if (lower === 'nan' || lower === '-nan' || lower === '+nan') return NaN;
+    // Number() accepts 'Infinity' and hex; the byte check already excluded x and y, so NaN here means malformed.
+    const value = Number(text);
+    if (Number.isNaN(value)) throw this.#error(`malformed double '${text}'`, this.#base + start);
+    return value;
+  }
+
+  #bigNumber(buf: Buffer, start: number, end: number): bigint {
+    const text = buf.toString('latin1', start, end);
+    if (end - start === 1 && (text === '-' || text === '+')) throw this.#error(`malformed big number '${text}'`, this.#base + start);
+    return BigInt(text);
+  }
+
+  #checkBoolean(buf: Buffer, pos: number): boolean {
+    const c = buf[pos];
+    if (c === 116) return true; // t
+    if (c === 102) return false; // f
+    throw this.#unexpected(buf, pos, "'t' or 'f'");
+  }
+
+  #expectCrlf(buf: Buffer, pos: number): void {
+    if (buf[pos] !== CR) throw this.#unexpected(buf, pos, 'CR');
+    if (buf[pos + 1] !== LF) throw this.#unexpected(buf, pos + 1, 'LF');
+  }
+
+  /** Validates the bytes of a CRLF that may be cut by the end of input. */
+  #checkPartialCrlf(buf: Buffer, pos: number, end: number): void {
+    if (pos < end && buf[pos] !== CR) throw this.#unexpected(buf, pos, 'CR');
+    if (pos + 1 < end && buf[pos + 1] !== LF) throw this.#unexpected(buf, pos + 1, 'LF');
+  }
+}

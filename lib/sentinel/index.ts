@@ -1,0 +1,11 @@
+export { Sentinel } from './sentinel.js';
+export type { SwitchMasterInfo, SentinelClientOptions } from './sentinel.js';
+export { SentinelService } from './sentinel-service.js';
+export { DEFAULT_SENTINEL_OPTIONS } from './sentinel-options.js';
+export type { SentinelOptions } from './sentinel-options.js';
+export { SentinelEndpointResolver } from './sentinel-endpoint-resolver.js';
+export type { SentinelRole, ReconnectTarget } from './sentinel-endpoint-resolver.js';
+export type { FailoverRecord, FailoverPhase } from './failover-tracker.js';
+export type { SentinelAddress, SentinelEvent, SwitchMasterEvent, InstanceEvent } from './sentinel-event.js';
+export type { SentinelInstance } from './sentinel-reply.js';
+export { SentinelManagedPool } from './sentinel-managed-pool.js';

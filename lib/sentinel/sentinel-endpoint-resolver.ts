@@ -1,0 +1,184 @@
+import { ConnectionError } from '../errors/index.js';
+import type { AfterHandshakeHook, Endpoint } from '../connection/connection-options.js';
+import { replicaNotFound, type SentinelDiscovery } from './sentinel-discovery.js';
+import type { SentinelAddress } from './sentinel-event.js';
+import { addressKey } from './sentinel-links.js';
+
+export type SentinelRole = 'master' | 'replica';
+
+/** Whatever must move when the master changes: a pool (`ConnectionPool.reconnectAll`). */
+export interface ReconnectTarget {
+  reconnectAll(cause?: Error): void;
+}
+
+export interface SentinelEndpointResolverOptions {
+  checkRole: boolean;
+  backoffBase: number;
+  backoffCap: number;
+  /** ms a `+switch-master` address is trusted before the sentinels are asked again (they converge quickly). */
+  switchHintMs?: number;
+}
+
+/**
+ * Resolves the address of one master (or one of its replicas) through Sentinel on every (re)connect of a pool's
+ * connections (redis-py SentinelConnectionPool/SentinelManagedConnection, done as the pool's endpoint resolver):
+ *
+ * - one discovery at a time: concurrent reconnects share the in-flight discovery (no reconnect storm);
+ * - after a failed discovery the next one waits (exponential backoff, reset by a success);
+ * - `afterHandshake` checks the node's `ROLE` (the spec's step 3): a wrong role fails that connect, so the
+ *   connection retries and re-resolves;
+ * - replicas are handed out round-robin; when none is healthy the master is used.
+ */
+export class SentinelEndpointResolver {
+  readonly #discovery: SentinelDiscovery;
+  readonly #options: SentinelEndpointResolverOptions;
+  readonly #targets = new Set<ReconnectTarget>();
+  #inflight: Promise<SentinelAddress[]> | undefined;
+  #failures = 0;
+  #retryAt = 0;
+  #roundRobin = 0;
+  /** Role we expect at each address we handed out (a replica client may fall back to the master). */
+  readonly #expected = new Map<string, 'master' | 'slave'>();
+  #lastReadOnlyMove = 0;
+  #hint: { address: SentinelAddress; until: number } | undefined;
+  /** The master address last discovered or announced. */
+  master: SentinelAddress | undefined;
+
+  constructor(
+    discovery: SentinelDiscovery,
+    readonly masterName: string,
+    readonly role: SentinelRole,
+    options: SentinelEndpointResolverOptions,
+  ) {
+    this.#discovery = discovery;
+    this.#options = options;
+  }
+
+  attach(target: ReconnectTarget): void {
+    this.#targets.add(target);
+  }
+
+  detach(target: ReconnectTarget): void {
+    this.#targets.delete(target);
+  }
+
+  /** The `resolveEndpoint` option of the pool. */
+  readonly resolve = async (): Promise<Endpoint> => {
+    const candidates = await this.#discover();
+    if (this.role === 'master' || candidates.length === 1) return { ...candidates[0] };
+    const pick = candidates[this.#roundRobin++ % candidates.length] as SentinelAddress;
+    return { host: pick.host, port: pick.port };
+  };
+
+  /** The `afterHandshake` option of the pool: `ROLE` must say what we asked for. */
+  readonly afterHandshake: AfterHandshakeHook = async (send, endpoint) => {
+    if (!this.#options.checkRole) return;
+    const key = addressKey(endpoint);
+    const expected = this.#expected.get(key) ?? (this.role === 'master' ? 'master' : 'slave');
+    const reply = await send(['ROLE']);
+    const actual = Array.isArray(reply) ? String(reply[0]) : String(reply);
+    if (actual === expected) return;
+    if (this.#hint !== undefined && addressKey(this.#hint.address) === key) this.#hint = undefined;
+    this.#noteFailure();
+    throw new ConnectionError(
+      `Sentinel named ${key} as ${expected === 'slave' ? 'a replica' : 'the master'} of '${this.masterName}', but ` +
+        `its ROLE is '${actual}' (a failover is probably in progress); discovering again.`,
+      { endpoint: key },
+    );
+  };
+
+  /**
+   * The sentinels announced a new master: remember it (another sentinel may not know yet) and move every attached
+   * pool now, instead of waiting for the old master's sockets to fail.
+   */
+  switchMaster(to: SentinelAddress, now = Date.now()): void {
+    const from = this.master;
+    this.master = { ...to };
+    this.#hint = { address: { ...to }, until: now + (this.#options.switchHintMs ?? 5000) };
+    this.#failures = 0;
+    this.#retryAt = 0;
+    if (this.role === 'master') {
+      this.reconnectAll(
+        new ConnectionError(
+          `Sentinel failover of '${this.masterName}': the master moved${from === undefined ? '' : ` from ${addressKey(from)}`} ` +
+            `to ${addressKey(to)}; the command was not confirmed by the old master. Retry it if it is safe to.`,
+        ),
+      );
+    } else if (this.#expected.get(addressKey(to)) === 'slave') {
+      // A replica we read from was promoted: move reads back onto the remaining replicas.
+      this.reconnectAll(new ConnectionError(`Replica ${addressKey(to)} of '${this.masterName}' was promoted to master; reconnecting.`));
+    }
+  }
+
+  /**
+   * A master connection answered READONLY: that node was demoted. Forget any hint and move all attached pools,
+   * at most once per `backoffCap` however many commands hit the same wall.
+   */
+  readOnly(endpoint: string, now = Date.now()): void {
+    if (now - this.#lastReadOnlyMove < this.#options.backoffCap) return;
+    this.#lastReadOnlyMove = now;
+    this.#hint = undefined;
+    this.reconnectAll(
+      new ConnectionError(
+        `${endpoint} answered READONLY: it is no longer the master of '${this.masterName}'; reconnecting through Sentinel.`,
+        { endpoint },
+      ),
+    );
+  }
+
+  /** Drop every connection of the attached pools so they re-resolve (e.g. after READONLY from the "master"). */
+  reconnectAll(cause: Error): void {
+    for (const target of this.#targets) target.reconnectAll(cause);
+  }
+
+  #discover(): Promise<SentinelAddress[]> {
+    this.#inflight ??= this.#discoverOnce().finally(() => {
+      this.#inflight = undefined;
+    });
+    return this.#inflight;
+  }
+
+  async #discoverOnce(): Promise<SentinelAddress[]> {
+    const wait = this.#retryAt - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    try {
+      const found = this.role === 'master' ? [await this.#discoverMaster()] : await this.#discoverReplicas();
+      this.#failures = 0;
+      this.#retryAt = 0;
+      return found;
+    } catch (error) {
+      this.#noteFailure();
+      throw error;
+    }
+  }
+
+  async #discoverMaster(): Promise<SentinelAddress> {
+    const hint = this.#hint;
+    if (hint !== undefined && Date.now() < hint.until) return this.#expect({ ...hint.address }, 'master');
+    this.#hint = undefined;
+    const { master } = await this.#discovery.master(this.masterName);
+    this.master = { host: master.host, port: master.port };
+    return this.#expect({ host: master.host, port: master.port }, 'master');
+  }
+
+  async #discoverReplicas(): Promise<SentinelAddress[]> {
+    const { replicas, answers } = await this.#discovery.replicas(this.masterName);
+    if (replicas.length > 0) return replicas.map((r) => this.#expect({ host: r.host, port: r.port }, 'slave'));
+    try {
+      return [await this.#discoverMaster()];
+    } catch (error) {
+      throw replicaNotFound(this.masterName, answers, error);
+    }
+  }
+
+  #expect(address: SentinelAddress, role: 'master' | 'slave'): SentinelAddress {
+    this.#expected.set(addressKey(address), role);
+    return address;
+  }
+
+  #noteFailure(): void {
+    this.#failures += 1;
+    const delay = Math.min(this.#options.backoffCap, this.#options.backoffBase * 2 ** Math.min(this.#failures - 1, 20));
+    this.#retryAt = Date.now() + delay;
+  }
+}

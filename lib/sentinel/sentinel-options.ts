@@ -1,0 +1,110 @@
+import { ConfigError } from '../errors/index.js';
+import type { ConnectionOptions } from '../connection/connection-options.js';
+import type { ConnectionFactory, PoolOptions } from '../pool/pool-options.js';
+import type { SentinelAddress } from './sentinel-event.js';
+
+/**
+ * Options of `Sentinel`. Every `PoolOptions` field applies to the data nodes (master/replicas) the clients connect
+ * to; `sentinelOptions` apply to the sentinels themselves. Defaults: `DEFAULT_SENTINEL_OPTIONS`; times in ms.
+ */
+export interface SentinelOptions extends PoolOptions {
+  /** The sentinels to ask, in order. At least one. */
+  sentinels: readonly SentinelAddress[];
+  /**
+   * Connection options for the sentinels (username/password/TLS, ...). `connectTimeout` defaults to 500 ms and
+   * `commandTimeout` to 1000 ms, so a dead or hung sentinel costs little before the next one is asked. Never
+   * inherited from the data-node options: sentinels usually have their own (or no) credentials.
+   */
+  sentinelOptions?: ConnectionOptions;
+  /** Accept a master only from a sentinel that sees at least this many other sentinels. Default 0. */
+  minOtherSentinels?: number;
+  /** Check with `ROLE` after every (re)connect that the node has the role we asked for. Default true. */
+  checkRole?: boolean;
+  /** Subscribe to sentinel events (`+switch-master`, ...) to move clients at once on failover. Default true. */
+  watchFailover?: boolean;
+  /** Backoff between failed discoveries of one client: first delay and cap, ms. Default 100 / 2000. */
+  discoveryBackoff?: { base?: number; cap?: number };
+  /** Builds the connections to the sentinels. Default: `connectionFactory`, else `new Connection(options)`. */
+  sentinelConnectionFactory?: ConnectionFactory;
+}
+
+export const DEFAULT_SENTINEL_OPTIONS = Object.freeze({
+  minOtherSentinels: 0,
+  checkRole: true,
+  watchFailover: true,
+  sentinelConnectTimeout: 500,
+  sentinelCommandTimeout: 1000,
+  discoveryBackoff: Object.freeze({ base: 100, cap: 2000 }),
+});
+
+const SENTINEL_KEYS = new Set([
+  'sentinels',
+  'sentinelOptions',
+  'minOtherSentinels',
+  'checkRole',
+  'watchFailover',
+  'discoveryBackoff',
+  'sentinelConnectionFactory',
+]);
+
+export interface NormalizedSentinelOptions {
+  sentinels: SentinelAddress[];
+  sentinelOptions: ConnectionOptions;
+  minOtherSentinels: number;
+  checkRole: boolean;
+  watchFailover: boolean;
+  backoffBase: number;
+  backoffCap: number;
+  sentinelConnectionFactory: ConnectionFactory | undefined;
+  /** What is left: options for the data-node pools. */
+  nodeOptions: PoolOptions;
+}
+
+function fail(field: string, expected: string, got: unknown): never {
+  throw new ConfigError(`Invalid Sentinel option '${field}': expected ${expected}, got ${String(got)}.`);
+}
+
+function millis(value: unknown, field: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) fail(field, 'a number of ms >= 0', value);
+  return value;
+}
+
+export function normalizeSentinelOptions(options: SentinelOptions): NormalizedSentinelOptions {
+  if (options === null || typeof options !== 'object') fail('options', 'an object', options);
+  const list = options.sentinels;
+  if (!Array.isArray(list) || list.length === 0) fail('sentinels', 'a non-empty list of { host, port }', list);
+  const sentinels = list.map((entry: SentinelAddress, i: number) => {
+    const port = entry?.port;
+    if (typeof entry?.host !== 'string' || entry.host === '') fail(`sentinels[${i}].host`, 'a host name', entry?.host);
+    if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
+      fail(`sentinels[${i}].port`, 'a port from 1 to 65535', port);
+    }
+    return { host: entry.host, port };
+  });
+  const d = DEFAULT_SENTINEL_OPTIONS;
+  const minOtherSentinels = options.minOtherSentinels ?? d.minOtherSentinels;
+  if (!Number.isInteger(minOtherSentinels) || minOtherSentinels < 0) {
+    fail('minOtherSentinels', 'a whole number >= 0', minOtherSentinels);
+  }
+  const backoffBase = millis(options.discoveryBackoff?.base, 'discoveryBackoff.base', d.discoveryBackoff.base);
+  const backoffCap = millis(options.discoveryBackoff?.cap, 'discoveryBackoff.cap', d.discoveryBackoff.cap);
+  if (backoffCap < backoffBase) fail('discoveryBackoff.cap', `a value >= discoveryBackoff.base (${backoffBase})`, backoffCap);
+  const factory = options.sentinelConnectionFactory;
+  if (factory !== undefined && typeof factory !== 'function') fail('sentinelConnectionFactory', 'a function', typeof factory);
+  const nodeOptions: PoolOptions = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (!SENTINEL_KEYS.has(key)) (nodeOptions as Record<string, unknown>)[key] = value;
+  }
+  return {
+    sentinels,
+    sentinelOptions: { ...(options.sentinelOptions ?? {}) },
+    minOtherSentinels,
+    checkRole: options.checkRole ?? d.checkRole,
+    watchFailover: options.watchFailover ?? d.watchFailover,
+    backoffBase,
+    backoffCap,
+    sentinelConnectionFactory: factory ?? options.connectionFactory,
+    nodeOptions,
+  };
+}

@@ -1,0 +1,264 @@
+import { EventEmitter } from 'node:events';
+import { inspect } from 'node:util';
+import { RedisClient, type RedisClientOptions } from '../client/redis-client.js';
+import { ConfigError } from '../errors/index.js';
+import { defaultConnectionFactory } from '../pool/default-connection-factory.js';
+import type { PoolOptions } from '../pool/pool-options.js';
+import { FailoverTracker, type FailoverRecord } from './failover-tracker.js';
+import { SentinelDiscovery } from './sentinel-discovery.js';
+import { SentinelEndpointResolver, type SentinelRole } from './sentinel-endpoint-resolver.js';
+import type { SentinelAddress, SentinelEvent } from './sentinel-event.js';
+import { SentinelLinks } from './sentinel-links.js';
+import { SentinelManagedPool } from './sentinel-managed-pool.js';
+import { normalizeSentinelOptions, type NormalizedSentinelOptions, type SentinelOptions } from './sentinel-options.js';
+import type { SentinelInstance } from './sentinel-reply.js';
+import { SentinelWatcher } from './sentinel-watcher.js';
+
+/** Options of `Sentinel.master()`/`replica()`: data-node connection and pool options (over the Sentinel's own). */
+export type SentinelClientOptions = Omit<RedisClientOptions, 'pool' | 'clientCache' | 'resolveEndpoint'>;
+
+/** Payload of the `switch-master` event. */
+export interface SwitchMasterInfo {
+  masterName: string;
+  from: SentinelAddress;
+  to: SentinelAddress;
+  /** The sentinel that announced it. */
+  sentinel: SentinelAddress | undefined;
+  at: number;
+}
+
+/**
+ * Discovery through Redis Sentinel and failover-aware pools for the masters it monitors (redis-py `Sentinel`).
+ *
+ * - `discoverMaster(name)` / `discoverReplicas(name)` / `refreshSentinels(name)` ask the sentinels in turn;
+ * - `masterPool(name)` / `replicaPool(name)` (and the clients built on them) resolve their endpoint through
+ *   Sentinel on every (re)connect and check the node's ROLE;
+ * - while a pool exists, one connection listens to the sentinels' events and moves pools at `+switch-master`.
+ *
+ * Events: `switch-master` (SwitchMasterInfo), `failover-start` / `failover-end` (FailoverRecord),
+ * `sentinel-event` (SentinelEvent: every event the watcher parsed).
+ */
+export class Sentinel extends EventEmitter {
+  readonly #options: NormalizedSentinelOptions;
+  readonly #links: SentinelLinks;
+  readonly #discovery: SentinelDiscovery;
+  readonly #resolvers = new Map<string, Set<SentinelEndpointResolver>>();
+  readonly #trackers = new Map<string, FailoverTracker>();
+  readonly #pools = new Set<SentinelManagedPool>();
+  #watcher: SentinelWatcher | undefined;
+  #closed = false;
+
+  constructor(options: SentinelOptions) {
+    super();
+    this.#options = normalizeSentinelOptions(options);
+    const factory = this.#options.sentinelConnectionFactory;
+    this.#links = new SentinelLinks(this.#options.sentinelOptions, () => factory ?? defaultConnectionFactory);
+    this.#discovery = new SentinelDiscovery(this.#options.sentinels, this.#links, this.#options.minOtherSentinels);
+  }
+
+  /** The sentinel list, in the order they are asked (the last one that answered first). */
+  get sentinels(): readonly SentinelAddress[] {
+    return this.#discovery.sentinels;
+  }
+
+  /** The address of master `name`, from the first sentinel that reports it up (see `SentinelOptions`). */
+  async discoverMaster(name: string): Promise<SentinelAddress> {
+    const { master } = await this.#discovery.master(name);
+    return { host: master.host, port: master.port };
+  }
+
+  /** The healthy replicas of `name` (may be empty). */
+  async discoverReplicas(name: string): Promise<SentinelAddress[]> {
+    const { replicas } = await this.#discovery.replicas(name);
+    return replicas.map((r) => ({ host: r.host, port: r.port }));
+  }
+
+  /** What the first answering sentinel reports about master `name` (flags, num-other-sentinels, ...). */
+  async masterState(name: string): Promise<SentinelInstance> {
+    return (await this.#discovery.master(name)).master;
+  }
+
+  /** Adds the sentinels that monitor `name` (`SENTINEL SENTINELS`) to the list; returns the new list. */
+  async refreshSentinels(name: string): Promise<readonly SentinelAddress[]> {
+    this.#discovery.add(await this.#discovery.peers(name));
+    return this.sentinels;
+  }
+
+  /**
+   * `SENTINEL FAILOVER name` on the first sentinel that answers; resolves once a sentinel accepted it (the switch
+   * itself is announced by the `switch-master` and `failover-end` events).
+   */
+  async failover(name: string): Promise<void> {
+    this.#assertOpen();
+    const tracker = this.#tracker(name);
+    const actions = tracker.start(Date.now());
+    try {
+      await this.#discovery.command(['SENTINEL', 'FAILOVER', name]);
+    } catch (error) {
+      if (actions.length > 0) tracker.reset();
+      throw error;
+    }
+    for (const action of actions) if (action.type === 'failover-start') this.emit('failover-start', action.record);
+    this.#startWatcher();
+  }
+
+  /** The last completed failover of `name` seen by this process, if any. */
+  lastFailover(name: string): FailoverRecord | undefined {
+    const last = this.#trackers.get(name)?.last;
+    return last === undefined ? undefined : { ...last };
+  }
+
+  /** Starts listening to sentinel events for `name` without creating a pool (used by SentinelService). */
+  watch(name: string): void {
+    this.#assertOpen();
+    this.#tracker(name);
+    this.#startWatcher();
+  }
+
+  /** The endpoint resolver of a new pool for `name` in `role`; registered for failover events. */
+  resolver(name: string, role: SentinelRole): SentinelEndpointResolver {
+    this.#assertOpen();
+    if (typeof name !== 'string' || name === '') throw new ConfigError("Sentinel: the master name must be a non-empty string.");
+    const resolver = new SentinelEndpointResolver(this.#discovery, name, role, {
+      checkRole: this.#options.checkRole,
+      backoffBase: this.#options.backoffBase,
+      backoffCap: this.#options.backoffCap,
+    });
+    let set = this.#resolvers.get(name);
+    if (set === undefined) this.#resolvers.set(name, (set = new Set()));
+    set.add(resolver);
+    this.#tracker(name);
+    this.#startWatcher();
+    return resolver;
+  }
+
+  /** Pool options whose endpoint is resolved through Sentinel; `attach` the pool to the resolver afterwards. */
+  poolOptions(name: string, role: SentinelRole, options: PoolOptions = {}): { options: PoolOptions; resolver: SentinelEndpointResolver } {
+    const resolver = this.resolver(name, role);
+    const userHook = options.afterHandshake ?? this.#options.nodeOptions.afterHandshake;
+    const merged: PoolOptions = {
+      ...this.#options.nodeOptions,
+      ...options,
+      resolveEndpoint: resolver.resolve,
+      afterHandshake: async (send, endpoint) => {
+        await resolver.afterHandshake(send, endpoint);
+        if (userHook !== undefined) await userHook(send, endpoint);
+      },
+    };
+    return { options: merged, resolver };
+  }
+
+  /** A pool on the current master of `name`. */
+  masterPool(name: string, options: PoolOptions = {}): SentinelManagedPool {
+    return this.#pool(name, 'master', options);
+  }
+
+  /** A pool on the healthy replicas of `name` (round-robin per connection; the master when none is up). */
+  replicaPool(name: string, options: PoolOptions = {}): SentinelManagedPool {
+    return this.#pool(name, 'replica', options);
+  }
+
+  /**
+   * A client on the current master of `name`: its pool re-resolves the master on every reconnect, checks ROLE,
+   * moves at `+switch-master` and on READONLY replies. Pub/sub subscriptions are restored by the client on ready.
+   */
+  master(name: string, options: SentinelClientOptions = {}): RedisClient {
+    return this.#client(name, 'master', options);
+  }
+
+  /** A client on the healthy replicas of `name` (round-robin per connection; the master when none is up). */
+  replica(name: string, options: SentinelClientOptions = {}): RedisClient {
+    return this.#client(name, 'replica', options);
+  }
+
+  /** Closes the sentinel connections and the event subscription. Pools/clients made here are closed by their owners. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const watcher = this.#watcher;
+    this.#watcher = undefined;
+    await Promise.all([watcher?.close(), this.#links.close()]);
+  }
+
+  [inspect.custom](depth: number, opts: object, insp: typeof inspect): string {
+    const shown = { sentinels: this.sentinels.map((s) => `${s.host}:${s.port}`), masters: [...this.#resolvers.keys()] };
+    return `Sentinel ${insp(shown, { ...opts, depth })}`;
+  }
+
+  #client(name: string, role: SentinelRole, options: SentinelClientOptions): RedisClient {
+    const { pubsubBuffers, blockingPool: _blocking, ...poolOptions } = options as RedisClientOptions;
+    if ((options as RedisClientOptions).pool !== undefined || (options as RedisClientOptions).clientCache !== undefined) {
+      throw new ConfigError('Sentinel clients build their own pool: do not pass `pool` or `clientCache`.');
+    }
+    const pool = this.#pool(name, role, poolOptions);
+    const client = new RedisClient({ pool, ...(pubsubBuffers !== undefined ? { pubsubBuffers } : {}) });
+    const lazy = options.lazyConnect ?? this.#options.nodeOptions.lazyConnect;
+    // Errors surface on the first command; a connect failure here must not be unhandled.
+    if (lazy !== true) client.connect().catch(() => undefined);
+    return client;
+  }
+
+  #pool(name: string, role: SentinelRole, options: PoolOptions): SentinelManagedPool {
+    const { options: merged, resolver } = this.poolOptions(name, role, options);
+    const pool = new SentinelManagedPool(merged, resolver);
+    this.#pools.add(pool);
+    pool.on('end', () => {
+      if (!pool.closed) return;
+      this.#pools.delete(pool);
+      this.#resolvers.get(name)?.delete(resolver);
+    });
+    return pool;
+  }
+
+  #tracker(name: string): FailoverTracker {
+    let tracker = this.#trackers.get(name);
+    if (tracker === undefined) this.#trackers.set(name, (tracker = new FailoverTracker(name)));
+    return tracker;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new ConfigError('This Sentinel is closed; create a new one.');
+  }
+
+  #startWatcher(): void {
+    if (this.#watcher !== undefined || !this.#options.watchFailover || this.#closed) return;
+    const watcher = new SentinelWatcher(this.#discovery, this.#links);
+    watcher.on('event', (event: SentinelEvent, sentinel: SentinelAddress | undefined) => this.#onEvent(event, sentinel));
+    watcher.on('resubscribed', () => void this.#checkMasters());
+    this.#watcher = watcher;
+    watcher.start();
+  }
+
+  #onEvent(event: SentinelEvent, sentinel: SentinelAddress | undefined): void {
+    this.emit('sentinel-event', event);
+    const tracker = this.#trackers.get(event.masterName);
+    if (tracker === undefined) return;
+    const now = Date.now();
+    for (const action of tracker.handle(event, now)) {
+      if (action.type === 'switch-master') {
+        // That sentinel knows the new configuration for sure: ask it first from now on.
+        if (sentinel !== undefined) this.#discovery.promote(sentinel);
+        for (const resolver of this.#resolvers.get(event.masterName) ?? []) resolver.switchMaster(action.to, now);
+        this.emit('switch-master', { masterName: event.masterName, from: action.from, to: action.to, sentinel, at: now });
+      } else {
+        this.emit(action.type, action.record);
+      }
+    }
+  }
+
+  /** After the watcher moved to another sentinel: did the master change while nobody was listening? */
+  async #checkMasters(): Promise<void> {
+    for (const [name, resolvers] of this.#resolvers) {
+      const known = [...resolvers].find((r) => r.master !== undefined)?.master;
+      if (known === undefined) continue;
+      try {
+        const now = await this.discoverMaster(name);
+        if (now.host !== known.host || now.port !== known.port) {
+          this.#onEvent({ kind: 'switch-master', channel: '+switch-master', masterName: name, from: known, to: now }, undefined);
+        }
+      } catch {
+        // Nothing to move to yet; the pools' own reconnects keep discovering.
+      }
+    }
+  }
+}

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { RedisClient } from '../../lib/client/index.js';
+import { STANDALONE, requireTopology } from '../support/topology.js';
+
+const tag = randomUUID().slice(0, 8);
+const channel = (name: string): string => `redwire:pubsub-test:${tag}:${name}`;
+const clients: RedisClient[] = [];
+function make(options: ConstructorParameters<typeof RedisClient>[0] = {}): RedisClient {
+  const client = new RedisClient({ ...STANDALONE, ...options });
+  clients.push(client);
+  return client;
+}
+
+/** Resolves with the first `count` messages delivered to a listener. */
+function collector<M>(count: number): { listener: (m: M, c: string, p?: string) => void; done: Promise<[M, string, string?][]> } {
+  const got: [M, string, string?][] = [];
+  let resolve!: (v: [M, string, string?][]) => void;
+  const done = new Promise<[M, string, string?][]>((r) => (resolve = r));
+  return {
+    listener: (m, c, p) => {
+      got.push(p === undefined ? [m, c] : [m, c, p]);
+      if (got.length === count) resolve(got);
+    },
+    done,
+  };
+}
+
+/** PUBLISH until at least one subscriber got it (after a reconnect the resubscribe may still be in flight). */
+async function publishUntilHeard(publisher: RedisClient, name: string, message: string, heard: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!heard()) {
+    if (Date.now() > deadline) throw new Error(`no subscriber heard ${message} within 10 s`);
+    await publisher.call('PUBLISH', name, message);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+beforeAll(async () => {
+  await requireTopology('standalone');
+});
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.quit()));
+});
+
+describe.each([2, 3] as const)('pub/sub over RESP%i', (protocol) => {
+  test('subscribe, psubscribe and ssubscribe deliver messages; unsubscribe stops them and frees the connection', async () => {
+    const sub = make({ protocol });
+    const pub = make();
+    const plain = collector<string>(2);
+    const patterned = collector<string>(1);
+    const sharded = collector<string>(1);
+    const off = await sub.subscribe([channel('a'), channel('b')], plain.listener);
+    await sub.psubscribe(channel('p*'), patterned.listener);
+    await sub.ssubscribe(channel('s'), sharded.listener);
+    expect(sub.pool.stats().leased).toBe(1);
+
+    await pub.call('PUBLISH', channel('a'), 'one');
+    await pub.call('PUBLISH', channel('b'), 'two');
+    await pub.call('PUBLISH', channel('px'), 'three');
+    await pub.call('SPUBLISH', channel('s'), 'four');
+    expect(await plain.done).toEqual([['one', channel('a')], ['two', channel('b')]]);
+    expect(await patterned.done).toEqual([['three', channel('px'), channel('p*')]]);
+    expect(await sharded.done).toEqual([['four', channel('s')]]);
+
+    await off();
+    await sub.punsubscribe();
+    await sub.sunsubscribe();
+    expect(sub.pool.stats().leased).toBe(0);
+    expect(await pub.call('PUBLISH', channel('a'), 'nobody')).toBe(0);
+  });
+});
+
+test('messages can be Buffers', async () => {
+  const sub = make({ pubsubBuffers: true });
+  const pub = make();
+  const got = collector<Buffer>(1);
+  await sub.subscribe(channel('buf'), got.listener);
+  await pub.call('PUBLISH', channel('buf'), 'bytes');
+  const [[message]] = (await got.done) as [[Buffer, string]];
+  expect(Buffer.isBuffer(message)).toBe(true);
+  expect(message.toString()).toBe('bytes');
+});
+
+test('subscriptions survive CLIENT KILL TYPE pubsub: a message published after the kill arrives', async () => {
+  const name = `redwire-pubsub-kill-${tag}`;
+  const sub = make({ clientName: name });
+  const pub = make();
+  const messages: string[] = [];
+  await sub.subscribe(channel('k'), (m) => messages.push(m));
+  await sub.psubscribe(channel('kp*'), (m) => messages.push(`p:${m}`));
+
+  const list = String(await pub.call('CLIENT', 'LIST', 'TYPE', 'pubsub'));
+  const id = /id=(\d+) .*name=(\S+)/
+    .exec(list.split('\n').find((line) => line.includes(`name=${name}`)) ?? '')?.[1];
+  expect(id).toBeDefined();
+  const reconnected = new Promise((resolve) => sub.once('reconnecting', resolve));
+  expect(await pub.call('CLIENT', 'KILL', 'TYPE', 'pubsub', 'ID', id!)).toBe(1);
+  await reconnected;
+
+  await publishUntilHeard(pub, channel('k'), 'after-kill', () => messages.includes('after-kill'));
+  await publishUntilHeard(pub, channel('kp1'), 'after-kill-p', () => messages.includes('p:after-kill-p'));
+  expect(messages).toContain('after-kill');
+});

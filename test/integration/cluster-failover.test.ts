@@ -1,0 +1,123 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { ClusterClient, type FailoverEvent } from '../../lib/cluster/index.js';
+import { Connection } from '../../lib/connection/connection.js';
+import { CLUSTER, HOST, requireTopology } from '../support/topology.js';
+
+const run = promisify(execFile);
+/** No command may stay pending longer than this: a per-command hang detector, not a performance threshold. */
+const HANG_MS = 30_000;
+
+async function ask(port: number, args: (string | number)[]): Promise<unknown> {
+  const conn = new Connection({ host: HOST, port, retry: false, connectTimeout: 1000 });
+  try {
+    await conn.connect();
+    return await conn.sendCommand(args);
+  } finally {
+    conn.destroy();
+  }
+}
+
+async function until(what: string, deadlineMs: number, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('ClusterClient when a primary is SIGKILLed (official cluster topology)', () => {
+  let client: ClusterClient;
+  let killedPort: number | undefined;
+
+  beforeAll(async () => {
+    await requireTopology('cluster');
+    client = new ClusterClient({ nodes: CLUSTER.nodes, connectionFactory: (o) => new Connection(o) });
+    await client.connect();
+  });
+
+  afterAll(async () => {
+    await client?.quit();
+    if (killedPort !== undefined) {
+      // Restore: restart the killed node, wait until it rejoined as a replica and every node says cluster_state:ok.
+      await run('bash', ['test/scripts/topology.sh', 'start-server', String(killedPort)]);
+      const port = killedPort;
+      await until(`${port} to rejoin as a synced replica`, 30_000, async () =>
+        String(await ask(port, ['INFO', 'replication'])).includes('master_link_status:up'));
+      for (const p of CLUSTER.ports) {
+        await until(`cluster_state:ok on ${p}`, 30_000, async () => String(await ask(p, ['CLUSTER', 'INFO'])).includes('cluster_state:ok'));
+      }
+    }
+  }, 90_000);
+
+  it('resumes on the promoted replica; every command settles, none hangs', async () => {
+    const keys = Array.from({ length: 200 }, (_, i) => `fo:${i}`);
+    const victim = client.nodesManager.nodeForSlot(client.keySlot('fo:0'), false);
+    const ours = keys.filter((k) => client.nodesManager.nodeForSlot(client.keySlot(k), false).port === victim.port);
+    const failovers: FailoverEvent[] = [];
+    client.nodesManager.on('failover', (e: FailoverEvent) => failovers.push(e));
+    for (const key of ours) await client.set(key, '0');
+
+    const pid = Number(/process_id:(\d+)/.exec(String(await ask(victim.port, ['INFO', 'server'])))?.[1]);
+    let killedAt = 0;
+    let firstWriteOk = 0;
+    let firstReadOk = 0;
+    let settled = 0;
+    let hangs = 0;
+    const failed = new Map<string, number>();
+    let stop = false;
+    const guard = <T>(p: Promise<T>): Promise<T> => new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        hangs++;
+        reject(new Error('command did not settle'));
+      }, HANG_MS);
+      p.then(resolve, reject).finally(() => {
+        clearTimeout(timer);
+        settled++;
+      });
+    });
+    const workers = Array.from({ length: 10 }, async (_, w) => {
+      let n = 0;
+      while (!stop) {
+        const key = ours[(w * 7 + n++) % ours.length]!;
+        try {
+          await guard(client.set(key, String(n)));
+          if (killedAt > 0 && firstWriteOk === 0) firstWriteOk = Date.now();
+        } catch (error) {
+          const e = error as Error;
+          failed.set(e.name, (failed.get(e.name) ?? 0) + 1);
+        }
+        try {
+          await guard(client.get(key));
+          if (killedAt > 0 && firstReadOk === 0) firstReadOk = Date.now();
+        } catch (error) {
+          const e = error as Error;
+          failed.set(e.name, (failed.get(e.name) ?? 0) + 1);
+        }
+        if (killedAt === 0) await new Promise((r) => setTimeout(r, 5));
+      }
+    });
+    await until('traffic before the kill', 10_000, async () => settled > 50);
+    killedPort = victim.port;
+    killedAt = Date.now();
+    process.kill(pid, 'SIGKILL');
+    await until('the first successful write after the kill', 60_000, async () => firstWriteOk > 0 && firstReadOk > 0);
+    const settledAtRecovery = settled;
+    await until('more traffic after recovery', 30_000, async () => settled > settledAtRecovery + 200);
+    stop = true;
+    await Promise.all(workers);
+
+    const newOwner = client.nodesManager.nodeForSlot(client.keySlot(ours[0]!), false);
+    console.log(`failover: killed primary ${victim.port} (SIGKILL); first write ok after ${firstWriteOk - killedAt} ms, ` +
+      `first read ok after ${firstReadOk - killedAt} ms; new primary ${newOwner.port}; failed commands by type: ` +
+      `${JSON.stringify(Object.fromEntries(failed))}; ${settled} settled, ${hangs} hung; failover events: ` +
+      `${JSON.stringify(failovers)}`);
+    expect(hangs).toBe(0);
+    expect(newOwner.port).not.toBe(victim.port);
+    expect(failovers.some((e) => e.from === victim.address)).toBe(true);
+    // Typed failures only (the writes in flight at the kill): nothing untyped.
+    for (const name of failed.keys()) expect(['ConnectionError', 'RedirectionLimitError', 'TimeoutError', 'ClusterDownError']).toContain(name);
+    expect(await client.get(ours[0]!)).not.toBeNull();
+  }, 120_000);
+});

@@ -1,0 +1,53 @@
+import { ClusterClient } from '../../lib/cluster/index.js';
+import { Connection } from '../../lib/connection/connection.js';
+import { CLUSTER, HOST, requireTopology } from '../support/topology.js';
+
+async function getCalls(port: number): Promise<number> {
+  const conn = new Connection({ host: HOST, port, retry: false });
+  try {
+    await conn.connect();
+    const info = String(await conn.sendCommand(['INFO', 'commandstats']));
+    return Number(/cmdstat_get:calls=(\d+)/.exec(info)?.[1] ?? 0);
+  } finally {
+    await conn.disconnect();
+  }
+}
+
+describe('ClusterClient readFrom (official cluster topology)', () => {
+  let replicaReader: ClusterClient;
+
+  beforeAll(async () => {
+    await requireTopology('cluster');
+    replicaReader = new ClusterClient({ nodes: CLUSTER.nodes, readFrom: 'replica', connectionFactory: (o) => new Connection(o) });
+    await replicaReader.connect();
+  });
+
+  afterAll(async () => {
+    await replicaReader?.quit();
+  });
+
+  it("serves reads from the slot's replica (READONLY) and writes from its primary", async () => {
+    const key = 'replica-read:1';
+    const slot = replicaReader.keySlot(key);
+    const primary = replicaReader.nodesManager.nodeForSlot(slot, false);
+    const replicas = replicaReader.nodesManager.table.replicasFor(slot).filter((r) => r.health === 'online');
+    expect(replicas.length).toBeGreaterThan(0);
+    await replicaReader.set(key, 'v');
+    const before = await Promise.all(replicas.map((r) => getCalls(r.port)));
+    const primaryBefore = await getCalls(primary.port);
+    let seen: string | null = null;
+    // Replication is asynchronous (and a replica may still be syncing after another suite restarted it): poll.
+    const deadline = Date.now() + 20_000;
+    while (seen !== 'v' && Date.now() < deadline) {
+      seen = await replicaReader.get(key);
+      if (seen !== 'v') await new Promise((r) => setTimeout(r, 50));
+    }
+    for (let i = 0; i < 20; i++) await replicaReader.get(key);
+    expect(seen).toBe('v');
+    const after = await Promise.all(replicas.map((r) => getCalls(r.port)));
+    const replicaGets = after.reduce((a, b) => a + b, 0) - before.reduce((a, b) => a + b, 0);
+    expect(replicaGets).toBeGreaterThanOrEqual(21);
+    // (the primary saw none of those GETs)
+    expect(await getCalls(primary.port)).toBe(primaryBefore);
+  });
+});

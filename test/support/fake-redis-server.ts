@@ -1,0 +1,98 @@
+/**
+ * A scripted fake Redis server for what a real server cannot be made to do on demand: stall, send malformed or
+ * half-written frames, never answer the handshake. Listens on 127.0.0.1 in the connection tests' private port
+ * range (17100-17199). Each received command (decoded with our own RESP decoder) goes to `onCommand`, which
+ * answers with raw RESP through `client.write(...)` — or doesn't.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { RespDecoder } from '../../lib/protocol/resp-decoder.js';
+import type { RespValue } from '../../lib/protocol/resp-value.js';
+
+export interface FakeClient {
+  socket: Socket;
+  /** Sends raw bytes (already RESP-encoded). */
+  write(data: string | Buffer): void;
+  /** Every command this client sent, upper-cased name first. */
+  commands: string[][];
+}
+
+export type CommandHandler = (args: string[], client: FakeClient) => void;
+
+export interface FakeRedisServer {
+  port: number;
+  host: string;
+  clients: FakeClient[];
+  /** Number of connections accepted so far. */
+  connections: number;
+  close(): Promise<void>;
+}
+
+/** Replies like a RESP2-only server with no auth: HELLO is unknown, CLIENT/SELECT/PING answer +OK/+PONG. */
+export function defaultHandshake(args: string[], client: FakeClient): boolean {
+  const name = args[0];
+  if (name === 'HELLO') client.write(`-ERR unknown command 'HELLO'\r\n`);
+  else if (name === 'CLIENT' || name === 'SELECT' || name === 'AUTH') client.write('+OK\r\n');
+  else if (name === 'PING') client.write('+PONG\r\n');
+  else return false;
+  return true;
+}
+
+export async function startFakeRedisServer(onCommand: CommandHandler, firstPort = 17150): Promise<FakeRedisServer> {
+  const clients: FakeClient[] = [];
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  const server: Server = createServer((socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    const client: FakeClient = {
+      socket,
+      commands: [],
+      write: (data) => {
+        if (!socket.destroyed) socket.write(data);
+      },
+    };
+    clients.push(client);
+    const decoder = new RespDecoder({
+      onReply: (value: RespValue) => {
+        const args = (value as RespValue[]).map((v) => String(v));
+        args[0] = (args[0] ?? '').toUpperCase();
+        client.commands.push(args);
+        onCommand(args, client);
+      },
+      onErrorReply: () => undefined,
+      onPush: () => undefined,
+    });
+    socket.on('data', (chunk: Buffer) => decoder.feed(chunk));
+  });
+  let port = firstPort;
+  for (;;) {
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port >= 17199) throw error;
+      port++;
+    }
+  }
+  return {
+    port,
+    host: '127.0.0.1',
+    clients,
+    get connections() {
+      return connections;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,185 @@
+import { EventEmitter } from 'node:events';
+import { ConnectionError, MasterNotFoundError, ReplicaNotFoundError, ResponseError } from '../../lib/errors/index.js';
+import type { ConnectionOptions } from '../../lib/connection/connection-options.js';
+import type { PoolConnection } from '../../lib/pool/pool-connection.js';
+import type { RedisArg, RespValue } from '../../lib/protocol/resp-value.js';
+import { Sentinel } from '../../lib/sentinel/sentinel.js';
+
+type Handler = (args: string[]) => RespValue;
+
+/** A fake sentinel connection: `handlers[port]` answers, a missing port refuses the connection. */
+class FakeConnection extends EventEmitter {
+  status: PoolConnection['status'] = 'idle';
+  readonly endpoint: string;
+  readonly inFlight = 0;
+  readonly queued = 0;
+  readonly lastActivity = 0;
+  readonly protocol = 3 as const;
+  readonly db = 0;
+  readonly subscriptions = 0;
+
+  constructor(
+    readonly options: ConnectionOptions,
+    readonly handlers: Map<number, Handler>,
+    readonly log: string[],
+  ) {
+    super();
+    this.endpoint = `${options.host}:${options.port}`;
+  }
+
+  async connect(): Promise<void> {
+    if (!this.handlers.has(this.options.port ?? 0)) {
+      this.status = 'closed';
+      throw new ConnectionError(`connect ECONNREFUSED ${this.endpoint}`);
+    }
+    this.status = 'ready';
+  }
+
+  async sendCommand<T>(args: readonly RedisArg[]): Promise<T> {
+    this.log.push(`${this.options.port} ${args.join(' ')}`);
+    return this.handlers.get(this.options.port ?? 0)!(args.map(String)) as T;
+  }
+
+  async disconnect(): Promise<void> {
+    this.status = 'closed';
+  }
+
+  destroy(): void {
+    this.status = 'closed';
+  }
+
+  reconnect(): void {}
+}
+
+const NAME = 'redwire-primary';
+const masterReply = (port: number, flags = 'master', others = 2): RespValue => [
+  'name', NAME, 'ip', '127.0.0.1', 'port', String(port), 'flags', flags, 'num-other-sentinels', String(others),
+];
+const replicaReply = (port: number, flags = 'slave'): RespValue => [
+  'ip', '127.0.0.1', 'port', String(port), 'flags', flags, 'master-link-status', 'ok',
+];
+
+function sentinelAnswering(masterPort: number, replicas: RespValue[] = [], flags = 'master', others = 2): Handler {
+  return (args) => {
+    const sub = args[1]?.toUpperCase();
+    if (sub === 'MASTER') return masterReply(masterPort, flags, others);
+    if (sub === 'REPLICAS') return replicas;
+    if (sub === 'SENTINELS') return [['ip', '127.0.0.1', 'port', '26409', 'flags', 'sentinel']];
+    throw new ResponseError('ERR unknown');
+  };
+}
+
+function setup(handlers: Map<number, Handler>, ports = [26400, 26401, 26402], extra: object = {}) {
+  const log: string[] = [];
+  const sentinel = new Sentinel({
+    sentinels: ports.map((port) => ({ host: '127.0.0.1', port })),
+    watchFailover: false,
+    sentinelConnectionFactory: (options) => new FakeConnection(options, handlers, log) as unknown as PoolConnection,
+    ...extra,
+  });
+  return { sentinel, log };
+}
+
+describe('Sentinel discovery', () => {
+  it('skips a dead sentinel and asks the one that answered first next time', async () => {
+    const { sentinel, log } = setup(new Map([[26401, sentinelAnswering(6400)], [26402, sentinelAnswering(6400)]]));
+    await expect(sentinel.discoverMaster(NAME)).resolves.toEqual({ host: '127.0.0.1', port: 6400 });
+    expect(sentinel.sentinels.map((s) => s.port)).toEqual([26401, 26400, 26402]);
+    log.length = 0;
+    await sentinel.discoverMaster(NAME);
+    expect(log).toEqual([`26401 SENTINEL MASTER ${NAME}`]);
+    await sentinel.close();
+  });
+
+  it('refuses a master that is down or seen by too few sentinels, and says what each sentinel answered', async () => {
+    const handlers = new Map<number, Handler>([
+      [26400, sentinelAnswering(6400, [], 'master,s_down')],
+      [26401, sentinelAnswering(6400, [], 'master', 0)],
+      [26402, () => { throw new ResponseError('ERR No such master with that name'); }],
+    ]);
+    const { sentinel } = setup(handlers, [26400, 26401, 26402, 26403], { minOtherSentinels: 1 });
+    const error = await sentinel.discoverMaster(NAME).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MasterNotFoundError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/127\.0\.0\.1:26400 reports the master 127\.0\.0\.1:6400 as s_down/);
+    expect(message).toMatch(/127\.0\.0\.1:26401 sees only 0 other sentinel/);
+    expect(message).toMatch(/127\.0\.0\.1:26402 failed: ResponseError: ERR No such master/);
+    expect(message).toMatch(/127\.0\.0\.1:26403 failed: ConnectionError: connect ECONNREFUSED/);
+    await sentinel.close();
+  });
+
+  it('returns healthy replicas only, and adds peers from SENTINEL SENTINELS', async () => {
+    const replicas = [replicaReply(6401), replicaReply(6402, 'slave,s_down')];
+    const { sentinel } = setup(new Map([[26400, sentinelAnswering(6400, replicas)]]), [26400]);
+    await expect(sentinel.discoverReplicas(NAME)).resolves.toEqual([{ host: '127.0.0.1', port: 6401 }]);
+    await expect(sentinel.refreshSentinels(NAME)).resolves.toEqual([
+      { host: '127.0.0.1', port: 26400 },
+      { host: '127.0.0.1', port: 26409 },
+    ]);
+    await sentinel.close();
+  });
+});
+
+describe('Sentinel endpoint resolver', () => {
+  it('shares one discovery between concurrent reconnects', async () => {
+    const { sentinel, log } = setup(new Map([[26400, sentinelAnswering(6400)]]), [26400]);
+    const resolver = sentinel.resolver(NAME, 'master');
+    const endpoints = await Promise.all(Array.from({ length: 20 }, () => resolver.resolve()));
+    expect(new Set(endpoints.map((e) => e.port))).toEqual(new Set([6400]));
+    expect(log).toHaveLength(1);
+    await sentinel.close();
+  });
+
+  it('round-robins replicas and falls back to the master when none is healthy', async () => {
+    let replicas: RespValue[] = [replicaReply(6401), replicaReply(6402)];
+    const handler = sentinelAnswering(6400);
+    const { sentinel } = setup(
+      new Map([[26400, (args: string[]) => (args[1] === 'REPLICAS' ? replicas : handler(args))]]),
+      [26400],
+    );
+    const resolver = sentinel.resolver(NAME, 'replica');
+    const ports = [];
+    for (let i = 0; i < 4; i++) ports.push((await resolver.resolve()).port);
+    expect(ports).toEqual([6401, 6402, 6401, 6402]);
+    replicas = [replicaReply(6401, 'slave,o_down')];
+    expect((await resolver.resolve()).port).toBe(6400);
+    await sentinel.close();
+  });
+
+  it('fails with ReplicaNotFoundError naming the sentinels when there is neither replica nor master', async () => {
+    const { sentinel } = setup(new Map([[26400, sentinelAnswering(6400, [], 'master,o_down')]]), [26400, 26401]);
+    const error = await sentinel.resolver(NAME, 'replica').resolve().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ReplicaNotFoundError);
+    expect((error as Error).message).toMatch(/26400 lists no healthy replica.*26401 failed.*o_down/);
+    await sentinel.close();
+  });
+
+  it('rejects a node whose ROLE is not the one asked for, and trusts +switch-master addresses', async () => {
+    const { sentinel } = setup(new Map([[26400, sentinelAnswering(6400)]]), [26400]);
+    const resolver = sentinel.resolver(NAME, 'master');
+    const endpoint = await resolver.resolve();
+    const asSlave = async (): Promise<unknown> => ['slave', '127.0.0.1', 6401, 'connected', 0];
+    await expect(resolver.afterHandshake(asSlave, endpoint)).rejects.toThrow(/ROLE is 'slave'/);
+    await expect(resolver.afterHandshake(async () => ['master', 0, []], endpoint)).resolves.toBeUndefined();
+
+    const moved: Error[] = [];
+    resolver.attach({ reconnectAll: (cause) => moved.push(cause as Error) });
+    resolver.switchMaster({ host: '127.0.0.1', port: 6401 });
+    expect(moved).toHaveLength(1);
+    expect(moved[0]).toBeInstanceOf(ConnectionError);
+    expect(moved[0]?.message).toMatch(/moved from 127\.0\.0\.1:6400 to 127\.0\.0\.1:6401/);
+    expect((await resolver.resolve()).port).toBe(6401);
+    await sentinel.close();
+  });
+
+  it('backs off between failed discoveries', async () => {
+    const { sentinel, log } = setup(new Map(), [26400], { discoveryBackoff: { base: 200, cap: 200 } });
+    const resolver = sentinel.resolver(NAME, 'master');
+    await expect(resolver.resolve()).rejects.toBeInstanceOf(MasterNotFoundError);
+    const started = Date.now();
+    await expect(resolver.resolve()).rejects.toBeInstanceOf(MasterNotFoundError);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+    expect(log).toEqual([]);
+    await sentinel.close();
+  });
+});
