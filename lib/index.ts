@@ -1,3 +1,51 @@
+// The public API of redwire (the NestJS module is the separate entry point `redwire/nest`).
 export * from './errors/index.js';
-export type { RedisArg, RespValue, RespMap } from './protocol/resp-value.js';
-export type * from './connection/connection-options.js';
+export * from './protocol/index.js';
+export * from './connection/index.js';
+export { ConnectionPool, BlockingConnectionPool, DEFAULT_POOL_OPTIONS } from './pool/index.js';
+export type {
+  AcquireOptions,
+  PoolDisconnectOptions,
+  PoolConnectionEventInfo,
+  PoolOptions,
+  ConnectionFactory,
+  PoolStats,
+  PoolConnection,
+  PoolCommandOptions,
+} from './pool/index.js';
+export * from './client/index.js';
+export * from './sentinel/index.js';
+export {
+  ClusterClient,
+  ClusterPipeline,
+  ClusterTransaction,
+  ClusterService,
+  parseClusterInfo,
+  NodesManager,
+  SlotTable,
+  keySlot,
+  SLOT_COUNT,
+  ClusterPubSub,
+  parseClusterShards,
+  parseClusterSlots,
+} from './cluster/index.js';
+export type {
+  ClusterClientOptions,
+  ClusterInfo,
+  ClusterNodeView,
+  NodesManagerOptions,
+  ReadFrom,
+  FailoverEvent,
+  ClusterNodeInfo,
+  ClusterShard,
+  NatMap,
+  AddressMapFn,
+} from './cluster/index.js';
+export { createClient } from './create-client.js';
+export type {
+  CreateClientOptions,
+  StandaloneClientOptions,
+  SentinelTopologyOptions,
+  ClusterTopologyOptions,
+} from './create-client.js';
+export { LIB_NAME, LIB_VERSION } from './version.js';

@@ -1,5 +1,7 @@
 export { RedisClient } from './redis-client.js';
 export type { RedisClientOptions, QuitOptions } from './redis-client.js';
+export type { RedisApi } from './redis-api.js';
+export type { BatchRunner } from './pipeline.js';
 export { Pipeline } from './pipeline.js';
 export { Transaction } from './transaction.js';
 export { WatchContext } from './watch-context.js';

@@ -12,6 +12,7 @@ import type { CommandCall } from './commands/command-call.js';
 import { CommandsBase } from './commands/commands-base.js';
 import type { ScoredMember } from './commands/command-types.js';
 import { Pipeline } from './pipeline.js';
+import type { RedisApi } from './redis-api.js';
 import { PubSubManager, type MessageListener, type Unsubscribe } from './pubsub-manager.js';
 import { runPipeline, runTransaction } from './run-batch.js';
 import { scanHash, scanKeys, scanSet, scanSortedSet, type KeyScanOptions, type ScanOptions } from './scan-iterators.js';
@@ -50,7 +51,7 @@ const CLIENT_KEYS = ['pool', 'blockingPool', 'clientCache', 'pubsubBuffers'] as 
  * Events (same names as a connection): `connect`, `ready`, `close`, `reconnecting`, `error` (only emitted when
  * listened to), `end`.
  */
-export class RedisClient extends CommandsBase {
+export class RedisClient extends CommandsBase implements RedisApi {
   readonly #pool: ConnectionPool;
   readonly #options: RedisClientOptions;
   readonly #events = new EventEmitter();
@@ -293,7 +294,7 @@ export class RedisClient extends CommandsBase {
     return this.call(String(args[0]), ...args.slice(1));
   }
 
-  #execPipeline(queued: readonly QueuedCall[]): Promise<PipelineResult> {
+  async #execPipeline(queued: readonly QueuedCall[]): Promise<PipelineResult> {
     // A blocking command would stall the shared connection for everyone: run such a batch on a leased one.
     if (queued.some((q) => q.call?.blocking === true)) {
       return this.#pool.withConnection((conn: PoolConnection) => runPipeline(conn, queued, this.#commandTimeout));

@@ -554,27 +554,35 @@ export class Connection extends EventEmitter {
         } else {
           await this.#connectOnce();
         }
-        return;
       } catch (error) {
-        const cause = asError(error);
-        this.#dropSocket(cause);
-        if (this.#stopping !== undefined) return;
-        this.#emitError(cause);
-        if (isFatalConnectError(cause)) {
-          this.#giveUp(cause, true);
-          return;
-        }
-        this.#attempt++;
-        const next = this.#options.retry(this.#attempt, cause);
-        if (next === false) {
-          this.#giveUp(cause, false);
-          return;
-        }
+        const next = this.#onAttemptFailed(asError(error));
+        if (next === false) return;
         delay = next;
-        this.#status = 'reconnecting';
-        this.emit('reconnecting', { attempt: this.#attempt, delay, cause } satisfies ReconnectingEvent);
+        continue;
       }
+      if (this.#stopping === undefined) this.#becameReady();
+      return;
     }
+  }
+
+  /** After a failed attempt: the delay before the next one, or false when the loop stops (fatal, give-up, stop). */
+  #onAttemptFailed(cause: Error): number | false {
+    this.#dropSocket(cause);
+    if (this.#stopping !== undefined) return false;
+    this.#emitError(cause);
+    if (isFatalConnectError(cause)) {
+      this.#giveUp(cause, true);
+      return false;
+    }
+    this.#attempt++;
+    const next = this.#options.retry(this.#attempt, cause);
+    if (next === false) {
+      this.#giveUp(cause, false);
+      return false;
+    }
+    this.#status = 'reconnecting';
+    this.emit('reconnecting', { attempt: this.#attempt, delay: next, cause } satisfies ReconnectingEvent);
+    return next;
   }
 
   #sleep(ms: number): Promise<void> {
@@ -615,6 +623,9 @@ export class Connection extends EventEmitter {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  #becameReady(): void {
     this.#status = 'ready';
     this.#everReady = true;
     this.#attempt = 0;

@@ -1,7 +1,8 @@
 import type { EventEmitter } from 'node:events';
 import type { RedisArg, RespValue } from '../protocol/resp-value.js';
 
-export type ConnectionStatus = 'idle' | 'connecting' | 'ready' | 'reconnecting' | 'closing' | 'closed';
+export type { ConnectionStatus } from '../connection/connection.js';
+import type { ConnectionStatus } from '../connection/connection.js';
 
 /** Per-command options of a connection (docs/CONTRACTS.md). */
 export interface PoolCommandOptions {

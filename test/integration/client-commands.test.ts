@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ExecAbortError, ResponseError, WatchError, WrongTypeError } from '../../lib/errors/index.js';
+import { DataError, ExecAbortError, ResponseError, WatchError, WrongTypeError } from '../../lib/errors/index.js';
 import { RedisClient } from '../../lib/client/index.js';
 import { STANDALONE, requireTopology } from '../support/topology.js';
 
@@ -44,8 +44,10 @@ test('pipeline: one [error, result] per command, a failing command does not fail
     .call('LPUSH', k('str'), 'x')
     .get(k('p'))
     .call('NOSUCHCOMMAND')
+    .set(k('p'), 'never', { EX: 1, PX: 1 })
     .exec();
-  expect(results).toHaveLength(5);
+  expect(results).toHaveLength(6);
+  expect(results[5]![0]).toBeInstanceOf(DataError);
   expect(results[0]).toEqual([null, 'OK']);
   expect(results[1]).toEqual([null, 2]);
   expect(results[2]![0]).toBeInstanceOf(WrongTypeError);

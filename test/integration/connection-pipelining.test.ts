@@ -35,13 +35,15 @@ describe('Connection pipelining', () => {
     const c = connection({ protocol });
     await c.connect();
     const n = 10_000;
+    const hash = `conn:pipe:${protocol}:${process.pid}:${Date.now()}`;
     const replies = Array.from({ length: n }, (_, i) =>
-      i % 2 === 0 ? c.sendCommand(['ECHO', `value-${i}`]) : c.sendCommand(['INCRBY', `conn:pipe:${protocol}:${i}`, i]),
+      i % 2 === 0 ? c.sendCommand(['ECHO', `value-${i}`]) : c.sendCommand(['HINCRBY', hash, `f${i}`, i]),
     );
     expect(c.inFlight).toBe(n);
     const values = await Promise.all(replies);
     expect(values).toEqual(Array.from({ length: n }, (_, i) => (i % 2 === 0 ? `value-${i}` : i)));
     expect(c.inFlight).toBe(0);
+    await c.sendCommand(['DEL', hash]);
   });
 
   it('CLIENT KILL mid-pipeline fails the in-flight commands with ConnectionError, then the connection recovers', async () => {

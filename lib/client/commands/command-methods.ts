@@ -5,6 +5,15 @@ import { keyMethods, type KeyCommands } from './key-commands.js';
 import { hashMethods, type HashCommands } from './hash-commands.js';
 import { listMethods, type ListCommands } from './list-commands.js';
 import { setMethods, type SetCommands } from './set-commands.js';
+import { sortedSetMethods, type SortedSetCommands } from './sorted-set-commands.js';
+import { streamMethods, type StreamCommands } from './stream-commands.js';
+import { hyperLogLogMethods, type HyperLogLogCommands } from './hyperloglog-commands.js';
+import { bitmapMethods, type BitmapCommands } from './bitmap-commands.js';
+import { geoMethods, type GeoCommands } from './geo-commands.js';
+import { scriptingMethods, type ScriptingCommands } from './scripting-commands.js';
+import { serverMethods, type ServerCommands } from './server-commands.js';
+import { connectionMethods, type ConnectionCommands } from './connection-commands.js';
+import { pubSubMethods, type PubSubCommands } from './pubsub-commands.js';
 
 /**
  * Every typed method, by family. To add a family: write its interface + table in a `*-commands.ts` file, then add
@@ -15,7 +24,16 @@ export interface RedisCommandMethods<S extends StringOrBuffer = string>
     KeyCommands<S>,
     HashCommands<S>,
     ListCommands<S>,
-    SetCommands<S> {}
+    SetCommands<S>,
+    SortedSetCommands<S>,
+    StreamCommands<S>,
+    HyperLogLogCommands<S>,
+    BitmapCommands<S>,
+    GeoCommands<S>,
+    ScriptingCommands<S>,
+    ServerCommands<S>,
+    ConnectionCommands<S>,
+    PubSubCommands<S> {}
 
 export type CommandMethodName = keyof RedisCommandMethods;
 
@@ -25,6 +43,15 @@ export const commandMethods: Record<CommandMethodName, MethodSpec<never, unknown
   ...hashMethods,
   ...listMethods,
   ...setMethods,
+  ...sortedSetMethods,
+  ...streamMethods,
+  ...hyperLogLogMethods,
+  ...bitmapMethods,
+  ...geoMethods,
+  ...scriptingMethods,
+  ...serverMethods,
+  ...connectionMethods,
+  ...pubSubMethods,
 };
 
 /** Names of all typed methods (Pipeline wraps each to return `this`). */

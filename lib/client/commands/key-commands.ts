@@ -120,7 +120,6 @@ export const keyMethods = methodTable<KeyCommands>({
   objectFreq: { args: (key) => ['OBJECT', 'FREQ', key], reply: asNullableInteger },
 });
 
-const allShardsSum = { requestPolicy: 'all-shards', responsePolicy: 'agg-sum' } as const;
 
 export const keyCommandSpecs: CommandSpec[] = [
   write('DEL', allKeys),
@@ -149,7 +148,6 @@ export const keyCommandSpecs: CommandSpec[] = [
   read('SORT_RO', firstKey),
   // SORT may STORE into a second key; routing by the first key is what servers accept for same-slot keys.
   write('SORT', firstKey),
-  read('DBSIZE', undefined, allShardsSum),
   container('OBJECT', [
     read('ENCODING', keyRange(2, 2)),
     read('REFCOUNT', keyRange(2, 2)),

@@ -1,0 +1,103 @@
+import { RedisClient, type QuitOptions, type RedisClientOptions } from './client/redis-client.js';
+import { ClusterClient } from './cluster/cluster-client.js';
+import type { ClusterClientOptions } from './cluster/cluster-client-options.js';
+import { parseRedisUrl, type ParsedRedisUrl } from './connection/parse-redis-url.js';
+import { ConfigError } from './errors/index.js';
+import { Sentinel } from './sentinel/sentinel.js';
+import type { SentinelOptions } from './sentinel/sentinel-options.js';
+
+/** A standalone server (the default topology). */
+export interface StandaloneClientOptions extends RedisClientOptions {
+  topology?: 'standalone';
+}
+/** A master (or replicas) discovered through Sentinel. */
+export interface SentinelTopologyOptions extends SentinelOptions {
+  topology: 'sentinel';
+  masterName: string;
+  /** Default 'master'. */
+  role?: 'master' | 'replica';
+}
+/** A Redis Cluster. */
+export interface ClusterTopologyOptions extends ClusterClientOptions {
+  topology: 'cluster';
+}
+export type CreateClientOptions = StandaloneClientOptions | SentinelTopologyOptions | ClusterTopologyOptions;
+
+/** A client over a Sentinel-managed pool that also closes its Sentinel when it is closed. */
+class SentinelBackedClient extends RedisClient {
+  readonly #sentinel: Sentinel;
+  constructor(sentinel: Sentinel, options: RedisClientOptions) {
+    super(options);
+    this.#sentinel = sentinel;
+  }
+  override async quit(options: QuitOptions = {}): Promise<void> {
+    try {
+      await super.quit(options);
+    } finally {
+      await this.#sentinel.close();
+    }
+  }
+  override async disconnect(): Promise<void> {
+    try {
+      await super.disconnect();
+    } finally {
+      await this.#sentinel.close();
+    }
+  }
+}
+
+function fromParsedUrl(parsed: ParsedRedisUrl): CreateClientOptions {
+  const { topology, sentinels, masterName, role, nodes, sentinelUsername, sentinelPassword, ...connection } = parsed;
+  if (topology === 'cluster') return { ...connection, topology, nodes: nodes ?? [] };
+  if (topology === 'sentinel') {
+    const sentinelOptions = {
+      ...(sentinelUsername !== undefined ? { username: sentinelUsername } : {}),
+      ...(sentinelPassword !== undefined ? { password: sentinelPassword } : {}),
+    };
+    return {
+      ...connection,
+      topology,
+      sentinels: sentinels ?? [],
+      masterName: masterName ?? '',
+      ...(role !== undefined ? { role } : {}),
+      ...(Object.keys(sentinelOptions).length > 0 ? { sentinelOptions } : {}),
+    };
+  }
+  return connection;
+}
+
+/**
+ * One entry point for every topology. The URL scheme (`redis://`, `rediss://`, `unix://`, `redis+sentinel://`,
+ * `redis+cluster://`) or the `topology` field picks the client; the returned client implements the same command
+ * API either way, so service code does not change between environments.
+ */
+export function createClient(options: ClusterTopologyOptions): ClusterClient;
+export function createClient(options: StandaloneClientOptions | SentinelTopologyOptions): RedisClient;
+export function createClient(url: string, overrides?: RedisClientOptions): RedisClient | ClusterClient;
+export function createClient(
+  urlOrOptions: string | CreateClientOptions,
+  overrides: RedisClientOptions = {},
+): RedisClient | ClusterClient {
+  const options: CreateClientOptions =
+    typeof urlOrOptions === 'string'
+      ? ({ ...fromParsedUrl(parseRedisUrl(urlOrOptions)), ...overrides } as CreateClientOptions)
+      : urlOrOptions;
+  if (options.topology === 'cluster') {
+    const { topology: _t, ...clusterOptions } = options;
+    return new ClusterClient(clusterOptions);
+  }
+  if (options.topology === 'sentinel') {
+    const { topology: _t, masterName, role = 'master', ...sentinelOptions } = options;
+    if (typeof masterName !== 'string' || masterName === '') {
+      throw new ConfigError('Sentinel topology needs `masterName` (the name the sentinels monitor).');
+    }
+    const lazy = sentinelOptions.lazyConnect === true;
+    const sentinel = new Sentinel({ ...sentinelOptions, lazyConnect: true });
+    const pool = role === 'replica' ? sentinel.replicaPool(masterName) : sentinel.masterPool(masterName);
+    const client = new SentinelBackedClient(sentinel, { pool });
+    if (!lazy) client.connect().catch(() => undefined); // surfaced on the first command
+    return client;
+  }
+  const { topology: _t, ...standalone } = options;
+  return new RedisClient(standalone);
+}

@@ -1,0 +1,69 @@
+import { Connection } from '../../lib/connection/connection.js';
+import type { RespValue } from '../../lib/protocol/resp-value.js';
+import { requireTopology, STANDALONE } from '../support/topology.js';
+
+const open: Connection[] = [];
+async function connected(protocol: 2 | 3): Promise<Connection> {
+  const c = new Connection({ ...STANDALONE, protocol, lazyConnect: true });
+  open.push(c);
+  await c.connect();
+  return c;
+}
+
+beforeAll(async () => {
+  await requireTopology('standalone');
+});
+afterAll(async () => {
+  for (const c of open) c.destroy();
+});
+
+function nextPush(c: Connection, kind: string): Promise<RespValue[]> {
+  return new Promise((resolve) => {
+    const listener = (push: RespValue[]): void => {
+      if (push[0] === kind) {
+        c.off('push', listener);
+        resolve(push);
+      }
+    };
+    c.on('push', listener);
+  });
+}
+
+describe.each([2, 3] as const)('pub/sub bookkeeping (RESP%i)', (protocol) => {
+  it('confirms subscriptions as pushes, counts them, delivers messages as pushes, and unsubscribes', async () => {
+    const sub = await connected(protocol);
+    const pub = await connected(3);
+    const ch = `conn:ps:${protocol}:${process.pid}`;
+    const pushes: RespValue[][] = [];
+    sub.on('push', (p: RespValue[]) => pushes.push(p));
+
+    await sub.sendCommand(['SUBSCRIBE', `${ch}:a`, `${ch}:b`]);
+    expect(sub.subscriptions).toBe(2);
+    await sub.sendCommand(['PSUBSCRIBE', `${ch}:*`]);
+    expect(sub.subscriptions).toBe(3);
+    expect(pushes.map((p) => p[0])).toEqual(['subscribe', 'subscribe', 'psubscribe']);
+
+    const message = nextPush(sub, 'message');
+    const pmessage = nextPush(sub, 'pmessage');
+    expect(await pub.sendCommand(['PUBLISH', `${ch}:a`, 'hello'])).toBe(2);
+    expect(await message).toEqual(['message', `${ch}:a`, 'hello']);
+    expect(await pmessage).toEqual(['pmessage', `${ch}:*`, `${ch}:a`, 'hello']);
+
+    // PING still works while subscribed (its reply is not a pub/sub frame).
+    expect(await sub.sendCommand(['PING'])).toEqual(protocol === 2 ? ['pong', ''] : 'PONG');
+
+    await sub.sendCommand(['UNSUBSCRIBE']);
+    expect(sub.subscriptions).toBe(1);
+    await sub.sendCommand(['PUNSUBSCRIBE', `${ch}:*`]);
+    expect(sub.subscriptions).toBe(0);
+    // Back to normal: ordinary replies flow again.
+    expect(await sub.sendCommand(['ECHO', 'normal'])).toBe('normal');
+  });
+
+  it('an argless UNSUBSCRIBE with nothing subscribed resolves', async () => {
+    const c = await connected(protocol);
+    await c.sendCommand(['UNSUBSCRIBE']);
+    expect(c.subscriptions).toBe(0);
+    expect(await c.sendCommand(['ECHO', 'ok'])).toBe('ok');
+  });
+});
