@@ -73,6 +73,15 @@ function setInfo(): RedisArg[][] {
   ];
 }
 
+/** A reply lost with the socket (not an error reply) fails the whole handshake: the socket is gone. */
+function throwIfLost(results: PromiseSettledResult<RespValue>[]): void {
+  for (const result of results) {
+    if (result.status === 'rejected' && !(result.reason instanceof ResponseError) && !(result.reason instanceof AuthenticationError)) {
+      throw result.reason;
+    }
+  }
+}
+
 /** Throws the error of the first rejected promise among `indexes`, if any. */
 function throwFirst(results: PromiseSettledResult<RespValue>[], indexes: number[]): void {
   for (const i of indexes) {
@@ -108,6 +117,7 @@ export async function performHandshake(send: HandshakeSend, settings: HandshakeS
     const batch: RedisArg[][] = [hello, ...setInfo()];
     if (settings.db !== 0) batch.push(['SELECT', settings.db]);
     const results = await Promise.allSettled(send(batch));
+    throwIfLost(results);
     const first = results[0];
     if (first?.status === 'fulfilled') {
       if (settings.db !== 0) throwFirst(results, [3]);
@@ -159,6 +169,7 @@ async function resp2(
   // NOAUTH): a PING in the same write surfaces NOAUTH now instead of on the first user command.
   const ping = password === undefined ? batch.push(['PING']) - 1 : -1;
   const results = await Promise.allSettled(send(batch));
+  throwIfLost(results);
   if (auth !== -1) {
     const result = results[auth];
     if (result?.status === 'rejected') throw authFailure(result.reason, settings);

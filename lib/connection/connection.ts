@@ -1,34 +1,29 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { inspect } from 'node:util';
-import {
-  AbortError,
-  ConnectionError,
-  DataError,
-  ProtocolError,
-  RedisError,
-  TimeoutError,
-} from '../errors/index.js';
-import { encodeCommands } from '../protocol/command-encoder.js';
-import { RespDecoder } from '../protocol/resp-decoder.js';
-import type { DecoderHandlers, RedisArg, RespMap, RespValue } from '../protocol/resp-value.js';
+import { ConnectionError, DataError, ProtocolError, TimeoutError } from '../errors/index.js';
+import type { RedisArg, RespMap, RespValue } from '../protocol/resp-value.js';
+import { CommandPipeline } from './command-pipeline.js';
 import { CommandQueue } from './command-queue.js';
 import { commandChannel, connectChannel, traceCommand, traceConnect } from './connection-diagnostics.js';
-import { fatalError, isFatalConnectError, performHandshake } from './connection-handshake.js';
+import {
+  abortError,
+  commandTimeoutError,
+  connectTimeoutError,
+  failureFor,
+  lostError,
+  socketOpenError,
+} from './connection-failures.js';
+import { isFatalConnectError, performHandshake } from './connection-handshake.js';
 import type { ConnectionOptions, Endpoint } from './connection-options.js';
 import {
-  AT_BATCH,
-  AT_IN_FLIGHT,
   AT_WAITING,
   KIND_HELLO,
-  KIND_PLAIN,
   KIND_QUIT,
   KIND_RESET,
   KIND_SELECT,
-  isPubSubKind,
   PendingCommand,
 } from './pending-command.js';
-import { PubSubTracker, pubSubFrameKind } from './pubsub-tracker.js';
 import { createSocket, endpointLabel, readyEventOf } from './socket-factory.js';
 import { validateConnectionOptions, type NormalizedConnectionOptions } from './validate-connection-options.js';
 
@@ -67,30 +62,21 @@ function asError(value: unknown): Error {
 }
 
 /**
- * One socket to one Redis endpoint: TCP, TLS or unix socket; the handshake; a FIFO of in-flight commands with writes
- * coalesced per tick; per-command timeouts and abort; health check; reconnect with the retry policy.
- * See docs/CONTRACTS.md (connection) for the events and the pub/sub rules.
+ * One socket to one Redis endpoint: TCP, TLS or unix socket; the handshake; pipelined commands (see
+ * CommandPipeline); per-command timeouts and abort; health check; reconnect with the retry policy.
+ * Events: `connect`, `ready`, `error` (only emitted when someone listens), `close`, `reconnecting`, `end`, `push`.
+ * Pub/sub subscriptions do not survive a reconnect: listen to `ready` and subscribe again.
  */
 export class Connection extends EventEmitter {
   readonly #options: NormalizedConnectionOptions;
+  readonly #pipeline: CommandPipeline;
   #status: ConnectionStatus = 'idle';
   #socket: Socket | undefined;
-  readonly #decoder: RespDecoder;
   #endpoint: Endpoint;
   #label: string;
-  readonly #inFlight = new CommandQueue<PendingCommand>();
   readonly #waiting = new CommandQueue<PendingCommand>();
   #waitingSettled = 0;
-  #batch: PendingCommand[] = [];
-  #batchArgs: (readonly RedisArg[])[] = [];
-  #batchSettled = 0;
-  #flushScheduled = false;
-  readonly #flushBound = (): void => this.#flush();
-  #abandoned = 0;
-  #protocol: 2 | 3;
   #db: number;
-  readonly #pubsub = new PubSubTracker();
-  #lastActivity = 0;
   #attempt = 0;
   #everReady = false;
   #loopRunning = false;
@@ -101,23 +87,26 @@ export class Connection extends EventEmitter {
   #stopping: 'graceful' | 'destroy' | undefined;
   #endPending = false;
   #checking = false;
-  #drainWaiter: (() => void) | undefined;
 
   constructor(options: ConnectionOptions = {}) {
     super();
     this.#options = validateConnectionOptions(options);
     const o = this.#options;
-    this.#protocol = o.protocol;
     this.#db = o.db;
     this.#endpoint = o.path !== undefined ? { path: o.path } : { host: o.host, port: o.port };
     this.#label = endpointLabel(this.#endpoint);
-    const handlers: DecoderHandlers = {
-      onReply: (value) => this.#onReply(value),
-      onErrorReply: (error) => this.#onErrorReply(error),
-      onPush: (value) => this.#onPush(value),
-      wantBuffers: () => this.#inFlight.peek()?.buffers === true,
-    };
-    this.#decoder = new RespDecoder(handlers, { maxBulkLength: o.maxBulkLength });
+    const self = this;
+    this.#pipeline = new CommandPipeline(
+      {
+        get endpoint() {
+          return self.#label;
+        },
+        onPush: (frame) => this.#emitSafely('push', frame),
+        onSpecialReply: (cmd, value) => this.#afterSpecial(cmd, value),
+      },
+      o.maxBulkLength,
+    );
+    this.#pipeline.protocol = o.protocol;
     if (!o.lazyConnect) this.connect().catch(() => undefined);
   }
 
@@ -128,25 +117,25 @@ export class Connection extends EventEmitter {
   get endpoint(): string {
     return this.#label;
   }
-  /** Commands written (or about to be, this tick) and awaiting a reply. */
+  /** Commands written (or in this tick's write) and awaiting a reply. */
   get inFlight(): number {
-    return this.#inFlight.length + this.#batch.length - this.#batchSettled;
+    return this.#pipeline.inFlight;
   }
   /** Commands waiting for the connection to be ready. */
   get queued(): number {
     return this.#waiting.length - this.#waitingSettled;
   }
   get lastActivity(): number {
-    return this.#lastActivity;
+    return this.#pipeline.lastActivity;
   }
   get protocol(): 2 | 3 {
-    return this.#protocol;
+    return this.#pipeline.protocol;
   }
   get db(): number {
     return this.#db;
   }
   get subscriptions(): number {
-    return this.#pubsub.total;
+    return this.#pipeline.pubsub.total;
   }
 
   /** Resolves when the handshake is done; idempotent. Rejects when the retry policy gives up or on a fatal error. */
@@ -193,29 +182,29 @@ export class Connection extends EventEmitter {
           this.#healthCheck();
           return;
         }
-        this.#enqueueWrite(cmd);
+        this.#pipeline.enqueue(cmd);
         return;
       }
       this.#queue(cmd);
     });
   }
 
-  /** Returns false when the command already settled (aborted signal). */
+  /** Returns false when the command already settled (aborted signal, bad timeout). */
   #applyOptions(cmd: PendingCommand, options: CommandOptions): boolean {
     if (options.returnBuffers === true) cmd.buffers = true;
     if (options.retryOnReconnect === true) cmd.retry = true;
     const signal = options.signal;
     if (signal !== undefined) {
       if (signal.aborted) {
-        cmd.fail(this.#abortError(cmd, signal));
+        cmd.fail(abortError(cmd, this.#label, signal));
         return false;
       }
       cmd.signal = signal;
-      cmd.onAbort = () => this.#abandon(cmd, this.#abortError(cmd, signal));
+      cmd.onAbort = () => this.#abandon(cmd, abortError(cmd, this.#label, signal));
       signal.addEventListener('abort', cmd.onAbort, { once: true });
     }
     const timeout = options.timeout ?? this.#options.commandTimeout;
-    if (typeof timeout !== 'number' || !(timeout >= 0)) {
+    if (typeof timeout !== 'number' || !(timeout >= 0) || !Number.isFinite(timeout)) {
       cmd.fail(new DataError(`Invalid timeout for ${cmd.name}: expected ms >= 0, got ${String(timeout)}.`, { command: cmd.name, endpoint: this.#label }));
       return false;
     }
@@ -226,36 +215,19 @@ export class Connection extends EventEmitter {
   #arm(cmd: PendingCommand, timeout: number): void {
     cmd.timer = setTimeout(() => {
       cmd.timer = undefined;
-      const error = new TimeoutError(
-        `${cmd.name} to ${this.#label} timed out after ${timeout} ms without a reply (commandTimeout/timeout). ` +
-          'Its late reply will be discarded; raise the timeout for slow commands.',
-        'command',
-        timeout,
-        { command: cmd.name, endpoint: this.#label },
-      );
-      this.#abandon(cmd, error);
+      this.#abandon(cmd, commandTimeoutError(cmd, this.#label, timeout));
     }, timeout);
   }
 
-  #abortError(cmd: PendingCommand, signal: AbortSignal): AbortError {
-    const reason: unknown = signal.reason;
-    const why = reason instanceof Error ? reason.message : reason === undefined ? 'aborted' : String(reason);
-    return new AbortError(`${cmd.name} to ${this.#label} was aborted by its signal (${why}).`, {
-      command: cmd.name,
-      endpoint: this.#label,
-      cause: reason,
-    });
-  }
-
-  /** Settles a command early (timeout/abort) and leaves its slot so the late reply is consumed, not misdelivered. */
+  /** Settles a command early (timeout/abort); a written one keeps its slot so its late reply is consumed and dropped. */
   #abandon(cmd: PendingCommand, error: Error): void {
     if (cmd.settled) return;
     cmd.fail(error);
-    if (cmd.at === AT_WAITING) this.#waitingSettled++;
-    else if (cmd.at === AT_BATCH) this.#batchSettled++;
-    else if (++this.#abandoned > MAX_ABANDONED_IN_FLIGHT) {
+    if (cmd.at === AT_WAITING) {
+      this.#waitingSettled++;
+    } else if (this.#pipeline.abandon(cmd) > MAX_ABANDONED_IN_FLIGHT) {
       this.reconnect(new ConnectionError(
-        `${this.#abandoned} commands to ${this.#label} timed out or were aborted with their replies still due; replacing the socket.`,
+        `${this.#pipeline.abandoned} commands to ${this.#label} timed out or were aborted with their replies still due; replacing the socket.`,
         { endpoint: this.#label, command: cmd.name },
       ));
     }
@@ -282,168 +254,22 @@ export class Connection extends EventEmitter {
     if (status === 'idle') this.connect().catch(() => undefined);
   }
 
-  #enqueueWrite(cmd: PendingCommand): void {
-    cmd.at = AT_BATCH;
-    this.#batch.push(cmd);
-    this.#batchArgs.push(cmd.args);
-    if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      process.nextTick(this.#flushBound);
-    }
-  }
-
-  /** Writes the batch collected this tick: one encode, one socket write. */
-  #flush(): void {
-    this.#flushScheduled = false;
-    let batch = this.#batch;
-    if (batch.length === 0) return;
-    let args = this.#batchArgs;
-    this.#batch = [];
-    this.#batchArgs = [];
-    const socket = this.#socket;
-    if (socket === undefined) {
-      this.#requeue(batch);
-      return;
-    }
-    if (this.#batchSettled > 0) {
-      batch = batch.filter((c) => !c.settled);
-      args = batch.map((c) => c.args);
-      this.#batchSettled = 0;
-    }
-    let bytes: Buffer;
-    try {
-      bytes = encodeCommands(args);
-    } catch {
-      // Some argument cannot be encoded: fail just those commands (DataError), write the others.
-      const good: PendingCommand[] = [];
-      for (const cmd of batch) {
-        try {
-          encodeCommands([cmd.args]);
-          good.push(cmd);
-        } catch (error) {
-          if (error instanceof RedisError) error.endpoint = this.#label;
-          cmd.fail(asError(error));
-        }
-      }
-      batch = good;
-      bytes = encodeCommands(good.map((c) => c.args));
-    }
-    for (let i = 0; i < batch.length; i++) {
-      const cmd = batch[i];
-      cmd.at = AT_IN_FLIGHT;
-      this.#inFlight.push(cmd);
-    }
-    if (batch.length > 0) {
-      this.#lastActivity = Date.now();
-      socket.write(bytes);
-    }
-  }
-
-  /** Writes internal commands now (handshake, health check, QUIT), ahead of anything queued. */
-  #sendInternal(batch: RedisArg[][], timeout = 0): Promise<RespValue>[] {
-    const promises: Promise<RespValue>[] = [];
+  /** Writes internal commands now (handshake, health check, QUIT), in one write. */
+  #sendInternal(batch: readonly (readonly RedisArg[])[], timeout = 0): Promise<RespValue>[] {
     const commands: PendingCommand[] = [];
-    for (const args of batch) {
-      promises.push(new Promise<RespValue>((resolve, reject) => {
-        const cmd = new PendingCommand(args, resolve as (value: never) => void, reject);
-        cmd.internal = true;
-        if (timeout > 0) this.#arm(cmd, timeout);
-        commands.push(cmd);
-      }));
-    }
-    const socket = this.#socket;
-    let bytes: Buffer;
+    const promises = batch.map((args) => new Promise<RespValue>((resolve, reject) => {
+      const cmd = new PendingCommand(args, resolve as (value: never) => void, reject);
+      cmd.internal = true;
+      if (timeout > 0) this.#arm(cmd, timeout);
+      commands.push(cmd);
+    }));
     try {
-      bytes = encodeCommands(batch);
+      if (this.#socket === undefined || this.#socket.destroyed) throw this.#lastSocketError ?? new Error('socket closed');
+      this.#pipeline.writeNow(commands);
     } catch (error) {
-      for (const cmd of commands) cmd.fail(asError(error));
-      return promises;
+      for (const cmd of commands) cmd.fail(error instanceof DataError ? error : lostError(cmd, this.#label, asError(error)));
     }
-    if (socket === undefined || socket.destroyed) {
-      for (const cmd of commands) cmd.fail(this.#lostError(cmd, this.#lastSocketError));
-      return promises;
-    }
-    for (const cmd of commands) {
-      cmd.at = AT_IN_FLIGHT;
-      this.#inFlight.push(cmd);
-    }
-    this.#lastActivity = Date.now();
-    socket.write(bytes);
     return promises;
-  }
-
-  // ---- replies -------------------------------------------------------------------------------------------------
-
-  #onReply(value: RespValue): void {
-    const cmd = this.#inFlight.peek();
-    if (Array.isArray(value) && this.#protocol === 2 && (this.#pubsub.total > 0 || (cmd !== undefined && isPubSubKind(cmd.kind)))) {
-      const kind = pubSubFrameKind(value);
-      if (kind !== undefined) {
-        this.#onPubSubFrame(kind, value);
-        return;
-      }
-    }
-    if (cmd === undefined) {
-      throw new ProtocolError(`${this.#label} sent a reply while no command was waiting for one.`, { endpoint: this.#label });
-    }
-    this.#inFlight.shift();
-    if (cmd.settled) {
-      this.#abandonedReplyConsumed(cmd);
-      this.#maybeDrained();
-      return;
-    }
-    if (cmd.kind !== KIND_PLAIN) this.#afterSpecial(cmd, value);
-    cmd.fulfil(value);
-    if (this.#drainWaiter !== undefined) this.#maybeDrained();
-  }
-
-  #onErrorReply(error: RedisError): void {
-    const cmd = this.#inFlight.shift();
-    if (cmd === undefined) {
-      throw new ProtocolError(`${this.#label} sent an error reply while no command was waiting for one: ${error.message}`, {
-        endpoint: this.#label,
-      });
-    }
-    if (cmd.settled) {
-      this.#abandonedReplyConsumed(cmd);
-    } else {
-      error.command = cmd.name;
-      error.endpoint = this.#label;
-      cmd.fail(error);
-    }
-    this.#maybeDrained();
-  }
-
-  #abandonedReplyConsumed(cmd: PendingCommand): void {
-    void cmd;
-    if (this.#abandoned > 0) this.#abandoned--;
-  }
-
-  #onPush(value: RespValue[]): void {
-    const kind = pubSubFrameKind(value);
-    if (kind !== undefined && kind !== 0) {
-      this.#onPubSubFrame(kind, value);
-      return;
-    }
-    this.#emitSafely('push', value);
-  }
-
-  /** A pub/sub confirmation or message (RESP3 push, or RESP2 array in subscriber mode). */
-  #onPubSubFrame(kind: number, frame: RespValue[]): void {
-    if (kind !== 0) {
-      this.#pubsub.apply(kind, frame);
-      const head = this.#inFlight.peek();
-      if (head !== undefined && head.kind === kind) {
-        const done = head.remaining > 0 ? --head.remaining === 0 : this.#pubsub.size(kind) === 0;
-        if (done) {
-          this.#inFlight.shift();
-          if (head.settled) this.#abandonedReplyConsumed(head);
-          else head.fulfil(this.#pubsub.total);
-        }
-      }
-    }
-    this.#emitSafely('push', frame);
-    this.#maybeDrained();
   }
 
   #afterSpecial(cmd: PendingCommand, value: RespValue): void {
@@ -453,12 +279,12 @@ export class Connection extends EventEmitter {
         break;
       case KIND_RESET:
         this.#db = 0;
-        this.#protocol = 2;
-        this.#pubsub.clear();
+        this.#pipeline.protocol = 2;
+        this.#pipeline.pubsub.clear();
         break;
       case KIND_HELLO: {
         const proto = (value as RespMap | null)?.proto;
-        if (proto === 2 || proto === 3) this.#protocol = proto;
+        if (proto === 2 || proto === 3) this.#pipeline.protocol = proto;
         break;
       }
       case KIND_QUIT:
@@ -471,7 +297,7 @@ export class Connection extends EventEmitter {
     }
   }
 
-  #emitSafely(event: string, value: unknown): void {
+  #emitSafely(event: string, value?: unknown): void {
     try {
       this.emit(event, value);
     } catch (error) {
@@ -486,19 +312,17 @@ export class Connection extends EventEmitter {
     if (this.listenerCount('error') > 0) this.#emitSafely('error', error);
   }
 
-  // ---- health check --------------------------------------------------------------------------------------------
+  // ---- health check: PING first when idle too long; commands wait meanwhile --------------------------------------
 
   #needsHealthCheck(): boolean {
-    return this.#inFlight.length === 0 && this.#batch.length === 0 &&
-      Date.now() - this.#lastActivity > this.#options.healthCheckInterval;
+    return this.#pipeline.idle && Date.now() - this.#pipeline.lastActivity > this.#options.healthCheckInterval;
   }
 
   #healthCheck(): void {
     this.#checking = true;
-    const timeout = this.#options.connectTimeout > 0 ? this.#options.connectTimeout : 5000;
     const socket = this.#socket;
-    const [ping] = this.#sendInternal([['PING']], timeout);
-    ping!.then(
+    const timeout = this.#options.connectTimeout > 0 ? this.#options.connectTimeout : 5000;
+    void this.#sendInternal([['PING']], timeout)[0]!.then(
       () => {
         this.#checking = false;
         if (this.#status === 'ready') this.#drainWaiting();
@@ -517,16 +341,9 @@ export class Connection extends EventEmitter {
 
   #drainWaiting(): void {
     for (let cmd = this.#waiting.shift(); cmd !== undefined; cmd = this.#waiting.shift()) {
-      if (cmd.settled) continue;
-      this.#enqueueWrite(cmd);
+      if (!cmd.settled) this.#pipeline.enqueue(cmd);
     }
     this.#waitingSettled = 0;
-  }
-
-  #requeue(commands: PendingCommand[]): void {
-    const live = commands.filter((c) => !c.settled);
-    for (const cmd of live) cmd.at = AT_WAITING;
-    this.#waiting.unshiftAll(live);
   }
 
   // ---- connecting ----------------------------------------------------------------------------------------------
@@ -595,24 +412,19 @@ export class Connection extends EventEmitter {
     });
   }
 
+  /** One attempt: resolve the endpoint, open the socket, handshake; all within connectTimeout. */
   async #connectOnce(): Promise<void> {
     this.#status = this.#everReady ? 'reconnecting' : 'connecting';
-    const o = this.#options;
+    const limit = this.#options.connectTimeout;
     let timer: NodeJS.Timeout | undefined;
     let expired: TimeoutError | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      if (o.connectTimeout <= 0) return;
+      if (limit <= 0) return;
       timer = setTimeout(() => {
-        expired = new TimeoutError(
-          `Connecting to ${this.#label} timed out after ${o.connectTimeout} ms (connectTimeout, socket + handshake). ` +
-            'Check that the server is up and reachable, or raise connectTimeout.',
-          'connect',
-          o.connectTimeout,
-          { endpoint: this.#label },
-        );
+        expired = connectTimeoutError(this.#label, limit);
         this.#socket?.destroy();
         reject(expired);
-      }, o.connectTimeout);
+      }, limit);
     });
     const work = this.#openAndHandshake();
     work.catch(() => undefined);
@@ -623,18 +435,6 @@ export class Connection extends EventEmitter {
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  #becameReady(): void {
-    this.#status = 'ready';
-    this.#everReady = true;
-    this.#attempt = 0;
-    this.#emitSafely('ready', undefined);
-    if (this.#status !== 'ready') return;
-    this.#drainWaiting();
-    const waiters = this.#readyWaiters;
-    this.#readyWaiters = [];
-    for (const w of waiters) w.resolve();
   }
 
   async #openAndHandshake(): Promise<void> {
@@ -651,30 +451,28 @@ export class Connection extends EventEmitter {
       }
       this.#endpoint = endpoint;
       this.#label = endpointLabel(endpoint);
-    } else if (o.tls?.servername !== undefined && this.#endpoint.servername === undefined) {
-      this.#endpoint = { ...this.#endpoint, servername: o.tls.servername };
     }
     if (this.#stopping !== undefined) throw new ConnectionError(`Connection to ${this.#label} was closed while connecting.`, { endpoint: this.#label });
     const settings = { tls: o.tls, noDelay: o.noDelay, keepAlive: o.keepAlive };
     this.#lastSocketError = undefined;
-    this.#decoder.reset();
     const socket = createSocket(this.#endpoint, settings);
     this.#socket = socket;
+    this.#pipeline.socket = socket;
     socket.on('data', (chunk: Buffer) => this.#onData(socket, chunk));
     socket.on('error', (error: Error) => {
       if (socket === this.#socket) this.#lastSocketError = error;
     });
     socket.on('close', () => this.#onSocketClose(socket));
     await new Promise<void>((resolve, reject) => {
-      const fail = (): void => reject(this.#socketOpenError(this.#lastSocketError));
+      const fail = (): void => reject(socketOpenError(this.#label, this.#lastSocketError));
       socket.once(readyEventOf(settings), () => {
         socket.off('close', fail);
         resolve();
       });
       socket.once('close', fail);
     });
-    this.#lastActivity = Date.now();
-    this.#emitSafely('connect', undefined);
+    this.#pipeline.lastActivity = Date.now();
+    this.#emitSafely('connect');
     const result = await performHandshake((batch) => this.#sendInternal(batch), {
       protocol: o.protocol,
       username: o.username,
@@ -684,32 +482,28 @@ export class Connection extends EventEmitter {
       db: this.#db,
       endpoint: this.#label,
     });
-    this.#protocol = result.protocol;
+    this.#pipeline.protocol = result.protocol;
     if (o.afterHandshake !== undefined) {
-      await o.afterHandshake((args) => this.#sendInternal([[...args]])[0]!, this.#endpoint);
+      await o.afterHandshake((args) => this.#sendInternal([args])[0]!, this.#endpoint);
     }
   }
 
-  #socketOpenError(error: Error | undefined): ConnectionError {
-    const code = (error as NodeJS.ErrnoException | undefined)?.code ?? '';
-    if (/CERT|SELF_SIGNED|UNABLE_TO|ALTNAME|HOSTNAME/.test(code)) {
-      return fatalError(new ConnectionError(
-        `TLS certificate verification failed for ${this.#label}: ${error?.message}. Pass the server's CA as tls.ca ` +
-          '(and tls.servername when connecting by IP or alias); not retrying.',
-        { endpoint: this.#label, cause: error },
-      ));
-    }
-    return new ConnectionError(
-      `Could not connect to ${this.#label}: ${error?.message ?? 'the socket closed before it was ready'}.`,
-      { endpoint: this.#label, cause: error },
-    );
+  #becameReady(): void {
+    this.#status = 'ready';
+    this.#everReady = true;
+    this.#attempt = 0;
+    this.#emitSafely('ready');
+    if (this.#status !== 'ready') return;
+    this.#drainWaiting();
+    const waiters = this.#readyWaiters;
+    this.#readyWaiters = [];
+    for (const w of waiters) w.resolve();
   }
 
   #onData(socket: Socket, chunk: Buffer): void {
     if (socket !== this.#socket) return;
-    this.#lastActivity = Date.now();
     try {
-      this.#decoder.feed(chunk);
+      this.#pipeline.feed(chunk);
     } catch (error) {
       const failure = error instanceof ProtocolError ? error : new ProtocolError(
         `Handling a reply from ${this.#label} failed: ${asError(error).message}`,
@@ -723,48 +517,22 @@ export class Connection extends EventEmitter {
     }
   }
 
-  /** The error an in-flight command gets when its socket is lost. */
-  #lostError(cmd: PendingCommand, cause: Error | undefined): ConnectionError | ProtocolError {
-    if (cause instanceof ProtocolError) {
-      return new ProtocolError(
-        `${cmd.name} failed: ${this.#label} sent a malformed reply (${cause.message}); the connection was reset.`,
-        { command: cmd.name, endpoint: this.#label, cause },
-      );
-    }
-    if (cause instanceof TimeoutError && cause.kind === 'connect') {
-      return new TimeoutError(cause.message, 'connect', cause.timeout, { command: cmd.name, endpoint: this.#label, cause });
-    }
-    return new ConnectionError(
-      `Connection to ${this.#label} was lost before the reply to ${cmd.name} arrived` +
-        `${cause !== undefined ? ` (${cause.message})` : ''}. The command may or may not have run; retry it if it is idempotent.`,
-      { command: cmd.name, endpoint: this.#label, cause },
-    );
-  }
-
-  /** Forgets the current socket (if any) and settles what was written on it. */
+  /** Forgets the current socket (if any): written commands fail (or wait, if retryable), unwritten ones wait. */
   #dropSocket(cause: Error | undefined): void {
     const socket = this.#socket;
     if (socket === undefined) return;
     this.#socket = undefined;
     socket.destroy();
-    this.#decoder.reset();
-    this.#pubsub.clear();
-    this.#abandoned = 0;
     this.#checking = false;
-    const retry: PendingCommand[] = [];
-    for (let cmd = this.#inFlight.shift(); cmd !== undefined; cmd = this.#inFlight.shift()) {
-      if (cmd.settled) continue;
-      if (cmd.retry && this.#stopping === undefined) retry.push(cmd);
-      else cmd.fail(this.#lostError(cmd, cause));
+    const { inFlight, unwritten } = this.#pipeline.detach();
+    const again: PendingCommand[] = [];
+    for (const cmd of inFlight) {
+      if (cmd.retry && this.#stopping === undefined) again.push(cmd);
+      else cmd.fail(lostError(cmd, this.#label, cause));
     }
-    // Commands of this tick's batch were never written: they wait for the next socket, as do retryable ones.
-    const batch = this.#batch;
-    this.#batch = [];
-    this.#batchArgs = [];
-    this.#batchSettled = 0;
-    this.#requeue(batch);
-    this.#requeue(retry);
-    this.#maybeDrained();
+    again.push(...unwritten);
+    for (const cmd of again) cmd.at = AT_WAITING;
+    this.#waiting.unshiftAll(again);
   }
 
   #onSocketClose(socket: Socket): void {
@@ -772,7 +540,7 @@ export class Connection extends EventEmitter {
       const cause = this.#lastSocketError ?? new ConnectionError(`${this.#label} closed the connection.`, { endpoint: this.#label });
       this.#socketLost(cause, false);
     }
-    this.#emitSafely('close', undefined);
+    this.#emitSafely('close');
     if (this.#endPending && this.#socket === undefined) {
       this.#endPending = false;
       this.emit('end');
@@ -801,10 +569,12 @@ export class Connection extends EventEmitter {
   }
 
   #giveUp(cause: Error, fatal: boolean): void {
-    const error = fatal ? cause : new ConnectionError(
-      `Gave up connecting to ${this.#label} after ${this.#attempt} attempt(s): ${cause.message}`,
-      { endpoint: this.#label, cause },
-    );
+    const message = `Gave up connecting to ${this.#label} after ${this.#attempt} attempt(s): ${cause.message}`;
+    const error = fatal
+      ? cause
+      : cause instanceof TimeoutError
+        ? new TimeoutError(message, cause.kind, cause.timeout, { endpoint: this.#label, cause })
+        : new ConnectionError(message, { endpoint: this.#label, cause });
     this.#stopping = 'destroy';
     this.#finish(error);
   }
@@ -814,40 +584,17 @@ export class Connection extends EventEmitter {
     if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer);
     this.#retryWake?.();
     this.#status = 'closed';
-    const forCommand = (cmd: PendingCommand): Error => {
-      if (error instanceof ConnectionError && error.constructor === ConnectionError) {
-        return new ConnectionError(`${cmd.name} was not sent: ${error.message}`, { command: cmd.name, endpoint: this.#label, cause: error.cause ?? error });
-      }
-      if (error instanceof RedisError) {
-        const copy = Object.create(Object.getPrototypeOf(error) as object) as RedisError;
-        Object.assign(copy, error, { command: cmd.name, endpoint: this.#label, message: error.message, stack: error.stack });
-        return copy;
-      }
-      return error;
-    };
-    for (const cmd of this.#waiting.drain()) cmd.fail(forCommand(cmd));
-    this.#waitingSettled = 0;
-    const batch = this.#batch;
-    this.#batch = [];
-    this.#batchArgs = [];
-    for (const cmd of batch) cmd.fail(forCommand(cmd));
-    const waiters = this.#readyWaiters;
-    this.#readyWaiters = [];
-    for (const w of waiters) w.reject(error);
     if (this.#socket !== undefined) {
       this.#endPending = true;
       this.#dropSocket(error);
     } else {
       process.nextTick(() => this.emit('end'));
     }
-  }
-
-  #maybeDrained(): void {
-    if (this.#drainWaiter !== undefined && this.#inFlight.length === 0 && this.#batch.length === 0) {
-      const wake = this.#drainWaiter;
-      this.#drainWaiter = undefined;
-      wake();
-    }
+    for (const cmd of this.#waiting.drain()) cmd.fail(failureFor(cmd, this.#label, error));
+    this.#waitingSettled = 0;
+    const waiters = this.#readyWaiters;
+    this.#readyWaiters = [];
+    for (const w of waiters) w.reject(error);
   }
 
   // ---- closing -------------------------------------------------------------------------------------------------
@@ -859,54 +606,46 @@ export class Connection extends EventEmitter {
    */
   async disconnect(options: { timeout?: number } = {}): Promise<void> {
     const timeout = options.timeout ?? DEFAULT_DISCONNECT_TIMEOUT;
-    if (this.#status === 'closed' || this.#status === 'idle') {
+    if (this.#status === 'closed') return;
+    if (this.#status === 'idle') {
       this.#stopping = 'graceful';
-      if (this.#status === 'idle') {
-        this.#status = 'closed';
-        process.nextTick(() => this.emit('end'));
-      }
+      this.#status = 'closed';
+      process.nextTick(() => this.emit('end'));
       return;
     }
-    if (this.#status === 'closing') return new Promise((resolve) => this.once('end', () => resolve()));
+    const ended = new Promise<void>((resolve) => this.once('end', () => resolve()));
+    if (this.#status === 'closing') return ended;
     const ready = this.#status === 'ready';
     this.#stopping = 'graceful';
     this.#status = 'closing';
-    const ended = new Promise<void>((resolve) => this.once('end', () => resolve()));
     if (!ready || this.#socket === undefined) {
       this.#finish(new ConnectionError(`disconnect() was called before ${this.#label} was ready; the command was not sent.`, { endpoint: this.#label }));
       return ended;
     }
-    const waitingError = new ConnectionError(`disconnect() was called before the connection to ${this.#label} was ready.`, { endpoint: this.#label });
-    for (const cmd of this.#waiting.drain()) cmd.fail(new ConnectionError(`${cmd.name} was not sent: ${waitingError.message}`, { command: cmd.name, endpoint: this.#label }));
-    this.#flush();
-    if (this.#inFlight.length > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      await new Promise<void>((resolve) => {
-        this.#drainWaiter = resolve;
-        if (timeout > 0) timer = setTimeout(resolve, timeout);
-      });
-      clearTimeout(timer);
-      this.#drainWaiter = undefined;
-      for (let cmd = this.#inFlight.shift(); cmd !== undefined; cmd = this.#inFlight.shift()) {
-        cmd.fail(new TimeoutError(
-          `${cmd.name} to ${this.#label} got no reply within disconnect()'s ${timeout} ms deadline.`,
-          'disconnect',
-          timeout,
-          { command: cmd.name, endpoint: this.#label },
-        ));
-      }
+    for (const cmd of this.#waiting.drain()) {
+      cmd.fail(new ConnectionError(`${cmd.name} was not sent: disconnect() was called first.`, { command: cmd.name, endpoint: this.#label }));
     }
+    this.#pipeline.flush();
+    await this.#pipeline.drained(timeout);
     const socket = this.#socket;
-    if (socket !== undefined) {
-      const [quit] = this.#sendInternal([['QUIT']], Math.min(timeout > 0 ? timeout : 1000, 1000));
-      await quit!.catch(() => undefined);
-      socket.end();
-      const timer = setTimeout(() => socket.destroy(), 1000);
-      await ended;
-      clearTimeout(timer);
-    } else {
-      await ended;
+    if (socket === undefined) return ended;
+    if (!this.#pipeline.idle) {
+      // Past the deadline: what is still due fails with TimeoutError('disconnect'); no QUIT on a busy socket.
+      this.#lastSocketError = new TimeoutError(
+        `No reply from ${this.#label} within disconnect()'s ${timeout} ms deadline.`,
+        'disconnect',
+        timeout,
+        { endpoint: this.#label },
+      );
+      socket.destroy();
+      return ended;
     }
+    const quit = this.#sendInternal([['QUIT']], 1000)[0]!;
+    await quit.catch(() => undefined);
+    socket.end();
+    const timer = setTimeout(() => socket.destroy(), 1000);
+    await ended;
+    clearTimeout(timer);
   }
 
   /** Closes now: everything in flight or queued fails with `error` (default ConnectionError); no reconnect. */
@@ -927,16 +666,12 @@ export class Connection extends EventEmitter {
     const reason = cause ?? new ConnectionError(`Reconnect of ${this.#label} requested.`, { endpoint: this.#label });
     if (this.#socket !== undefined && this.#status === 'ready') {
       this.#socketLost(reason, true);
-      return;
-    }
-    if (this.#socket !== undefined) {
+    } else if (this.#socket !== undefined) {
       // A connect attempt is running: fail it; the loop retries per the policy.
       this.#lastSocketError = reason;
       this.#socket.destroy();
-      return;
-    }
-    // Waiting between attempts: try now.
-    if (this.#retryTimer !== undefined) {
+    } else if (this.#retryTimer !== undefined) {
+      // Waiting between attempts: try now.
       clearTimeout(this.#retryTimer);
       this.#retryWake?.();
     } else if (this.#status === 'idle') {
@@ -945,7 +680,7 @@ export class Connection extends EventEmitter {
   }
 
   [inspect.custom](): string {
-    return `Connection { endpoint: '${this.#label}', status: '${this.#status}', db: ${this.#db}, protocol: ${this.#protocol}, ` +
+    return `Connection { endpoint: '${this.#label}', status: '${this.#status}', db: ${this.#db}, protocol: ${this.protocol}, ` +
       `inFlight: ${this.inFlight}, queued: ${this.queued} }`;
   }
 }

@@ -82,6 +82,8 @@ export class ConnectionPool extends EventEmitter {
   /** Woken whenever a lease ends or a pending slot settles, while closing. */
   #drainWakers: (() => void)[] = [];
   #lastEndpoint: string | undefined;
+  /** Graceful closes (QUIT) still under way, awaited by disconnect(). */
+  readonly #quitting = new Set<Promise<void>>();
 
   constructor(options: PoolOptions = {}) {
     super();
@@ -209,7 +211,11 @@ export class ConnectionPool extends EventEmitter {
    * graceful, waits up to `timeout` for leases to come back and in-flight commands to be answered, and closes all.
    */
   disconnect(options: PoolDisconnectOptions = {}): Promise<void> {
-    if (this.#closing !== undefined) return this.#closing;
+    if (this.#closing !== undefined) {
+      // A forced disconnect during a graceful one closes everything now.
+      if (options.graceful === false) this.#destroyAll();
+      return this.#closing;
+    }
     this.#state = 'closing';
     clearTimeout(this.#reapTimer);
     for (const waiter of this.waiters.splice(0)) {
@@ -351,13 +357,16 @@ export class ConnectionPool extends EventEmitter {
   }
 
   /** Closes a connection the pool no longer wants. */
-  #retire(conn: PoolConnection, how?: 'graceful'): void {
+  #retire(conn: PoolConnection, how?: 'graceful'): Promise<void> {
     this.#retired.add(conn);
     if (how === 'graceful' && conn.status === 'ready' && conn.inFlight === 0) {
-      conn.disconnect({ timeout: 1000 }).catch(() => conn.destroy());
-    } else {
-      conn.destroy(new ConnectionError('connection closed by its pool', { endpoint: conn.endpoint }));
+      const closing = conn.disconnect({ timeout: 1000 }).catch(() => conn.destroy());
+      this.#quitting.add(closing);
+      void closing.then(() => this.#quitting.delete(closing));
+      return closing;
     }
+    conn.destroy(new ConnectionError('connection closed by its pool', { endpoint: conn.endpoint }));
+    return Promise.resolve();
   }
 
   #reusable(conn: PoolConnection): boolean {
@@ -494,11 +503,22 @@ export class ConnectionPool extends EventEmitter {
     for (const wake of this.#drainWakers.splice(0)) wake();
   }
 
-  async #close(graceful: boolean, timeout: number): Promise<void> {
+  /** Closes shared and leased connections now; what they still had in flight fails with ConnectionError. */
+  #destroyAll(): void {
     const reason = new ConnectionError('pool is closed: the connection was closed by disconnect() before its reply came.', {
       endpoint: this.endpointLabel,
     });
-    for (const { conn } of this.#idle.splice(0)) this.#retire(conn, graceful ? 'graceful' : undefined);
+    for (const conn of [...this.#shared, ...this.#leased]) {
+      this.#retired.add(conn);
+      conn.destroy(reason);
+    }
+    this.#shared = [];
+    this.#leased.clear();
+    this.#wakeDrain();
+  }
+
+  async #close(graceful: boolean, timeout: number): Promise<void> {
+    const closingIdle = this.#idle.splice(0).map(({ conn }) => this.#retire(conn, graceful ? 'graceful' : undefined));
     if (graceful) {
       const deadline = Date.now() + timeout;
       while (this.#leased.size > 0 || this.#pending > 0) {
@@ -518,21 +538,12 @@ export class ConnectionPool extends EventEmitter {
           // Commands queued while (re)connecting are sent once ready; the connection's own disconnect waits for
           // replies to what was written.
           if (conn.status !== 'ready' && conn.queued > 0) await readyOrDeadline(conn, deadline);
-          await conn.disconnect({ timeout: Math.max(0, deadline - Date.now()) }).catch(() => conn.destroy(reason));
+          await conn.disconnect({ timeout: Math.max(0, deadline - Date.now()) }).catch(() => conn.destroy());
         }),
       );
-    } else {
-      for (const conn of this.#shared) {
-        this.#retired.add(conn);
-        conn.destroy(reason);
-      }
     }
-    this.#shared = [];
-    for (const conn of this.#leased) {
-      this.#retired.add(conn);
-      conn.destroy(reason);
-    }
-    this.#leased.clear();
+    this.#destroyAll();
+    await Promise.all([...closingIdle, ...this.#quitting]);
     this.#state = 'closed';
     this.emit('end');
   }

@@ -1,8 +1,8 @@
 import type { EventEmitter } from 'node:events';
+import type { ConnectionStatus } from '../connection/connection.js';
 import type { RedisArg, RespValue } from '../protocol/resp-value.js';
 
-export type { ConnectionStatus } from '../connection/connection.js';
-import type { ConnectionStatus } from '../connection/connection.js';
+export type { ConnectionStatus };
 
 /** Per-command options of a connection (docs/CONTRACTS.md). */
 export interface PoolCommandOptions {

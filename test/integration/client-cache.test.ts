@@ -14,6 +14,11 @@ beforeAll(async () => {
   await Promise.all([cached.connect(), writer.connect()]);
 });
 afterAll(async () => {
+  if (writer !== undefined) {
+    const keys: string[] = [];
+    for await (const key of writer.scanIterator({ match: `${prefix}*`, count: 1000 })) keys.push(key);
+    if (keys.length > 0) await writer.call('DEL', ...keys);
+  }
   await Promise.all([cached?.quit(), writer?.quit()]);
 });
 

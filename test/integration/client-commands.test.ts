@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DataError, ExecAbortError, ResponseError, WatchError, WrongTypeError } from '../../lib/errors/index.js';
+import { inspect } from 'node:util';
+import { DataError, ExecAbortError, PubSubError, ResponseError, WatchError, WrongTypeError } from '../../lib/errors/index.js';
 import { RedisClient } from '../../lib/client/index.js';
 import { STANDALONE, requireTopology } from '../support/topology.js';
 
@@ -15,6 +16,11 @@ beforeAll(async () => {
   await Promise.all([client.connect(), other.connect()]);
 });
 afterAll(async () => {
+  if (client !== undefined) {
+    const keys: string[] = [];
+    for await (const key of client.scanIterator({ match: `${prefix}*`, count: 1000 })) keys.push(key);
+    if (keys.length > 0) await client.call('DEL', ...keys);
+  }
   await Promise.all([client?.quit(), other?.quit()]);
 });
 
@@ -128,6 +134,24 @@ test('scan iterators walk keys, hash fields, set members and scored members', as
     { member: 'two', score: 2.5 },
     { member: 'top', score: Number.POSITIVE_INFINITY },
   ]);
+});
+
+test('withBuffers() returns Buffers over the same pool; inspect shows no password', async () => {
+  await client.set(k('buf'), 'bytes');
+  const value = await client.withBuffers().get(k('buf'));
+  expect(Buffer.isBuffer(value)).toBe(true);
+  expect(String(value)).toBe('bytes');
+  const secret = new RedisClient({ ...STANDALONE, password: 'not-shown-pw', lazyConnect: true });
+  expect(inspect(secret)).not.toContain('not-shown-pw');
+  expect(inspect(secret)).toContain(`${STANDALONE.host}:${STANDALONE.port}`);
+  await secret.disconnect();
+});
+
+test('commands that would change the shared connection are refused with what to use instead', async () => {
+  await expect(client.call('SUBSCRIBE', 'x')).rejects.toBeInstanceOf(PubSubError);
+  await expect(client.call('select', 1)).rejects.toThrow(/'db' option/);
+  await expect(client.call('MULTI')).rejects.toThrow(/client\.multi\(\)/);
+  expect(await client.call('PING')).toBe('PONG');
 });
 
 test('duplicate() gives an independent client with the same options', async () => {

@@ -1,6 +1,20 @@
 import { CommandsBase, commandMethodNames, type CommandCall } from '../../lib/client/commands/index.js';
 import type { RespValue } from '../../lib/protocol/resp-value.js';
 import { DataError } from '../../lib/errors/index.js';
+import { stringMethods } from '../../lib/client/commands/string-commands.js';
+import { keyMethods } from '../../lib/client/commands/key-commands.js';
+import { hashMethods } from '../../lib/client/commands/hash-commands.js';
+import { listMethods } from '../../lib/client/commands/list-commands.js';
+import { setMethods } from '../../lib/client/commands/set-commands.js';
+import { sortedSetMethods } from '../../lib/client/commands/sorted-set-commands.js';
+import { streamMethods } from '../../lib/client/commands/stream-commands.js';
+import { hyperLogLogMethods } from '../../lib/client/commands/hyperloglog-commands.js';
+import { bitmapMethods } from '../../lib/client/commands/bitmap-commands.js';
+import { geoMethods } from '../../lib/client/commands/geo-commands.js';
+import { scriptingMethods } from '../../lib/client/commands/scripting-commands.js';
+import { serverMethods } from '../../lib/client/commands/server-commands.js';
+import { connectionMethods } from '../../lib/client/commands/connection-commands.js';
+import { pubSubMethods } from '../../lib/client/commands/pubsub-commands.js';
 
 /** Records every call and answers with a canned reply, run through the call's transform. */
 class RecordingClient extends CommandsBase {
@@ -21,6 +35,16 @@ describe('CommandsBase', () => {
     await expect(client.get('k')).resolves.toBe('v');
     expect(client.calls[0]?.args).toEqual(['GET', 'k']);
     expect(client.calls[0]?.blocking).toBeUndefined();
+  });
+
+  it('lists every family method exactly once (no family shadows another)', () => {
+    const families = [
+      stringMethods, keyMethods, hashMethods, listMethods, setMethods, sortedSetMethods, streamMethods, hyperLogLogMethods,
+      bitmapMethods, geoMethods, scriptingMethods, serverMethods, connectionMethods, pubSubMethods,
+    ];
+    const all = families.flatMap((f) => Object.keys(f));
+    expect(new Set(all).size).toBe(all.length);
+    expect([...commandMethodNames].sort()).toEqual(all.sort());
   });
 
   it('call() sends any command with the reply as decoded', async () => {

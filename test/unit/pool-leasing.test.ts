@@ -114,6 +114,45 @@ describe('ConnectionPool leasing', () => {
     await expect(pool.acquire()).rejects.toThrow(/pool is closed.*create a new one/);
   });
 
+  test('reconnectAll drops idle connections, reconnects shared ones and retires leased ones on release', async () => {
+    const pool = make(ConnectionPool);
+    await pool.connect();
+    const [shared] = FakeConnection.created as [FakeConnection];
+    const idle = (await pool.acquire()) as FakeConnection;
+    const leased = (await pool.acquire()) as FakeConnection;
+    pool.release(idle);
+    const readies: string[] = [];
+    pool.on('ready', (info: { role: string }) => readies.push(info.role));
+    pool.reconnectAll(new Error('failover'));
+    expect(idle.destroyed).toBe(true);
+    expect(shared.destroyed).toBe(false);
+    expect(readies).toContain('shared');
+    pool.release(leased);
+    expect(leased.destroyed).toBe(true);
+    expect(pool.stats()).toMatchObject({ shared: 1, idle: 0, leased: 0 });
+  });
+
+  test('connection errors reach pool listeners, and are not thrown when nobody listens', async () => {
+    const pool = make(ConnectionPool);
+    await pool.connect();
+    const [shared] = FakeConnection.created as [FakeConnection];
+    expect(() => shared.emit('error', new ConnectionError('socket broke'))).not.toThrow();
+    const seen: Error[] = [];
+    pool.on('error', (e: Error) => seen.push(e));
+    shared.emit('error', new ConnectionError('socket broke again'));
+    expect(seen.map((e) => e.message)).toEqual(['socket broke again']);
+  });
+
+  test('a forced disconnect during a graceful one closes leased connections now', async () => {
+    const pool = make(ConnectionPool);
+    const conn = (await pool.acquire()) as FakeConnection;
+    const graceful = pool.disconnect({ timeout: 60_000 });
+    await pool.disconnect({ graceful: false });
+    await graceful;
+    expect(conn.destroyed).toBe(true);
+    expect(pool.stats().total).toBe(0);
+  });
+
   test('inspect shows endpoint and stats, never the password', () => {
     const pool = make(ConnectionPool, { password: 'hunter2-secret', username: 'app' });
     expect(inspect(pool)).toContain('127.0.0.1:6379');

@@ -21,7 +21,9 @@ export function commandSpecFor(name: string, subcommand?: string): CommandSpec |
 
 /** The most specific row for a full argument list (subcommand row for container commands). */
 export function commandSpecForArgs(args: readonly RedisArg[]): CommandSpec | undefined {
-  const spec = table.get(argText(args[0]));
+  // Typed methods send upper-case names: try the exact string before upper-casing (hot path).
+  const first = args[0];
+  const spec = (typeof first === 'string' ? table.get(first) : undefined) ?? table.get(argText(first));
   if (spec?.subcommands === undefined) return spec;
   return spec.subcommands[argText(args[1])];
 }

@@ -42,7 +42,6 @@ export abstract class CommandsBase<S extends StringOrBuffer = string> {
 }
 
 // Declaration merging: the generated methods are part of CommandsBase's type.
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface CommandsBase<S extends StringOrBuffer = string> extends RedisCommandMethods<S> {}
 
 /** withBuffers()/withOptions(): delegates to the original executor with extra call options. */

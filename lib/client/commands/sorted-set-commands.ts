@@ -90,12 +90,19 @@ export interface SortedSetCommands<S extends StringOrBuffer = string> {
   zscan(key: RedisKey, cursor: string | number, options?: ScanOptions): Promise<[cursor: string, members: ScoredMember<S>[]]>;
 }
 
+/** ±Infinity as Redis spells it (the encoder rejects non-finite numbers); other bounds as given. */
+export function scoreArg(score: ScoreBound): RedisArg {
+  if (score === Number.POSITIVE_INFINITY) return '+inf';
+  if (score === Number.NEGATIVE_INFINITY) return '-inf';
+  return score;
+}
+
 function zaddArgs(key: RedisKey, members: ZAddMember[], options: ZAddOptions, incr: boolean): RedisArg[] {
   if (members.length === 0) throw new DataError('ZADD needs at least one { score, member }');
   const args: RedisArg[] = ['ZADD', key];
   for (const flag of ['NX', 'XX', 'GT', 'LT', 'CH'] as const) if (options[flag]) args.push(flag);
   if (incr) args.push('INCR');
-  for (const { score, member } of members) args.push(score, member);
+  for (const { score, member } of members) args.push(scoreArg(score), member);
   return args;
 }
 
@@ -147,16 +154,16 @@ export const sortedSetMethods = methodTable<SortedSetCommands>({
   zrem: { args: (key, ...members) => ['ZREM', key, ...members], reply: asInteger },
   zscore: { args: (key, member) => ['ZSCORE', key, member], reply: asNullableDouble },
   zmscore: { args: (key, ...members) => ['ZMSCORE', key, ...members], reply: (r) => asArray(r).map(asNullableDouble) },
-  zincrby: { args: (key, n, member) => ['ZINCRBY', key, n, member], reply: asDouble },
+  zincrby: { args: (key, n, member) => ['ZINCRBY', key, scoreArg(n), member], reply: asDouble },
   zcard: { args: (key) => ['ZCARD', key], reply: asInteger },
-  zcount: { args: (key, min, max) => ['ZCOUNT', key, min, max], reply: asInteger },
+  zcount: { args: (key, min, max) => ['ZCOUNT', key, scoreArg(min), scoreArg(max)], reply: asInteger },
   zlexcount: { args: (key, min, max) => ['ZLEXCOUNT', key, min, max], reply: asInteger },
   zrange: {
-    args: (key, start, stop, options = {}) => ['ZRANGE', key, start, stop, ...rangeOptionArgs(options)],
+    args: (key, start, stop, options = {}) => ['ZRANGE', key, scoreArg(start), scoreArg(stop), ...rangeOptionArgs(options)],
     reply: (r, [, , , options]) => rangeReply(r, options),
   },
   zrangebyscore: {
-    args: (key, min, max, options = {}) => ['ZRANGEBYSCORE', key, min, max, ...rangeOptionArgs(options)],
+    args: (key, min, max, options = {}) => ['ZRANGEBYSCORE', key, scoreArg(min), scoreArg(max), ...rangeOptionArgs(options)],
     reply: (r, [, , , options]) => rangeReply(r, options),
   },
   zrevrange: {
@@ -174,7 +181,7 @@ export const sortedSetMethods = methodTable<SortedSetCommands>({
   zrandmember: { args: (key) => ['ZRANDMEMBER', key], reply: asNullableBulk },
   zunionstore: { args: (dst, keys, options) => storeArgs('ZUNIONSTORE', dst, keys, options), reply: asInteger },
   zinterstore: { args: (dst, keys, options) => storeArgs('ZINTERSTORE', dst, keys, options), reply: asInteger },
-  zremrangebyscore: { args: (key, min, max) => ['ZREMRANGEBYSCORE', key, min, max], reply: asInteger },
+  zremrangebyscore: { args: (key, min, max) => ['ZREMRANGEBYSCORE', key, scoreArg(min), scoreArg(max)], reply: asInteger },
   zremrangebyrank: { args: (key, start, stop) => ['ZREMRANGEBYRANK', key, start, stop], reply: asInteger },
   zremrangebylex: { args: (key, min, max) => ['ZREMRANGEBYLEX', key, min, max], reply: asInteger },
   zscan: {

@@ -1,0 +1,186 @@
+/**
+ * Connection behaviour a real server cannot be made to show on demand: a handshake that never answers, malformed
+ * or half-written frames, a server without HELLO, a socket that stalls. Uses test/support/fake-redis-server.ts.
+ */
+import { ConfigError, ConnectionError, ProtocolError, TimeoutError } from '../../lib/errors/index.js';
+import { Connection } from '../../lib/connection/connection.js';
+import type { ConnectionOptions } from '../../lib/connection/connection-options.js';
+import { defaultHandshake, startFakeRedisServer, type CommandHandler, type FakeRedisServer } from '../support/fake-redis-server.js';
+
+const servers: FakeRedisServer[] = [];
+const open: Connection[] = [];
+async function fake(handler: CommandHandler): Promise<FakeRedisServer> {
+  const server = await startFakeRedisServer(handler);
+  servers.push(server);
+  return server;
+}
+function connection(server: FakeRedisServer, options: ConnectionOptions = {}): Connection {
+  const c = new Connection({ host: server.host, port: server.port, lazyConnect: true, ...options });
+  open.push(c);
+  return c;
+}
+afterEach(async () => {
+  for (const c of open.splice(0)) c.destroy();
+  for (const s of servers.splice(0)) await s.close();
+});
+
+async function waitFor(predicate: () => boolean, what: string, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe('Connection against a scripted server', () => {
+  it('a handshake that never answers is a TimeoutError (connect), retried per the policy', async () => {
+    const server = await fake(() => undefined);
+    const c = connection(server, { connectTimeout: 100, retry: { attempts: 1, strategy: 'constant', base: 1 } });
+    const failure = await c.connect().then(() => undefined, (e: unknown) => e);
+    expect(failure).toBeInstanceOf(TimeoutError);
+    expect(failure).toMatchObject({ kind: 'connect', timeout: 100 });
+    expect((failure as Error).message).toMatch(/connectTimeout/);
+    expect(server.connections).toBe(2);
+  });
+
+  it('falls back to AUTH + RESP2 when the server does not know HELLO', async () => {
+    const server = await fake((args, client) => {
+      if (!defaultHandshake(args, client)) client.write('$2\r\nok\r\n');
+    });
+    const c = connection(server, { password: 'pw', clientName: 'n', db: 1 });
+    await c.connect();
+    expect(c.protocol).toBe(2);
+    expect(await c.sendCommand(['GET', 'k'])).toBe('ok');
+    const names = server.clients[0]!.commands.map((a) => a.slice(0, 2).join(' '));
+    expect(names).toEqual(['HELLO 3', 'CLIENT SETINFO', 'CLIENT SETINFO', 'SELECT 1', 'AUTH pw', 'CLIENT SETNAME', 'SELECT 1', 'GET k']);
+  });
+
+  it('NOPROTO from HELLO is a ConfigError, not a silent fallback', async () => {
+    const server = await fake((args, client) => {
+      if (args[0] === 'HELLO') client.write('-NOPROTO sorry, this protocol version is not supported\r\n');
+      else client.write('+OK\r\n');
+    });
+    const c = connection(server);
+    const failure = await c.connect().then(() => undefined, (e: unknown) => e);
+    expect(failure).toBeInstanceOf(ConfigError);
+    expect((failure as Error).message).toMatch(/protocol: 2/);
+    expect(server.connections).toBe(1);
+  });
+
+  it('replies split at every byte and several replies in one chunk reach the right callers', async () => {
+    // Replies go out in order through one chain; the 'split' one a byte per event-loop turn.
+    let chain = Promise.resolve();
+    const server = await fake((args, client) => {
+      if (defaultHandshake(args, client)) return;
+      const bytes = Buffer.from(`$${args[1]!.length}\r\n${args[1]}\r\n`);
+      chain = chain.then(async () => {
+        if (args[1] !== 'split') return client.write(bytes);
+        for (let i = 0; i < bytes.length; i++) {
+          client.write(bytes.subarray(i, i + 1));
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      });
+    });
+    const c = connection(server, { protocol: 2 });
+    await c.connect();
+    const [a, b, d] = await Promise.all([c.sendCommand(['ECHO', 'split']), c.sendCommand(['ECHO', 'one']), c.sendCommand(['ECHO', 'two'])]);
+    expect([a, b, d]).toEqual(['split', 'one', 'two']);
+  });
+
+  it('a malformed reply fails in-flight commands with ProtocolError and reconnects', async () => {
+    const server = await fake((args, client) => {
+      if (defaultHandshake(args, client)) return;
+      if (args[0] === 'GET' && server.connections === 1) client.write('?garbage\r\n');
+      else client.write('+fine\r\n');
+    });
+    const c = connection(server, { protocol: 2, retry: { strategy: 'constant', base: 1 } });
+    await c.connect();
+    const [bad, behind] = await Promise.allSettled([c.sendCommand(['GET', 'k']), c.sendCommand(['PING'])]);
+    expect(bad).toMatchObject({ status: 'rejected', reason: expect.any(ProtocolError) });
+    expect((bad as PromiseRejectedResult).reason).toMatchObject({ command: 'GET', endpoint: `127.0.0.1:${server.port}` });
+    expect(behind).toMatchObject({ status: 'rejected', reason: expect.any(ProtocolError) });
+    expect(await c.sendCommand(['GET', 'k'])).toBe('fine');
+    expect(server.connections).toBe(2);
+  });
+
+  it('a reply nobody asked for is a ProtocolError (the stream is out of sync) and the socket is replaced', async () => {
+    const server = await fake((args, client) => {
+      if (defaultHandshake(args, client)) return;
+      client.write(server.connections === 1 ? '+one\r\n+extra\r\n' : '+one\r\n');
+    });
+    const c = connection(server, { protocol: 2, retry: { strategy: 'constant', base: 1 } });
+    const errors: Error[] = [];
+    c.on('error', (e: Error) => errors.push(e));
+    await c.connect();
+    expect(await c.sendCommand(['GET', 'k'])).toBe('one');
+    await waitFor(() => server.connections === 2 && c.status === 'ready', 'the reconnect');
+    expect(errors.some((e) => e instanceof ProtocolError)).toBe(true);
+    expect(await c.sendCommand(['GET', 'k'])).toBe('one');
+  });
+
+  it('health check: an idle connection whose server stopped answering is replaced before the command is sent', async () => {
+    const server = await fake((args, client) => {
+      if (args[0] === 'PING' && server.connections === 1 && client.commands.some((a) => a[0] === 'GET')) return; // stalled
+      if (!defaultHandshake(args, client)) client.write(`+conn${server.connections}\r\n`);
+    });
+    const c = connection(server, { protocol: 2, healthCheckInterval: 20, connectTimeout: 200, retry: { strategy: 'constant', base: 1 } });
+    await c.connect();
+    expect(await c.sendCommand(['GET', 'k'])).toBe('conn1');
+    await waitFor(() => Date.now() - c.lastActivity > 30, 'the connection to be idle');
+    expect(await c.sendCommand(['GET', 'k'])).toBe('conn2');
+    expect(server.clients[0]!.commands.filter((a) => a[0] === 'GET')).toHaveLength(1);
+  });
+
+  it('commands queued while the server is unreachable fail with ConnectionError when the policy gives up', async () => {
+    const server = await fake((args, client) => client.socket.destroy());
+    const c = connection(server, { retry: { attempts: 2, strategy: 'constant', base: 1 } });
+    const failure = await c.sendCommand(['SET', 'k', 'v']).then(() => undefined, (e: unknown) => e);
+    expect(failure).toBeInstanceOf(ConnectionError);
+    expect(failure).toMatchObject({ command: 'SET' });
+    expect((failure as Error).message).toMatch(/after 3 attempt/);
+    expect(server.connections).toBe(3);
+  });
+
+  it('disconnect() past its deadline fails what is still due with TimeoutError (disconnect) and closes', async () => {
+    const server = await fake((args, client) => {
+      if (!defaultHandshake(args, client) && args[0] !== 'BLPOP') client.write('+OK\r\n');
+    });
+    const c = connection(server, { protocol: 2 });
+    await c.connect();
+    const stuck = c.sendCommand(['BLPOP', 'k', 0]).then(() => undefined, (e: unknown) => e);
+    const ended = new Promise((resolve) => c.once('end', resolve));
+    await c.disconnect({ timeout: 50 });
+    const failure = await stuck;
+    expect(failure).toBeInstanceOf(TimeoutError);
+    expect(failure).toMatchObject({ kind: 'disconnect', command: 'BLPOP' });
+    await ended;
+    expect(c.status).toBe('closed');
+  });
+
+  it('too many abandoned replies mean a stuck socket: it is replaced', async () => {
+    const server = await fake((args, client) => {
+      if (defaultHandshake(args, client)) return;
+      if (server.connections > 1) client.write('+late-free\r\n');
+    });
+    const c = connection(server, { protocol: 2, retry: { strategy: 'constant', base: 1 } });
+    await c.connect();
+    const timeouts = await Promise.allSettled(Array.from({ length: 1001 }, () => c.sendCommand(['GET', 'k'], { timeout: 5 })));
+    expect(timeouts.every((r) => r.status === 'rejected' && r.reason instanceof TimeoutError)).toBe(true);
+    await waitFor(() => server.connections === 2 && c.status === 'ready', 'the socket to be replaced');
+    expect(await c.sendCommand(['GET', 'k'])).toBe('late-free');
+  });
+
+  it('connect() after the policy gave up starts over', async () => {
+    let accept = false;
+    const server = await fake((args, client) => {
+      if (!accept) return client.socket.destroy();
+      if (!defaultHandshake(args, client)) client.write('+back\r\n');
+    });
+    const c = connection(server, { protocol: 2, retry: false });
+    await expect(c.connect()).rejects.toBeInstanceOf(ConnectionError);
+    expect(c.status).toBe('closed');
+    accept = true;
+    await c.connect();
+    expect(await c.sendCommand(['GET', 'k'])).toBe('back');
+  });
+});
