@@ -94,7 +94,7 @@ function authFailure(error: unknown, settings: HandshakeSettings): unknown {
   if (error instanceof AuthenticationError) {
     const who = settings.credentialProvider !== undefined ? 'the credentialProvider' : "the 'username'/'password' options";
     return new AuthenticationError(
-      `Authentication to ${settings.endpoint} failed: ${error.message}. Check ${who}; not retrying.`,
+      `Authentication to ${settings.endpoint} failed: ${error.message.replace(/\.+$/, '')}. Check ${who}; not retrying.`,
       { command: error.command ?? 'AUTH', endpoint: settings.endpoint, cause: error },
     );
   }

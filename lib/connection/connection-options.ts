@@ -67,7 +67,10 @@ export interface ConnectionOptions {
   clientName?: string;
   /** ms to open the socket and finish the handshake. Default 10000. */
   connectTimeout?: number;
-  /** ms a command may wait for its reply. 0 disables. Default 0 (none) ... see DEFAULT_CONNECTION_OPTIONS. */
+  /**
+   * ms a command may wait for its reply (queue time included); then it fails with TimeoutError('command') and its
+   * late reply is discarded. 0 disables. Default 0 (none). Per command: `sendCommand(args, { timeout })`.
+   */
   commandTimeout?: number;
   /** TCP keep-alive initial delay in ms, or false to disable. Default 30000. */
   keepAlive?: number | false;
@@ -85,6 +88,9 @@ export interface ConnectionOptions {
   resolveEndpoint?: EndpointResolver;
   /** Runs after the handshake on every (re)connect. */
   afterHandshake?: AfterHandshakeHook;
-  /** Do not connect until `connect()` or the first command. Default false for clients, true inside pools. */
+  /**
+   * Do not connect until `connect()` or the first command. Default false (a `Connection` starts connecting in its
+   * constructor); pools pass true.
+   */
   lazyConnect?: boolean;
 }

@@ -87,6 +87,8 @@ export class Connection extends EventEmitter {
   #stopping: 'graceful' | 'destroy' | undefined;
   #endPending = false;
   #checking = false;
+  /** Bumped per connect attempt and when one times out, so a stale attempt cannot touch the next one's socket. */
+  #attemptId = 0;
 
   constructor(options: ConnectionOptions = {}) {
     super();
@@ -254,8 +256,11 @@ export class Connection extends EventEmitter {
     if (status === 'idle') this.connect().catch(() => undefined);
   }
 
-  /** Writes internal commands now (handshake, health check, QUIT), in one write. */
-  #sendInternal(batch: readonly (readonly RedisArg[])[], timeout = 0): Promise<RespValue>[] {
+  /**
+   * Writes internal commands now (handshake, health check, QUIT), in one write; only on `owner` (when given), so a
+   * stale handshake never writes to a newer socket.
+   */
+  #sendInternal(batch: readonly (readonly RedisArg[])[], timeout = 0, owner?: Socket): Promise<RespValue>[] {
     const commands: PendingCommand[] = [];
     const promises = batch.map((args) => new Promise<RespValue>((resolve, reject) => {
       const cmd = new PendingCommand(args, resolve as (value: never) => void, reject);
@@ -264,7 +269,7 @@ export class Connection extends EventEmitter {
       commands.push(cmd);
     }));
     try {
-      if (this.#socket === undefined || this.#socket.destroyed) throw this.#lastSocketError ?? new Error('socket closed');
+      if (this.#socket === undefined || this.#socket.destroyed || (owner !== undefined && owner !== this.#socket)) throw this.#lastSocketError ?? new Error('socket closed');
       this.#pipeline.writeNow(commands);
     } catch (error) {
       for (const cmd of commands) cmd.fail(error instanceof DataError ? error : lostError(cmd, this.#label, asError(error)));
@@ -415,6 +420,7 @@ export class Connection extends EventEmitter {
   /** One attempt: resolve the endpoint, open the socket, handshake; all within connectTimeout. */
   async #connectOnce(): Promise<void> {
     this.#status = this.#everReady ? 'reconnecting' : 'connecting';
+    const id = ++this.#attemptId;
     const limit = this.#options.connectTimeout;
     let timer: NodeJS.Timeout | undefined;
     let expired: TimeoutError | undefined;
@@ -422,11 +428,12 @@ export class Connection extends EventEmitter {
       if (limit <= 0) return;
       timer = setTimeout(() => {
         expired = connectTimeoutError(this.#label, limit);
+        this.#attemptId++;
         this.#socket?.destroy();
         reject(expired);
       }, limit);
     });
-    const work = this.#openAndHandshake();
+    const work = this.#openAndHandshake(id);
     work.catch(() => undefined);
     try {
       await Promise.race([work, deadline]);
@@ -435,9 +442,12 @@ export class Connection extends EventEmitter {
     } finally {
       clearTimeout(timer);
     }
+    if (this.#socket === undefined || this.#socket.destroyed || id !== this.#attemptId) {
+      throw this.#lastSocketError ?? new ConnectionError(`${this.#label} closed the connection during the handshake.`, { endpoint: this.#label });
+    }
   }
 
-  async #openAndHandshake(): Promise<void> {
+  async #openAndHandshake(id: number): Promise<void> {
     const o = this.#options;
     if (o.resolveEndpoint !== undefined) {
       let endpoint: Endpoint;
@@ -449,6 +459,7 @@ export class Connection extends EventEmitter {
           cause: error,
         });
       }
+      if (id !== this.#attemptId) throw new ConnectionError(`Connect attempt to ${this.#label} was abandoned.`, { endpoint: this.#label });
       this.#endpoint = endpoint;
       this.#label = endpointLabel(endpoint);
     }
@@ -473,7 +484,7 @@ export class Connection extends EventEmitter {
     });
     this.#pipeline.lastActivity = Date.now();
     this.#emitSafely('connect');
-    const result = await performHandshake((batch) => this.#sendInternal(batch), {
+    const result = await performHandshake((batch) => this.#sendInternal(batch, 0, socket), {
       protocol: o.protocol,
       username: o.username,
       password: o.password,
@@ -484,7 +495,7 @@ export class Connection extends EventEmitter {
     });
     this.#pipeline.protocol = result.protocol;
     if (o.afterHandshake !== undefined) {
-      await o.afterHandshake((args) => this.#sendInternal([args])[0]!, this.#endpoint);
+      await o.afterHandshake((args) => this.#sendInternal([args], 0, socket)[0]!, this.#endpoint);
     }
   }
 

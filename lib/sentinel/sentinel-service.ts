@@ -48,6 +48,11 @@ export class SentinelService extends EventEmitter {
     return this.#currentMaster === undefined ? undefined : { ...this.#currentMaster };
   }
 
+  /** Resolves once failover events are being received (see `Sentinel.watching`). */
+  watching(timeoutMs?: number): Promise<SentinelAddress> {
+    return this.sentinel.watching(timeoutMs);
+  }
+
   /** Asks the sentinels for the current master. */
   async master(): Promise<SentinelAddress> {
     this.#currentMaster = await this.sentinel.discoverMaster(this.masterName);

@@ -16,7 +16,8 @@ function text(value: RespValue | undefined): string {
  * sentinel dies it reconnects to the next one in the list (its endpoint resolver walks the list), subscribes again
  * and emits `resubscribed`, so the owner can check whether it missed a `+switch-master` meanwhile.
  *
- * Events: `event` (SentinelEvent, plus the sentinel that published it), `resubscribed` (SentinelAddress).
+ * Events: `event` (SentinelEvent, plus the sentinel that published it), `subscribed` (SentinelAddress, every
+ * time), `resubscribed` (SentinelAddress, every time but the first).
  */
 export class SentinelWatcher extends EventEmitter {
   readonly #connection: PoolConnection;
@@ -25,6 +26,8 @@ export class SentinelWatcher extends EventEmitter {
   #current: SentinelAddress | undefined;
   #closed = false;
   #subscribedOnce = false;
+  /** The sentinel the subscription is established on; undefined while (re)connecting. */
+  subscribedTo: SentinelAddress | undefined;
 
   constructor(discovery: SentinelDiscovery, links: SentinelLinks) {
     super();
@@ -44,6 +47,9 @@ export class SentinelWatcher extends EventEmitter {
       }),
     );
     this.#connection.on('ready', () => void this.#subscribe());
+    this.#connection.on('close', () => {
+      this.subscribedTo = undefined;
+    });
     this.#connection.on('push', (message: RespValue[]) => this.#onPush(message));
   }
 
@@ -71,7 +77,9 @@ export class SentinelWatcher extends EventEmitter {
       if (!this.#closed) this.#connection.reconnect();
       return;
     }
-    if (sentinel !== undefined && this.#subscribedOnce) this.emit('resubscribed', sentinel);
+    if (sentinel === undefined) return;
+    this.subscribedTo = sentinel;
+    if (this.#subscribedOnce) this.emit('resubscribed', sentinel);
     this.#subscribedOnce = true;
     this.emit('subscribed', sentinel);
   }

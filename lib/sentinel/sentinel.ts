@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { inspect } from 'node:util';
 import { RedisClient, type RedisClientOptions } from '../client/redis-client.js';
-import { ConfigError } from '../errors/index.js';
+import { ConfigError, MasterNotFoundError } from '../errors/index.js';
 import { defaultConnectionFactory } from '../pool/default-connection-factory.js';
 import type { PoolOptions } from '../pool/pool-options.js';
 import { FailoverTracker, type FailoverRecord } from './failover-tracker.js';
@@ -106,6 +106,30 @@ export class Sentinel extends EventEmitter {
   lastFailover(name: string): FailoverRecord | undefined {
     const last = this.#trackers.get(name)?.last;
     return last === undefined ? undefined : { ...last };
+  }
+
+  /**
+   * Resolves once the event subscription is established (on some sentinel), so that a failover starting now will
+   * be seen. Rejects at once when `watchFailover` is off; never waits longer than `timeoutMs`.
+   */
+  async watching(timeoutMs = 10_000): Promise<SentinelAddress> {
+    this.#assertOpen();
+    this.#startWatcher();
+    const watcher = this.#watcher;
+    if (watcher === undefined) throw new ConfigError('This Sentinel does not watch failovers (watchFailover: false).');
+    const current = watcher.subscribedTo;
+    if (current !== undefined) return current;
+    return new Promise<SentinelAddress>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        watcher.off('subscribed', done);
+        reject(new MasterNotFoundError(`No sentinel accepted the event subscription within ${timeoutMs} ms: ${this.sentinels.map((a) => `${a.host}:${a.port}`).join(', ')}.`));
+      }, timeoutMs);
+      const done = (address: SentinelAddress): void => {
+        clearTimeout(timer);
+        resolve(address);
+      };
+      watcher.once('subscribed', done);
+    });
   }
 
   /** Starts listening to sentinel events for `name` without creating a pool (used by SentinelService). */

@@ -9,7 +9,9 @@ import type { PoolConnection } from '../../lib/pool/pool-connection.js';
 import { Sentinel, type SwitchMasterInfo } from '../../lib/sentinel/sentinel.js';
 import type { SentinelAddress } from '../../lib/sentinel/sentinel-event.js';
 import { SentinelService } from '../../lib/sentinel/sentinel-service.js';
-import { REDWIRE_TMP, requireTopology, SENTINEL } from '../support/topology.js';
+import type { RespValue } from '../../lib/protocol/resp-value.js';
+import { isHealthyReplica, toMasterAddress, toSentinelInstance, toSentinelInstances } from '../../lib/sentinel/sentinel-reply.js';
+import { HOST, REDWIRE_TMP, requireTopology, SENTINEL } from '../support/topology.js';
 
 const run = promisify(execFile);
 const NAME = SENTINEL.masterName;
@@ -17,9 +19,65 @@ const connectionFactory = (options: ConstructorParameters<typeof Connection>[0])
 /** A command still unsettled after this long is reported as a hang (nothing in these tests should take > 2-3 s). */
 const HANG_MS = 15_000;
 
-/** Restarts whatever is down and waits until the script's health check passes (replication up, sentinels agree). */
+/** One command on a throwaway connection (admin/health checks, never through the code under test's pools). */
+async function adminCall(port: number, args: string[]): Promise<unknown> {
+  const conn = new Connection({ host: HOST, port, retry: false, connectTimeout: 1000, commandTimeout: 2000, lazyConnect: true });
+  conn.on('error', () => undefined);
+  try {
+    await conn.connect();
+    return await conn.sendCommand(args);
+  } finally {
+    conn.destroy();
+  }
+}
+
+/** Why the topology is not healthy yet (same checks as the script's sentinel_healthy), or undefined. */
+async function healthProblem(): Promise<string | undefined> {
+  let master: number | undefined;
+  for (const { port } of SENTINEL.sentinels) {
+    const addr = toMasterAddress((await adminCall(port, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', NAME])) as RespValue);
+    if (addr === undefined) return `sentinel ${port} does not know ${NAME}`;
+    master ??= addr.port;
+    if (addr.port !== master) return `sentinels disagree on the master (${master} vs ${addr.port} at ${port})`;
+    const state = toSentinelInstance((await adminCall(port, ['SENTINEL', 'MASTER', NAME])) as RespValue);
+    if (state.flags.join(',') !== 'master') return `sentinel ${port} sees the master as ${state.flags.join(',')}`;
+    const replicas = toSentinelInstances((await adminCall(port, ['SENTINEL', 'REPLICAS', NAME])) as RespValue);
+    if (replicas.filter(isHealthyReplica).length !== 2) return `sentinel ${port} does not see 2 healthy replicas`;
+    const peers = toSentinelInstances((await adminCall(port, ['SENTINEL', 'SENTINELS', NAME])) as RespValue);
+    if (peers.filter((p) => !p.flags.some((f) => f.endsWith('_down'))).length !== 2) return `sentinel ${port} does not see 2 peers`;
+  }
+  for (const port of SENTINEL.redisPorts) {
+    const role = (await adminCall(port, ['ROLE'])) as RespValue[];
+    if (port === master && role[0] !== 'master') return `${port} is named master but is ${String(role[0])}`;
+    if (port !== master && (role[0] !== 'slave' || Number(role[2]) !== master || role[3] !== 'connected')) {
+      return `${port} does not replicate from ${master} yet`;
+    }
+  }
+  return undefined;
+}
+
+/** Restarts a server of the topology (the script when it can get its lock, else the same config file directly). */
+async function startServer(port: number): Promise<void> {
+  try {
+    await run('bash', ['test/scripts/topology.sh', 'start-server', String(port)], { timeout: 20_000 });
+  } catch {
+    await run('redis-server', [join(REDWIRE_TMP, 'sentinel', `${port}.conf`)], { timeout: 10_000 }).catch(() => undefined);
+  }
+}
+
+/** Restarts whatever is down, then waits until replication is up and the sentinels agree. */
 async function topologyHealthy(): Promise<void> {
-  await run('bash', ['test/scripts/topology.sh', 'up', 'sentinel'], { timeout: 90_000 });
+  for (const port of SENTINEL.redisPorts) {
+    const up = await adminCall(port, ['PING']).then(() => true, () => false);
+    if (!up) await startServer(port);
+  }
+  let last: string | undefined = 'not checked';
+  await until('a healthy sentinel topology', async () => {
+    last = await healthProblem().catch((error: unknown) => (error as Error).message);
+    return last === undefined ? true : undefined;
+  }, 90_000).catch(() => {
+    throw new Error(`The sentinel topology did not become healthy: ${last}`);
+  });
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown; hung: boolean };
@@ -120,7 +178,7 @@ describe('Sentinel failover (test topology)', () => {
     sentinel = new Sentinel({ sentinels: SENTINEL.sentinels, connectionFactory });
     // An independent Sentinel (own event subscription) to time the failover from outside the client under test.
     observer = new SentinelService({ sentinels: SENTINEL.sentinels, connectionFactory }, NAME);
-    await until('the observer subscription', async () => (observer.sentinel.sentinels.length > 0 ? true : undefined));
+    await observer.watching();
   }, 120_000);
 
   afterAll(async () => {
@@ -133,6 +191,7 @@ describe('Sentinel failover (test topology)', () => {
   it('moves 100 concurrent writers to the new master on SENTINEL FAILOVER without hangs or silent loss', async () => {
     const client = sentinel.master(NAME);
     clients.push(client);
+    await sentinel.watching();
     const oldMaster = await sentinel.discoverMaster(NAME);
     expect(await portOf(client)).toBe(oldMaster.port);
 
@@ -181,4 +240,93 @@ describe('Sentinel failover (test topology)', () => {
     expect(lostBeforeRequest).toEqual([]);
     expect(await portOf(client)).toBe(info.to.port);
   }, 120_000);
+
+  it('keeps a replica client reading during a master failover', async () => {
+    const writer = sentinel.master(NAME);
+    const reader = sentinel.replica(NAME);
+    clients.push(writer, reader);
+    const key = `failover:replica-read:${Date.now()}`;
+    await writer.set(key, 'stable-value');
+    await writer.call('WAIT', '2', '2000');
+
+    let requestedAt = Number.POSITIVE_INFINITY;
+    let switchedAt = Number.POSITIVE_INFINITY;
+    const counts = { before: 0, during: 0, after: 0, wrong: 0, hangs: 0 };
+    const errors = new Map<string, number>();
+    const untyped: unknown[] = [];
+    let stop = false;
+    const loops = Array.from({ length: 20 }, async () => {
+      while (!stop) {
+        const outcome = await settle(reader.get(key));
+        const now = Date.now();
+        if (outcome.ok) {
+          if (outcome.value !== 'stable-value') counts.wrong += 1;
+          else if (now < requestedAt) counts.before += 1;
+          else if (now < switchedAt) counts.during += 1;
+          else counts.after += 1;
+        } else if (outcome.hung) {
+          counts.hangs += 1;
+          return;
+        } else if (outcome.error instanceof RedisError) {
+          errors.set(outcome.error.name, (errors.get(outcome.error.name) ?? 0) + 1);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        } else {
+          untyped.push(outcome.error);
+        }
+      }
+    });
+    await until('reads before the failover', async () => (counts.before >= 100 ? true : undefined));
+    const switched = nextSwitch(observer);
+    requestedAt = Date.now();
+    await observer.failover();
+    switchedAt = (await switched).at;
+    await until('reads after the failover', async () => (counts.after >= 1000 ? true : undefined));
+    stop = true;
+    await Promise.all(loops);
+    console.log(
+      `[sentinel] replica reads through a failover: ${counts.before} before, ${counts.during} during ` +
+        `(${switchedAt - requestedAt} ms), ${counts.after} after; errors ${JSON.stringify(Object.fromEntries(errors))}`,
+    );
+    expect(counts.hangs).toBe(0);
+    expect(untyped).toEqual([]);
+    expect(counts.wrong).toBe(0);
+    expect(counts.during).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('recovers from SIGKILL of the master after the down-after period', async () => {
+    await topologyHealthy();
+    const client = sentinel.master(NAME);
+    clients.push(client);
+    await sentinel.watching();
+    const oldMaster = await sentinel.discoverMaster(NAME);
+    expect(await portOf(client)).toBe(oldMaster.port);
+    const writers = startWriters(client, `sigkill:${Date.now()}`, 20);
+    await until('writers warmed up', async () => (writers.stats.acked >= 200 ? true : undefined));
+
+    const pid = Number(readFileSync(join(REDWIRE_TMP, 'sentinel', `${oldMaster.port}.pid`), 'utf8').trim());
+    const switched = nextSwitch(observer);
+    const killedAt = Date.now();
+    process.kill(pid, 'SIGKILL');
+    const info = await switched;
+    const onNewMaster = await until('a write on the new master', async () => {
+      const [set, port] = await Promise.all([client.set('sigkill:probe', String(Date.now())), portOf(client)]);
+      return set === 'OK' && port === info.to.port ? Date.now() : undefined;
+    });
+    const target = writers.stats.acked + 200;
+    await until('writes on the new master', async () => (writers.stats.acked >= target ? true : undefined));
+    await writers.stop();
+    console.log(
+      `[sentinel] SIGKILL of master ${oldMaster.port}: +switch-master after ${info.at - killedAt} ms ` +
+        `(down-after ${SENTINEL.downAfterMs} ms), client writing to the new master ${info.to.port} after ` +
+        `${onNewMaster - killedAt} ms (${onNewMaster - info.at} ms after +switch-master); errors ` +
+        `${JSON.stringify(Object.fromEntries(writers.stats.errors))}`,
+    );
+    expect(writers.stats.hangs).toBe(0);
+    expect(writers.stats.untyped).toEqual([]);
+    expect(info.to.port).not.toBe(oldMaster.port);
+
+    // Put the killed server back (it rejoins as a replica) before the next suite runs.
+    await startServer(oldMaster.port);
+    await topologyHealthy();
+  }, 180_000);
 });

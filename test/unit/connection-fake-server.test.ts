@@ -183,4 +183,27 @@ describe('Connection against a scripted server', () => {
     await c.connect();
     expect(await c.sendCommand(['GET', 'k'])).toBe('back');
   });
+
+  it('an attempt abandoned at connectTimeout never writes its late handshake to the next socket', async () => {
+    const server = await fake((args, client) => {
+      if (!defaultHandshake(args, client)) client.write('+fresh\r\n');
+    });
+    let calls = 0;
+    let releaseFirst: (value: { password: string }) => void = () => undefined;
+    const c = connection(server, {
+      connectTimeout: 100,
+      retry: { strategy: 'constant', base: 1 },
+      credentialProvider: () => {
+        calls++;
+        if (calls === 1) return new Promise((resolve) => (releaseFirst = resolve));
+        return { password: 'current' };
+      },
+    });
+    await c.connect();
+    releaseFirst({ password: 'stale' });
+    expect(await c.sendCommand(['GET', 'k'])).toBe('fresh');
+    const sent = server.clients.flatMap((client) => client.commands);
+    expect(sent.filter((a) => a[0] === 'AUTH')).toEqual([['AUTH', 'current']]);
+    expect(calls).toBe(2);
+  });
 });

@@ -1,0 +1,219 @@
+// The benchmark orchestrator: seeds the bench server, records reply streams, runs every workload for every client
+// interleaved (round r: w1 redwire, w1 ioredis, w1 node-redis, w1 glide, w2 ..., each in a child process), takes the
+// median over rounds and prints the tables. Options:
+//   --quick              3 short rounds (< 2 min in all)         --rounds N   --duration MS (per measurement)
+//   --only 1,3,8         workloads whose id starts with these     --variants redwire,ioredis
+//   --results FILE       also write the report (markdown) there  --profile WORKLOAD:VARIANT (CPU profile, see profile.mjs)
+import { spawn } from 'node:child_process';
+import { cpus } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PORTS, seedStandalone } from './dataset.mjs';
+import { median, ops, ratio, table } from './format.mjs';
+import { rawReplies } from './raw-redis.mjs';
+import { serverLimit } from './server-limit.mjs';
+import { PEERS, VARIANTS } from './variants.mjs';
+import { STREAMS, WORKLOADS } from './workloads.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const benchDir = join(here, '..');
+const work = process.env.BENCH_WORK ?? join(benchDir, '.work');
+
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(name);
+const value = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const quick = flag('--quick');
+const rounds = Number(value('--rounds') ?? (quick ? 3 : 5));
+const durationMs = Number(value('--duration') ?? (quick ? 200 : 1500));
+const warmupMs = Math.max(50, Math.round(durationMs / 4));
+const only = value('--only')?.split(',');
+const onlyVariants = value('--variants')?.split(',');
+const resultsFile = value('--results');
+
+/** The issue's bar: redwire ÷ (ioredis, node-redis) at least `min`; workload 3 also at least `abs` ops/s. */
+const BAR = { 1: { min: 1 }, 2: { min: 1.5 }, 3: { min: 1.5, abs: 1e6 }, '4a': { min: 1 }, '4b': { min: 1 }, '5a': { min: 1.5 }, '5b': { min: 1.5 }, 6: { min: 1 }, 7: { min: 1.5 } };
+
+const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
+
+function runWorker(workload, variant) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(here, 'worker.mjs'), workload.id, variant, String(durationMs), String(warmupMs)], {
+      env: { ...process.env, BENCH_WORK: work },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (code) => {
+      try {
+        resolve(JSON.parse(out.trim().split('\n').at(-1)));
+      } catch {
+        resolve({ error: `worker exited ${code}: ${(err || out).trim().split('\n').at(-1)?.slice(0, 160)}` });
+      }
+    });
+  });
+}
+
+async function recordStreams() {
+  mkdirSync(work, { recursive: true });
+  for (const [name, s] of Object.entries(STREAMS)) {
+    writeFileSync(join(work, `${name}.bin`), await rawReplies(PORTS.standalone, s.commands, { hello3: s.hello3 }));
+  }
+}
+
+function versions() {
+  const v = (pkg) => {
+    try {
+      return JSON.parse(readFileSync(join(benchDir, 'node_modules', pkg, 'package.json'), 'utf8')).version;
+    } catch {
+      return 'not installed';
+    }
+  };
+  let redwire = '?';
+  try {
+    redwire = JSON.parse(readFileSync(join(benchDir, '..', 'package.json'), 'utf8')).version;
+  } catch {}
+  return { redwire, ioredis: v('ioredis'), '@redis/client': v('@redis/client'), '@valkey/valkey-glide': v('@valkey/valkey-glide'), 'redis-parser': v('redis-parser') };
+}
+
+async function main() {
+  const started = Date.now();
+  const workloads = WORKLOADS.filter((w) => !only || only.some((o) => w.id.startsWith(o)));
+  const variantsOf = (w) => w.variants.filter((v) => !onlyVariants || onlyVariants.includes(v));
+  log(`${quick ? 'quick' : 'full'} run: ${rounds} rounds × ${durationMs} ms (+${warmupMs} ms warm-up) per client and workload`);
+  await seedStandalone();
+  await recordStreams();
+  log('server limit (redis-benchmark)…');
+  const limit = await serverLimit(PORTS.standalone, quick);
+
+  const samples = new Map(); // `${w}|${v}` -> results[]
+  for (let r = 1; r <= rounds; r++) {
+    for (const w of workloads) {
+      for (const v of variantsOf(w)) {
+        const res = await runWorker(w, v);
+        const key = `${w.id}|${v}`;
+        if (!samples.has(key)) samples.set(key, []);
+        samples.get(key).push(res);
+        if (res.error) log(`round ${r} w${w.id} ${v}: ERROR ${res.error}`);
+      }
+    }
+    log(`round ${r}/${rounds} done (${Math.round((Date.now() - started) / 1000)} s)`);
+  }
+
+  const stat = (w, v) => {
+    const rs = samples.get(`${w.id}|${v}`) ?? [];
+    const good = rs.filter((x) => !x.error);
+    if (good.length === 0) return { error: rs[0]?.error ?? 'not run' };
+    return {
+      opsPerSec: median(good.map((x) => x.opsPerSec)),
+      rss: Math.max(...good.map((x) => x.maxRssMB)),
+      heap: Math.max(...good.map((x) => x.peakHeapMB)),
+      failed: rs.length - good.length,
+    };
+  };
+  const columns = ['redwire', 'ioredis', 'ioredis+autopipe', 'node-redis', 'glide', 'redis-parser'].filter(
+    (c) => workloads.some((w) => variantsOf(w).includes(c)),
+  );
+  const cell = (w, v) => {
+    if (!variantsOf(w).includes(v)) return w.unavailable?.[v] ? `n/a (${w.unavailable[v]})` : '';
+    const s = stat(w, v);
+    return s.error ? `ERROR: ${s.error}` : ops(s.opsPerSec) + (s.failed ? ` (${s.failed} failed)` : '');
+  };
+  const bestOf = (w, peer) => {
+    const vs = variantsOf(w).filter((v) => VARIANTS[v].peer === peer);
+    const xs = vs.map((v) => stat(w, v).opsPerSec).filter(Number.isFinite);
+    return xs.length ? Math.max(...xs) : NaN;
+  };
+  const verdict = (w) => {
+    const bar = BAR[w.id];
+    if (!bar) return '';
+    const rw = stat(w, 'redwire').opsPerSec;
+    const short = [];
+    for (const peer of ['ioredis', 'node-redis']) {
+      const b = bestOf(w, peer);
+      if (Number.isFinite(b) && !(rw / b >= bar.min)) short.push(`${(rw / b).toFixed(2)}× ${peer}`);
+    }
+    if (bar.abs && !(rw >= bar.abs)) short.push(`${ops(rw)} < ${ops(bar.abs)}`);
+    const want = `≥${bar.min}×` + (bar.abs ? `, ≥${ops(bar.abs)}/s` : '');
+    return short.length ? `${want}: **short** (${short.join(', ')})` : `${want}: met`;
+  };
+  const peerCols = PEERS.concat(['redis-parser']).filter((p) => columns.some((c) => VARIANTS[c].peer === p && c !== 'redwire'));
+  const ratioPeers = PEERS.filter((p) => peerCols.includes(p));
+  const rows = workloads.map((w) => [
+    w.id,
+    w.title,
+    ...columns.map((c) => cell(w, c)),
+    ...ratioPeers.map((p) => ratio(stat(w, 'redwire').opsPerSec, w.id.startsWith('8') && p === 'ioredis' ? stat(w, 'redis-parser').opsPerSec : bestOf(w, p))),
+    verdict(w),
+  ]);
+  const opsTable = table(
+    ['#', 'workload (ops/s, median)', ...columns, ...ratioPeers.map((p) => `redwire ÷ ${p === 'ioredis' ? 'ioredis (best)' : p}`), 'bar'],
+    rows,
+  );
+  const memRows = workloads.map((w) => [
+    w.id,
+    ...columns.map((c) => {
+      if (!variantsOf(w).includes(c)) return '';
+      const s = stat(w, c);
+      return s.error ? 'ERROR' : `${s.rss.toFixed(0)} / ${s.heap.toFixed(0)}`;
+    }),
+  ]);
+  const memTable = table(['#', ...columns.map((c) => `${c} RSS / heap MB`)], memRows);
+  const limitLine = limit.error
+    ? `server limit: ${limit.error}`
+    : `server limit (redis-benchmark -c 1 -d 100, GET): ${ops(limit.c1)} ops/s unpipelined, ${ops(limit.p16)} ops/s with -P 16`;
+
+  const cpu = cpus()[0]?.model ?? 'unknown';
+  const report = [
+    `# redwire benchmark — ${quick ? 'quick' : 'full'} run`,
+    '',
+    `- date: ${new Date().toISOString()}`,
+    `- machine: ${cpus().length} cores (nproc), ${cpu}; shared with other processes while it ran`,
+    `- node ${process.version}; ${await redisVersion()}`,
+    `- clients: ${Object.entries(versions()).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `- method: ${rounds} rounds, interleaved (each round runs every workload for every client in turn); each`,
+    `  measurement is a fresh child process: connect, ${warmupMs} ms warm-up, ${durationMs} ms measured; ops/s is the`,
+    `  median over rounds. Replies are checked (a wrong reply fails the row). Peak RSS = getrusage maxRSS of that`,
+    `  child (includes Node's own ~40 MB and, for glide, its Rust core), peak heap = max of process.memoryUsage().heapUsed`,
+    `  sampled every 5 ms and after each batch; both the max over rounds.`,
+    `- ${limitLine}`,
+    `- defaults everywhere, plus ioredis enableAutoPipelining as a second ioredis column (its documented best setting`,
+    `  for concurrent load); node-redis pipelines commands of one tick by default. Workload 8 feeds recorded real`,
+    `  server replies in 64 KiB chunks to each decoder alone (ops = replies decoded).`,
+    '',
+    '## Throughput',
+    '',
+    opsTable,
+    '',
+    '## Memory per client (peak RSS / peak heap, MB)',
+    '',
+    memTable,
+    '',
+    `(total run time ${Math.round((Date.now() - started) / 1000)} s)`,
+    '',
+  ].join('\n');
+  process.stdout.write(report);
+  mkdirSync(work, { recursive: true });
+  writeFileSync(join(work, 'last-results.md'), report);
+  if (resultsFile) writeFileSync(resultsFile, report);
+}
+
+async function redisVersion() {
+  const { execFileSync } = await import('node:child_process');
+  try {
+    const info = execFileSync('redis-cli', ['-p', String(PORTS.standalone), 'INFO', 'server'], { encoding: 'utf8' });
+    return `redis-server ${/redis_version:(\S+)/.exec(info)?.[1] ?? '?'}`;
+  } catch {
+    return 'redis-server version unknown';
+  }
+}
+
+main().catch((e) => {
+  log(`failed: ${e.stack ?? e}`);
+  process.exit(1);
+});

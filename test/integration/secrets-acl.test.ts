@@ -1,0 +1,55 @@
+/**
+ * ACL against the real requirepass + ACL server (6392): a write by the read-only user surfaces as
+ * NoPermissionError naming the command; a wrong password is an AuthenticationError that does not echo it.
+ */
+import { inspect } from 'node:util';
+import { RedisClient } from '../../lib/client/redis-client.js';
+import { AuthenticationError, NoPermissionError, ResponseError } from '../../lib/errors/index.js';
+import { requireTopology, STANDALONE_ACL } from '../support/topology.js';
+
+const { host, port, users } = STANDALONE_ACL;
+const clients: RedisClient[] = [];
+function client(username: string, password: string): RedisClient {
+  const c = new RedisClient({ host, port, username, password, lazyConnect: true, retry: false, commandTimeout: 5000 });
+  clients.push(c);
+  return c;
+}
+
+beforeAll(async () => {
+  await requireTopology('standalone');
+});
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.disconnect()));
+});
+
+describe('ACL failures are typed and name the command', () => {
+  it('a write by the read-only user is NoPermissionError with command SET; reads still work', async () => {
+    const reader = client(users.reader.username, users.reader.password);
+    const failure = await reader.set('redwire:acl:k', 'v').then(() => undefined, (e: unknown) => e);
+    expect(failure).toBeInstanceOf(NoPermissionError);
+    expect(failure).toBeInstanceOf(ResponseError);
+    expect(failure).toMatchObject({ name: 'NoPermissionError', code: 'REDWIRE_ERR_NOPERM', command: 'SET', prefix: 'NOPERM' });
+    expect((failure as Error).message).toMatch(/set/i);
+    // The connection survives a permission error.
+    await expect(reader.get('redwire:acl:k')).resolves.toBeDefined();
+  });
+
+  it('NOPERM in a pipeline lands on the right entry only', async () => {
+    const reader = client(users.reader.username, users.reader.password);
+    const results = await reader.pipeline().get('redwire:acl:a').set('redwire:acl:a', '1').get('redwire:acl:b').exec();
+    expect(results[0]![0]).toBeNull();
+    expect(results[1]![0]).toBeInstanceOf(NoPermissionError);
+    expect(results[1]![0]).toMatchObject({ command: 'SET' });
+    expect(results[2]![0]).toBeNull();
+  });
+
+  it('a wrong password is an AuthenticationError that never echoes the password', async () => {
+    const wrong = 'wrong-Secret-4242';
+    const bad = client(users.app.username, wrong);
+    const failure = await bad.ping().then(() => undefined, (e: unknown) => e);
+    expect(failure).toBeInstanceOf(AuthenticationError);
+    const text = inspect(failure, { depth: Infinity }) + String((failure as Error).cause ?? '');
+    expect(text).not.toContain(wrong);
+    expect(inspect(bad, { depth: Infinity })).not.toContain(wrong);
+  });
+});

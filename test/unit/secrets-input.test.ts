@@ -1,0 +1,150 @@
+/**
+ * Hostile input on both sides: replies whose map keys are `__proto__` / `constructor` / `prototype` cannot pollute
+ * prototypes (decoder, RESP3 maps through the client, RESP2 pair lists turned into records), and arguments that
+ * cannot be encoded fail with DataError before a single byte reaches the server.
+ */
+import { RespDecoder } from '../../lib/protocol/resp-decoder.js';
+import type { RespValue } from '../../lib/protocol/resp-value.js';
+import { Connection } from '../../lib/connection/connection.js';
+import { RedisClient } from '../../lib/client/redis-client.js';
+import { DataError } from '../../lib/errors/index.js';
+import { answerHandshake, startRawServer, type RawServer } from '../chaos/raw-server.js';
+
+const closers: (() => Promise<unknown> | unknown)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await Promise.resolve(close()).catch(() => undefined);
+});
+async function server(handler: Parameters<typeof startRawServer>[0]): Promise<RawServer> {
+  const s = await startRawServer(handler);
+  closers.push(() => s.close());
+  return s;
+}
+
+function bulk(s: string): string {
+  return `$${Buffer.byteLength(s)}\r\n${s}\r\n`;
+}
+/** A RESP3 map with hostile keys, one nested. */
+const HOSTILE_MAP =
+  '%4\r\n' +
+  `${bulk('__proto__')}%1\r\n${bulk('polluted')}${bulk('yes')}` +
+  `${bulk('constructor')}%1\r\n${bulk('prototype')}%1\r\n${bulk('polluted')}${bulk('yes')}` +
+  `${bulk('prototype')}${bulk('x')}` +
+  `${bulk('hasOwnProperty')}${bulk('x')}`;
+/** The same keys as a RESP2 flat pair list (HGETALL, CONFIG GET, XRANGE fields, ...). */
+const HOSTILE_PAIRS = `*6\r\n${bulk('__proto__')}${bulk('{"polluted":"yes"}')}${bulk('constructor')}${bulk('x')}${bulk('hasOwnProperty')}${bulk('x')}`;
+
+function expectPrototypesClean(): void {
+  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();
+  expect(typeof Object.prototype.hasOwnProperty).toBe('function');
+  expect(Object.prototype.constructor).toBe(Object);
+}
+
+describe('hostile map keys cannot pollute prototypes', () => {
+  it('the decoder keeps __proto__/constructor as plain own data keys', () => {
+    const replies: RespValue[] = [];
+    const decoder = new RespDecoder({ onReply: (v) => replies.push(v), onErrorReply: () => undefined, onPush: () => undefined });
+    decoder.feed(Buffer.from(HOSTILE_MAP));
+    expectPrototypesClean();
+    const map = replies[0] as Record<string, unknown>;
+    expect(Object.getPrototypeOf(map)).toBeNull();
+    expect(Object.keys(map).sort()).toEqual(['__proto__', 'constructor', 'hasOwnProperty', 'prototype']);
+    expect(Object.getOwnPropertyDescriptor(map, '__proto__')?.value).toEqual({ polluted: 'yes' });
+  });
+
+  it('RESP3 replies and RESP2 pair lists through the client (hgetall, config get, call) stay data', async () => {
+    const s = await server((args, peer) => {
+      if (args[0] === 'HELLO') {
+        peer.write(`%3\r\n${bulk('server')}${bulk('redis')}${bulk('proto')}:3\r\n${bulk('version')}${bulk('7.0.0')}`);
+      } else if (args[0] === 'HGETALL' && args[1] === 'resp3') peer.write(HOSTILE_MAP);
+      else if (args[0] === 'HGETALL' || args[0] === 'CONFIG') peer.write(HOSTILE_PAIRS);
+      else if (args[0] === 'XRANGE') peer.write(`*1\r\n*2\r\n${bulk('1-0')}${HOSTILE_PAIRS}`);
+      else if (!answerHandshake(args, peer)) peer.write(HOSTILE_MAP);
+    });
+    const client = new RedisClient({ host: s.host, port: s.port, lazyConnect: true });
+    closers.push(() => client.disconnect());
+    const results: unknown[] = [];
+    results.push(await client.hgetall('resp3'));
+    results.push(await client.hgetall('resp2'));
+    results.push(await client.call('WHATEVER'));
+    results.push(await client.call('CONFIG', 'GET', '*').catch((e: unknown) => e));
+    results.push(await client.xrange('s', '-', '+').catch((e: unknown) => e));
+    expectPrototypesClean();
+    for (const result of results) {
+      // Whatever shape each command returns, a hostile key must not have become a prototype.
+      const walk = (value: unknown, depth: number): void => {
+        if (value === null || typeof value !== 'object' || depth > 6) return;
+        const proto = Object.getPrototypeOf(value) as unknown;
+        expect(proto === null || proto === Object.prototype || proto === Array.prototype || value instanceof Error || Buffer.isBuffer(value)).toBe(true);
+        for (const v of Object.values(value)) walk(v, depth + 1);
+      };
+      walk(result, 0);
+    }
+    const record = results[1] as Record<string, unknown>;
+    expect(Object.getOwnPropertyDescriptor(record, '__proto__')?.value).toBe('{"polluted":"yes"}');
+  });
+});
+
+describe('arguments that cannot be encoded fail before any byte is sent', () => {
+  const bad: [string, unknown][] = [
+    ['undefined', undefined],
+    ['null', null],
+    ['an object', { a: 1 }],
+    ['an array', ['a']],
+    ['NaN', Number.NaN],
+    ['Infinity', Number.POSITIVE_INFINITY],
+    ['a symbol', Symbol('s')],
+    ['a function', () => 1],
+    ['a boolean', true],
+  ];
+
+  it.each(bad)('%s as an argument is a DataError and the server sees nothing', async (_label, value) => {
+    const s = await server((args, peer) => {
+      if (!answerHandshake(args, peer)) peer.write('+OK\r\n');
+    });
+    const conn = new Connection({ host: s.host, port: s.port, lazyConnect: true });
+    closers.push(() => conn.destroy());
+    await conn.connect();
+    const before = s.bytesIn;
+    const failure = await conn.sendCommand(['SET', 'k', value as string]).then(() => undefined, (e: unknown) => e);
+    expect(failure).toBeInstanceOf(DataError);
+    expect((failure as DataError).command).toBe('SET');
+    // The connection is still usable, and the next command is the first thing the server receives.
+    await expect(conn.sendCommand(['PING'])).resolves.toBe('PONG');
+    expect(s.peers[0]!.commands.at(-1)).toEqual(['PING']);
+    expect(s.peers[0]!.commands.some((c) => c[0] === 'SET')).toBe(false);
+    expect(s.bytesIn - before).toBe(Buffer.byteLength('*1\r\n$4\r\nPING\r\n'));
+  });
+
+  it('a pipeline with one bad argument: the bad command fails with DataError and is never sent', async () => {
+    const s = await server((args, peer) => {
+      if (!answerHandshake(args, peer)) peer.write('+OK\r\n');
+    });
+    const client = new RedisClient({ host: s.host, port: s.port, lazyConnect: true });
+    closers.push(() => client.disconnect());
+    await client.connect();
+    const results = await client.pipeline().set('a', '1').call('SET', 'b', { x: 1 } as unknown as string).set('c', '3').exec()
+      .catch((e: unknown) => e);
+    const sent = s.peers.flatMap((p) => p.commands).filter((c) => c[0] === 'SET');
+    expect(sent.map((c) => c[1])).not.toContain('b');
+    if (Array.isArray(results)) {
+      expect(results[1]![0]).toBeInstanceOf(DataError);
+    } else {
+      expect(results).toBeInstanceOf(DataError);
+    }
+  });
+
+  it('typed methods reject bad values with DataError, nothing written', async () => {
+    const s = await server((args, peer) => {
+      if (!answerHandshake(args, peer)) peer.write('+OK\r\n');
+    });
+    const client = new RedisClient({ host: s.host, port: s.port, lazyConnect: true });
+    closers.push(() => client.disconnect());
+    await client.connect();
+    const before = s.bytesIn;
+    await expect(client.set('k', undefined as unknown as string)).rejects.toBeInstanceOf(DataError);
+    await expect(client.hset('h', { f: { nested: true } } as unknown as Record<string, string>)).rejects.toBeInstanceOf(DataError);
+    await expect(client.call('SET', 'k', Number.NaN)).rejects.toBeInstanceOf(DataError);
+    expect(s.bytesIn).toBe(before);
+  });
+});

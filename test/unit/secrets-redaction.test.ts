@@ -1,0 +1,223 @@
+/**
+ * Secrets never leak: passwords and tokens are absent from error messages (and their causes), events, the
+ * diagnostics channels, health details, URL echoes and `util.inspect` of every public object. Each test collects
+ * everything a user could print and searches it for the secret. Uses a scripted loopback server (no Redis needed).
+ */
+import diagnosticsChannel from 'node:diagnostics_channel';
+import { inspect } from 'node:util';
+import { Connection } from '../../lib/connection/connection.js';
+import { parseRedisUrl } from '../../lib/connection/parse-redis-url.js';
+import { ConnectionPool } from '../../lib/pool/connection-pool.js';
+import { RedisClient } from '../../lib/client/redis-client.js';
+import { ClusterClient } from '../../lib/cluster/cluster-client.js';
+import { Sentinel } from '../../lib/sentinel/sentinel.js';
+import { createClient } from '../../lib/create-client.js';
+import { AuthenticationError, ConfigError, RedisError } from '../../lib/errors/index.js';
+import { standaloneRedisConnection } from '../../lib/nest/standalone-redis-connection.js';
+import { checkRedisHealth } from '../../lib/nest/health/check-redis-health.js';
+import type { RedisConnectionEvent } from '../../lib/nest/redis-connection.js';
+import { answerHandshake, startRawServer, type RawServer } from '../chaos/raw-server.js';
+
+const SECRET = 'Sup3r-s3cret-PW';
+const TOKEN = 'tok_9f8e7d6c5b4a';
+const SENTINEL_SECRET = 'sentinel-Only-PW';
+const SECRETS = [SECRET, TOKEN, SENTINEL_SECRET, encodeURIComponent(SECRET)];
+
+/** Everything a user could print about `value`: inspect at full depth, with hidden fields, and its string forms. */
+function printable(value: unknown): string {
+  const parts = [inspect(value, { depth: Infinity, showHidden: true, getters: true })];
+  for (let e: unknown = value, i = 0; e instanceof Error && i < 10; e = (e as Error).cause, i++) {
+    parts.push(String(e), e.message, e.stack ?? '');
+  }
+  return parts.join('\n');
+}
+
+function expectNoSecret(value: unknown, where: string): void {
+  const text = printable(value);
+  for (const secret of SECRETS) {
+    if (text.includes(secret)) throw new Error(`${where} shows a secret:\n${text.slice(0, 2000)}`);
+  }
+}
+
+const closers: (() => Promise<unknown> | unknown)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await Promise.resolve(close()).catch(() => undefined);
+});
+
+async function server(handler: Parameters<typeof startRawServer>[0]): Promise<RawServer> {
+  const s = await startRawServer(handler);
+  closers.push(() => s.close());
+  return s;
+}
+
+/** A server that refuses every credential the way Redis 7 does. */
+function refusingAuth(args: string[], peer: { write(d: string): void }): void {
+  if (args[0] === 'HELLO' && args.includes('AUTH')) peer.write('-WRONGPASS invalid username-password pair or user is disabled.\r\n');
+  else if (args[0] === 'HELLO') peer.write('-NOAUTH HELLO must be called with the client already authenticated\r\n');
+  else if (args[0] === 'AUTH') peer.write('-WRONGPASS invalid username-password pair or user is disabled.\r\n');
+  else peer.write('-NOAUTH Authentication required.\r\n');
+}
+
+describe('util.inspect of public objects never shows credentials', () => {
+  it('Connection, ConnectionPool and their options', async () => {
+    const conn = new Connection({ host: '127.0.0.1', port: 1, username: 'u', password: SECRET, lazyConnect: true });
+    closers.push(() => conn.destroy());
+    expectNoSecret(conn, 'inspect(Connection)');
+    const pool = new ConnectionPool({ host: '127.0.0.1', port: 1, password: SECRET, username: TOKEN });
+    closers.push(() => pool.disconnect({ graceful: false }));
+    expectNoSecret(pool, 'inspect(ConnectionPool)');
+    expectNoSecret(pool.options, 'inspect(pool.options)');
+    expectNoSecret(pool.endpointLabel, 'pool.endpointLabel');
+  });
+
+  it('RedisClient from options and from a URL with credentials', async () => {
+    const a = new RedisClient({ port: 1, password: SECRET, lazyConnect: true });
+    const b = createClient(`redis://user:${encodeURIComponent(SECRET)}@127.0.0.1:1/0`, { lazyConnect: true });
+    const c = createClient({ port: 1, credentialProvider: () => ({ username: 'u', password: TOKEN }), lazyConnect: true });
+    for (const client of [a, b, c]) closers.push(() => client.disconnect());
+    expectNoSecret(a, 'inspect(RedisClient)');
+    expectNoSecret(b, 'inspect(createClient(url))');
+    expectNoSecret(c, 'inspect(RedisClient with credentialProvider)');
+    expectNoSecret((b as RedisClient).pool.options, 'inspect(client.pool.options)');
+  });
+
+  it('Sentinel and a Sentinel-backed client', async () => {
+    const sentinel = new Sentinel({
+      sentinels: [{ host: '127.0.0.1', port: 1 }],
+      password: SECRET,
+      sentinelOptions: { password: SENTINEL_SECRET },
+      lazyConnect: true,
+      watchFailover: false,
+    });
+    closers.push(() => sentinel.close());
+    expectNoSecret(sentinel, 'inspect(Sentinel)');
+    const pool = sentinel.masterPool('mymaster');
+    expectNoSecret(pool, 'inspect(Sentinel master pool)');
+    const url = `redis+sentinel://u:${encodeURIComponent(SECRET)}@127.0.0.1:1/mymaster?sentinelPassword=${SENTINEL_SECRET}`;
+    const client = createClient(url, { lazyConnect: true });
+    closers.push(() => client.disconnect());
+    expectNoSecret(client, 'inspect(sentinel client)');
+  });
+
+  it('ClusterClient and its nodes manager', async () => {
+    const cluster = new ClusterClient({ nodes: [{ host: '127.0.0.1', port: 1 }], password: SECRET, lazyConnect: true });
+    closers.push(() => cluster.disconnect());
+    expectNoSecret(cluster, 'inspect(ClusterClient)');
+    expectNoSecret(cluster.nodesManager, 'inspect(NodesManager)');
+  });
+});
+
+describe('errors never echo credentials', () => {
+  it('invalid URLs are ConfigErrors that mask the password', () => {
+    const bad = [
+      `redis://user:${SECRET}@127.0.0.1:99999`,
+      `redis://user:${SECRET}@127.0.0.1:6379/notadb`,
+      `redis+sentinel://u:${SECRET}@127.0.0.1:1/?sentinelPassword=${SENTINEL_SECRET}`,
+      `redis://:${SECRET}@[::1`,
+      `bogus://:${SECRET}@host`,
+    ];
+    for (const url of bad) {
+      let caught: unknown;
+      try {
+        parseRedisUrl(url);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(ConfigError);
+      expectNoSecret(caught, `parseRedisUrl(${url.replace(SECRET, '<secret>')}) error`);
+    }
+  });
+
+  it('a refused password is an AuthenticationError without the password, on the command and in events', async () => {
+    const s = await server(refusingAuth);
+    const client = new RedisClient({ host: s.host, port: s.port, username: 'app', password: SECRET, lazyConnect: true, retry: false, connectTimeout: 2000 });
+    closers.push(() => client.disconnect());
+    const events: unknown[] = [];
+    for (const name of ['error', 'reconnecting', 'end', 'close', 'ready', 'connect']) {
+      client.on(name, (...args: never[]) => events.push({ name, args }));
+    }
+    const failure = await client.get('k').then(() => undefined, (e: unknown) => e);
+    expect(failure).toBeInstanceOf(RedisError);
+    expect(failure).toBeInstanceOf(AuthenticationError);
+    expectNoSecret(failure, 'AuthenticationError');
+    expectNoSecret(events, 'client events');
+    // The server did receive it (so the test would see a leak of the real value).
+    expect(s.peers.some((p) => p.commands.some((c) => c.includes(SECRET)))).toBe(true);
+  });
+
+  it('a refused token from a credentialProvider is not echoed (RESP2 path too)', async () => {
+    const s = await server(refusingAuth);
+    const conn = new Connection({
+      host: s.host, port: s.port, protocol: 2, lazyConnect: true, retry: false,
+      credentialProvider: () => ({ username: 'svc', password: TOKEN }),
+    });
+    closers.push(() => conn.destroy());
+    const errors: unknown[] = [];
+    conn.on('error', (e: unknown) => errors.push(e));
+    const failure = await conn.connect().then(() => undefined, (e: unknown) => e);
+    expect(failure).toBeInstanceOf(AuthenticationError);
+    expectNoSecret(failure, 'credentialProvider failure');
+    expectNoSecret(errors, 'connection error events');
+  });
+
+  it('a connection refused to a URL with credentials shows host:port only', async () => {
+    const client = createClient(`redis://user:${encodeURIComponent(SECRET)}@127.0.0.1:1`, { lazyConnect: true, retry: false, connectTimeout: 1000 });
+    closers.push(() => client.disconnect());
+    const failure = await client.get('k').then(() => undefined, (e: unknown) => e);
+    expect(failure).toBeInstanceOf(RedisError);
+    expect((failure as Error).message).toContain('127.0.0.1:1');
+    expectNoSecret(failure, 'connection refused error');
+  });
+});
+
+describe('diagnostics channels redact secret arguments', () => {
+  it('redwire:command and redwire:connect never carry a password', async () => {
+    const seen: unknown[] = [];
+    const collect = (message: unknown): void => {
+      seen.push(printable(message));
+    };
+    const channels = ['start', 'end', 'asyncStart', 'asyncEnd', 'error'].flatMap((kind) => [
+      diagnosticsChannel.channel(`tracing:redwire:command:${kind}`),
+      diagnosticsChannel.channel(`tracing:redwire:connect:${kind}`),
+    ]);
+    for (const ch of channels) ch.subscribe(collect);
+    closers.push(() => {
+      for (const ch of channels) ch.unsubscribe(collect);
+    });
+    const s = await server((args, peer) => {
+      // The user's own HELLO (it names a client) gets +OK; the handshake's HELLO falls back to RESP2.
+      if (args[0] === 'HELLO' && args.includes('SETNAME')) peer.write('+OK\r\n');
+      else if (!answerHandshake(args, peer)) peer.write('+OK\r\n');
+    });
+    const client = new RedisClient({ host: s.host, port: s.port, password: SECRET, lazyConnect: true });
+    closers.push(() => client.disconnect());
+    await client.call('AUTH', SECRET);
+    await client.call('AUTH', 'user', SECRET);
+    await client.call('HELLO', '3', 'AUTH', 'user', SECRET, 'SETNAME', 'n');
+    await client.call('CONFIG', 'SET', 'requirepass', SECRET);
+    await client.call('CONFIG', 'SET', 'masterauth', SECRET, 'maxmemory', '0');
+    await client.call('ACL', 'SETUSER', 'bob', 'on', `>${SECRET}`, '~*', '+@all');
+    await client.call('MIGRATE', '127.0.0.1', '1', '', '0', '1000', 'AUTH', SECRET, 'KEYS', 'a');
+    await client.call('MIGRATE', '127.0.0.1', '1', '', '0', '1000', 'AUTH2', 'user', SECRET, 'KEYS', 'a');
+    // The command channel saw the commands (so the search is meaningful) and no secret.
+    expect(seen.join('\n')).toMatch(/MIGRATE/);
+    expect(seen.length).toBeGreaterThan(8);
+    expectNoSecret(seen, 'diagnostics channel messages');
+  });
+});
+
+describe('the Nest connection: health details and log events', () => {
+  it('a failing health check and the logged events show no credentials', async () => {
+    const s = await server(refusingAuth);
+    const connection = standaloneRedisConnection('default', { host: s.host, port: s.port, password: SECRET, retry: false });
+    closers.push(() => connection.close(500));
+    const logged: RedisConnectionEvent[] = [];
+    connection.onEvent?.((event) => logged.push(event));
+    await connection.connect().catch(() => undefined);
+    const report = await checkRedisHealth(connection, { timeout: 1000 });
+    expect(report.healthy).toBe(false);
+    expectNoSecret(report, 'health report');
+    expectNoSecret(connection.label, 'connection label');
+    expectNoSecret(logged, 'logged connection events');
+  });
+});
