@@ -22,7 +22,7 @@ done
 PORT="${DEMO_PORT:-3000}"
 REDIS_PORT=6380
 export REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
-RUN_DIR="${TMPDIR:-/tmp}/redwire/demo"
+RUN_DIR="${TMPDIR:-/tmp}/redwire-demo-app"
 APP_LOG="$RUN_DIR/sample.log"
 APP_PID=""
 STARTED_REDIS=0
@@ -39,8 +39,8 @@ cleanup() {
     for _ in $(seq 1 50); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$APP_PID" 2>/dev/null || true
   fi
-  if [ "$STARTED_REDIS" = 1 ]; then bash test/scripts/topology.sh down demo >/dev/null 2>&1 || true; fi
   if [ "$status" != 0 ] && [ -f "$APP_LOG" ]; then echo "--- last lines of $APP_LOG ---" >&2; tail -n 30 "$APP_LOG" >&2; fi
+  if [ "$STARTED_REDIS" = 1 ]; then bash test/scripts/topology.sh down demo >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT
 

@@ -3,9 +3,11 @@
 // median over rounds and prints the tables. Options:
 //   --quick              3 short rounds (< 2 min in all)         --rounds N   --duration MS (per measurement)
 //   --only 1,3,8         workloads whose id starts with these     --variants redwire,ioredis
-//   --results FILE       also write the report (markdown) there  --profile WORKLOAD:VARIANT (CPU profile, see profile.mjs)
+//   --results FILE       also write the report (markdown) there
+//   --smoke              1 round of 50 ms: checks every client answers correctly; exits 1 if a redwire row failed
+// CPU profiles of one measurement: bench/src/profile.mjs.
 import { spawn } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,9 +28,10 @@ const value = (name) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const quick = flag('--quick');
-const rounds = Number(value('--rounds') ?? (quick ? 3 : 5));
-const durationMs = Number(value('--duration') ?? (quick ? 200 : 1500));
+const smoke = flag('--smoke');
+const quick = flag('--quick') || smoke;
+const rounds = Number(value('--rounds') ?? (smoke ? 1 : quick ? 3 : 5));
+const durationMs = Number(value('--duration') ?? (smoke ? 50 : quick ? 200 : 1500));
 const warmupMs = Math.max(50, Math.round(durationMs / 4));
 const only = value('--only')?.split(',');
 const onlyVariants = value('--variants')?.split(',');
@@ -39,24 +42,45 @@ const BAR = { 1: { min: 1 }, 2: { min: 1.5 }, 3: { min: 1.5, abs: 1e6 }, '4a': {
 
 const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
 
-function runWorker(workload, variant) {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(here, 'worker.mjs'), workload.id, variant, String(durationMs), String(warmupMs)], {
+/** One long-lived worker process per variant; requests are answered in order. */
+class Worker {
+  constructor(variant) {
+    this.child = spawn(process.execPath, ['--expose-gc', join(here, 'worker.mjs')], {
       env: { ...process.env, BENCH_WORK: work },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('close', (code) => {
-      try {
-        resolve(JSON.parse(out.trim().split('\n').at(-1)));
-      } catch {
-        resolve({ error: `worker exited ${code}: ${(err || out).trim().split('\n').at(-1)?.slice(0, 160)}` });
-      }
+    this.stderr = '';
+    this.child.stderr.on('data', (d) => (this.stderr = (this.stderr + d).slice(-2000)));
+    this.waiting = null;
+    this.ready = new Promise((resolve) => (this.waiting = resolve));
+    this.child.on('message', (m) => {
+      const w = this.waiting;
+      this.waiting = null;
+      w?.(m);
     });
-  });
+    this.child.on('exit', (code) => {
+      this.dead = `worker for ${variant} exited (${code}): ${this.stderr.trim().split('\n').at(-1) ?? ''}`;
+      this.waiting?.({ error: this.dead });
+      this.waiting = null;
+    });
+  }
+  async run(request) {
+    await this.ready;
+    if (this.dead) return { error: this.dead };
+    return new Promise((resolve) => {
+      this.waiting = resolve;
+      this.child.send(request);
+    });
+  }
+  stop() {
+    if (!this.dead) this.child.send('exit');
+  }
+}
+
+const workers = new Map();
+function runWorker(workload, variant) {
+  if (!workers.has(variant)) workers.set(variant, new Worker(variant));
+  return workers.get(variant).run({ workload: workload.id, variant, durationMs, warmupMs });
 }
 
 async function recordStreams() {
@@ -81,10 +105,26 @@ function versions() {
   return { redwire, ioredis: v('ioredis'), '@redis/client': v('@redis/client'), '@valkey/valkey-glide': v('@valkey/valkey-glide'), 'redis-parser': v('redis-parser') };
 }
 
+/** A peer that cannot load here (e.g. GLIDE's native binary on an unsupported platform) is left out, with the reason. */
+async function leftOut() {
+  const out = {};
+  for (const [name, pkg] of [['glide', '@valkey/valkey-glide'], ['ioredis', 'ioredis'], ['node-redis', '@redis/client']]) {
+    try {
+      await import(pkg);
+    } catch (e) {
+      out[name] = String(e?.message ?? e).split('\n')[0].slice(0, 160);
+    }
+  }
+  return out;
+}
+
 async function main() {
   const started = Date.now();
+  const missing = await leftOut();
+  for (const [peer, why] of Object.entries(missing)) log(`${peer} left out: ${why}`);
+  const loadBefore = loadavg()[0];
   const workloads = WORKLOADS.filter((w) => !only || only.some((o) => w.id.startsWith(o)));
-  const variantsOf = (w) => w.variants.filter((v) => !onlyVariants || onlyVariants.includes(v));
+  const variantsOf = (w) => w.variants.filter((v) => (!onlyVariants || onlyVariants.includes(v)) && !missing[VARIANTS[v].peer]);
   log(`${quick ? 'quick' : 'full'} run: ${rounds} rounds × ${durationMs} ms (+${warmupMs} ms warm-up) per client and workload`);
   await seedStandalone();
   await recordStreams();
@@ -104,6 +144,7 @@ async function main() {
     }
     log(`round ${r}/${rounds} done (${Math.round((Date.now() - started) / 1000)} s)`);
   }
+  for (const w of workers.values()) w.stop();
 
   const stat = (w, v) => {
     const rs = samples.get(`${w.id}|${v}`) ?? [];
@@ -117,9 +158,10 @@ async function main() {
     };
   };
   const columns = ['redwire', 'ioredis', 'ioredis+autopipe', 'node-redis', 'glide', 'redis-parser'].filter(
-    (c) => workloads.some((w) => variantsOf(w).includes(c)),
+    (c) => workloads.some((w) => w.variants.includes(c)) && (!onlyVariants || onlyVariants.includes(c)),
   );
   const cell = (w, v) => {
+    if (missing[VARIANTS[v].peer] && w.variants.includes(v)) return 'left out (see above)';
     if (!variantsOf(w).includes(v)) return w.unavailable?.[v] ? `n/a (${w.unavailable[v]})` : '';
     const s = stat(w, v);
     return s.error ? `ERROR: ${s.error}` : ops(s.opsPerSec) + (s.failed ? ` (${s.failed} failed)` : '');
@@ -136,6 +178,7 @@ async function main() {
     const short = [];
     for (const peer of ['ioredis', 'node-redis']) {
       const b = bestOf(w, peer);
+      if (!Number.isFinite(rw)) return 'redwire did not run';
       if (Number.isFinite(b) && !(rw / b >= bar.min)) short.push(`${(rw / b).toFixed(2)}× ${peer}`);
     }
     if (bar.abs && !(rw >= bar.abs)) short.push(`${ops(rw)} < ${ops(bar.abs)}`);
@@ -152,7 +195,7 @@ async function main() {
     verdict(w),
   ]);
   const opsTable = table(
-    ['#', 'workload (ops/s, median)', ...columns, ...ratioPeers.map((p) => `redwire ÷ ${p === 'ioredis' ? 'ioredis (best)' : p}`), 'bar'],
+    ['#', 'workload (ops/s, median)', ...columns, ...ratioPeers.map((p) => `redwire ÷ ${p === 'ioredis' ? 'ioredis (best; 8: redis-parser)' : p}`), 'bar'],
     rows,
   );
   const memRows = workloads.map((w) => [
@@ -173,15 +216,16 @@ async function main() {
     `# redwire benchmark — ${quick ? 'quick' : 'full'} run`,
     '',
     `- date: ${new Date().toISOString()}`,
-    `- machine: ${cpus().length} cores (nproc), ${cpu}; shared with other processes while it ran`,
+    `- machine: ${cpus().length} cores (nproc), ${cpu}; 1-min load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after (other processes share the cores: compare columns of one run, not runs)`,
     `- node ${process.version}; ${await redisVersion()}`,
     `- clients: ${Object.entries(versions()).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     `- method: ${rounds} rounds, interleaved (each round runs every workload for every client in turn); each`,
-    `  measurement is a fresh child process: connect, ${warmupMs} ms warm-up, ${durationMs} ms measured; ops/s is the`,
-    `  median over rounds. Replies are checked (a wrong reply fails the row). Peak RSS = getrusage maxRSS of that`,
-    `  child (includes Node's own ~40 MB and, for glide, its Rust core), peak heap = max of process.memoryUsage().heapUsed`,
-    `  sampled every 5 ms and after each batch; both the max over rounds.`,
+    `  measurement opens a fresh client in that client's own long-lived child process, ${warmupMs} ms warm-up, ${durationMs} ms`,
+    `  measured; ops/s is the median over rounds. Replies are checked (a wrong reply fails the row). Memory: after a`,
+    `  forced GC, process.memoryUsage() rss and heapUsed are sampled every 10 ms during the run;`,
+    `  the peaks are shown, max over rounds (RSS includes Node's own ~40 MB and, for glide, its Rust core).`,
     `- ${limitLine}`,
+    ...Object.entries(missing).map(([peer, why]) => `- ${peer} left out: it cannot run on this machine (${why})`),
     `- defaults everywhere, plus ioredis enableAutoPipelining as a second ioredis column (its documented best setting`,
     `  for concurrent load); node-redis pipelines commands of one tick by default. Workload 8 feeds recorded real`,
     `  server replies in 64 KiB chunks to each decoder alone (ops = replies decoded).`,
@@ -201,6 +245,11 @@ async function main() {
   mkdirSync(work, { recursive: true });
   writeFileSync(join(work, 'last-results.md'), report);
   if (resultsFile) writeFileSync(resultsFile, report);
+  const redwireFailed = workloads.filter((w) => variantsOf(w).includes('redwire') && stat(w, 'redwire').error);
+  if (smoke && redwireFailed.length) {
+    log(`smoke: redwire failed on workload(s) ${redwireFailed.map((w) => w.id).join(', ')}`);
+    process.exitCode = 1;
+  }
 }
 
 async function redisVersion() {

@@ -1,21 +1,23 @@
-// One measurement in a child process of its own: one variant × one workload. Prints one JSON line:
-// { ops, seconds, opsPerSec, maxRssMB, peakHeapMB } or { error }. A fresh process per run keeps each client's
-// memory figures its own (maxRSS from getrusage covers the whole child: Node's baseline plus the client).
-//   node worker.mjs <workload-id> <variant> <durationMs> <warmupMs>
+// Runs measurements for the orchestrator. One long-lived child process per variant (client + configuration), so
+// every client's memory is its own and no run pays for process start-up; each measurement opens a fresh client,
+// warms up, measures, closes. Memory: after a forced GC, rss and heapUsed are sampled every 10 ms; the peaks of
+// the measured window are reported (they include Node's own baseline).
+//   IPC (from main.mjs): message { workload, variant, durationMs, warmupMs } → reply { ops, seconds, opsPerSec,
+//   maxRssMB, peakHeapMB } or { error }.
+//   CLI (for --cpu-prof):  node worker.mjs <workload-id> <variant> <durationMs> <warmupMs>
 import { PORTS } from './dataset.mjs';
 import { VARIANTS, loadModule } from './variants.mjs';
 import { byId } from './workloads.mjs';
 
-const [workloadId, variantId, durationArg, warmupArg] = process.argv.slice(2);
-const durationNs = BigInt(Math.round(Number(durationArg) * 1e6));
-const warmupNs = BigInt(Math.round(Number(warmupArg) * 1e6));
-
-let peakHeap = 0;
-const sampleHeap = () => {
-  const h = process.memoryUsage().heapUsed;
-  if (h > peakHeap) peakHeap = h;
+const peak = { rss: 0, heap: 0 };
+const sample = () => {
+  const m = process.memoryUsage();
+  if (m.rss > peak.rss) peak.rss = m.rss;
+  if (m.heapUsed > peak.heap) peak.heap = m.heapUsed;
 };
-setInterval(sampleHeap, 5).unref();
+// process.memoryUsage() reads /proc (tens of µs): sampled on a 10 ms timer only, never per batch, so it costs
+// every client the same <1%.
+setInterval(sample, 10).unref();
 
 async function open(workload, variant) {
   const mod = await loadModule(variant.module);
@@ -33,48 +35,68 @@ async function open(workload, variant) {
   return { ctx: client, close: () => client.close() };
 }
 
-async function runFor(workload, ctx, ns) {
+async function runFor(workload, ctx, ms) {
+  const ns = BigInt(Math.round(ms * 1e6));
   let ops = 0;
   const start = process.hrtime.bigint();
   let now = start;
   do {
     ops += await workload.unit(ctx);
-    sampleHeap();
     now = process.hrtime.bigint();
   } while (now - start < ns);
   return { ops, seconds: Number(now - start) / 1e9 };
 }
 
-async function main() {
+async function measure({ workload: workloadId, variant: variantId, durationMs, warmupMs }) {
   const workload = byId(workloadId);
   const variant = VARIANTS[variantId];
   if (!variant) throw new Error(`unknown variant ${variantId}`);
+  globalThis.gc?.();
+  peak.rss = 0;
+  peak.heap = 0;
+  sample();
   const { ctx, close } = await open(workload, variant);
   try {
-    await runFor(workload, ctx, warmupNs);
-    const { ops, seconds } = await runFor(workload, ctx, durationNs);
-    sampleHeap();
-    const maxRssMB = process.resourceUsage().maxRSS / 1024;
-    return { ops, seconds, opsPerSec: ops / seconds, maxRssMB, peakHeapMB: peakHeap / 2 ** 20 };
+    await runFor(workload, ctx, warmupMs);
+    const { ops, seconds } = await runFor(workload, ctx, durationMs);
+    sample();
+    return { ops, seconds, opsPerSec: ops / seconds, maxRssMB: peak.rss / 2 ** 20, peakHeapMB: peak.heap / 2 ** 20 };
   } finally {
     await close();
   }
 }
 
-// Never hang: a client that stops answering fails the row.
-const deadline = setTimeout(() => {
-  process.stdout.write(JSON.stringify({ error: 'timed out (no reply for 60 s)' }) + '\n');
-  process.exit(2);
-}, 60_000 + Number(durationArg) * 2);
-deadline.unref();
+/** Never hang: a client that stops answering fails the row. */
+function withDeadline(promise, ms) {
+  let timer;
+  const deadline = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no result within ${Math.round(ms / 1000)} s`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
 
-main().then(
-  (r) => {
-    process.stdout.write(JSON.stringify(r) + '\n');
-    process.exit(0);
-  },
-  (e) => {
-    process.stdout.write(JSON.stringify({ error: String(e?.message ?? e).split('\n')[0].slice(0, 200) }) + '\n');
-    process.exit(1);
-  },
-);
+const errorText = (e) => String(e?.message ?? e).split('\n')[0].slice(0, 200);
+
+if (process.send) {
+  process.on('message', async (request) => {
+    if (request === 'exit') process.exit(0);
+    try {
+      process.send(await withDeadline(measure(request), 60_000 + request.durationMs * 2));
+    } catch (e) {
+      process.send({ error: errorText(e) });
+    }
+  });
+  process.send({ ready: true });
+} else {
+  const [workload, variant, durationMs, warmupMs] = process.argv.slice(2);
+  withDeadline(measure({ workload, variant, durationMs: Number(durationMs), warmupMs: Number(warmupMs) }), 120_000).then(
+    (r) => {
+      process.stdout.write(JSON.stringify(r) + '\n');
+      process.exit(0);
+    },
+    (e) => {
+      process.stdout.write(JSON.stringify({ error: errorText(e) }) + '\n');
+      process.exit(1);
+    },
+  );
+}

@@ -125,7 +125,7 @@ export const WORKLOADS = [
     title: 'pool: 200 concurrent leases, 1 GET each',
     kind: 'standalone',
     variants: ['redwire', 'node-redis'],
-    unavailable: { ioredis: 'no pool', glide: 'no pool (multiplexed)' },
+    unavailable: { ioredis: 'no pool', glide: 'no pool' },
     options: { pool: true },
     async unit(c) {
       const r = await concurrent(200, () => c.leaseGet(KEYS.str));
@@ -153,7 +153,7 @@ export const WORKLOADS = [
     kind: 'decoder',
     stream,
     variants: s.hello3 ? ['redwire', 'node-redis'] : ['redwire', 'redis-parser', 'node-redis'],
-    unavailable: { glide: 'decoder is native (Rust), not separable', ...(s.hello3 ? { 'redis-parser': 'RESP2 only' } : {}) },
+    unavailable: { glide: 'native decoder', ...(s.hello3 ? { 'redis-parser': 'RESP2 only' } : {}) },
     unit: decoderUnit(stream, s.replies),
   })),
 ];

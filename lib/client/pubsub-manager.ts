@@ -25,12 +25,14 @@ const FAMILIES: readonly PubSubFamily[] = ['channel', 'pattern', 'shard'];
 type AnyListener = MessageListener<string> | MessageListener<Buffer>;
 
 function text(value: RespValue | undefined): string {
-  return Buffer.isBuffer(value) ? value.toString() : String(value);
+  return typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString() : String(value);
 }
 
 /**
  * Subscriptions of one client, on one dedicated leased connection (RESP2 and RESP3 alike), held while anything
- * is subscribed and released when nothing is. After a reconnect every channel, pattern and shard channel is
+ * is subscribed and released when nothing is. With `buffers`, messages are handed over as the Buffers the connection
+ * decoded: the pool's connections need `pushBuffers: true` for payloads that are not valid
+ * UTF-8 to arrive intact. After a reconnect every channel, pattern and shard channel is
  * subscribed again; if the connection is lost for good, a new one is leased and everything resubscribed.
  */
 export class PubSubManager {
@@ -201,6 +203,8 @@ export class PubSubManager {
     }
     const listeners = this.#listeners[family].get(pattern ?? channel);
     if (listeners === undefined) return;
+    // Binary-safe only when the connection decoded the payload as a Buffer (`pushBuffers`); a string payload has
+    // already lost invalid UTF-8 bytes, so re-encoding it is a last resort.
     const message = this.#buffers
       ? Buffer.isBuffer(payload) ? payload : Buffer.from(text(payload))
       : text(payload);

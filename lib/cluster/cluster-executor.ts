@@ -2,6 +2,7 @@ import {
   AskError, ClusterDownError, ClusterError, ConnectionError, MasterDownError, MovedError, RedirectionLimitError,
   SlotNotCoveredError, TimeoutError, TryAgainError,
 } from '../errors/index.js';
+import type { ConnectionPool } from '../pool/connection-pool.js';
 import type { PoolCommandOptions } from '../pool/pool-connection.js';
 import type { RedisArg, RespValue } from '../protocol/resp-value.js';
 import { argText } from '../client/commands/command-spec.js';
@@ -23,16 +24,14 @@ export const defaultClusterRetryDelay: ClusterRetryDelay = (attempt) => Math.min
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * A connection error after which resending cannot apply the command twice: it never left this process.
- * TODO(contract): relies on the connection marking such errors (`written: false`) or a connect-phase timeout.
+ * A connection error after which resending cannot apply the command twice: it never left this process. The
+ * connection marks every command error with `written`; a pool acquire timeout (the command never reached a
+ * connection) is the one unmarked case known to be unsent.
  */
 export function wasNeverSent(error: unknown): boolean {
   if (!(error instanceof ConnectionError)) return false;
-  const written = (error as { written?: unknown }).written;
-  if (written === false) return true;
-  if (written === true) return false;
-  if (error instanceof TimeoutError) return error.kind === 'connect' || error.kind === 'acquire';
-  return /not (yet )?(sent|written)|^Cannot (send|queue)|before (it was )?(sent|written)|gave up|closed by its pool|pool is closed|refused/i.test(error.message);
+  if (error.written !== undefined) return !error.written;
+  return error instanceof TimeoutError && error.kind === 'acquire';
 }
 
 /**
@@ -51,6 +50,16 @@ export class ClusterExecutor {
   async sendTo(node: ClusterNodeInfo, args: readonly RedisArg[], options: SendOptions, asking = false):
     Promise<RespValue> {
     const pool = this.nodes.poolFor(node);
+    try {
+      return await this.#sendOn(pool, args, options, asking);
+    } catch (error) {
+      // A pool closed under us (node dropped by a topology refresh) rejects before any connection saw the command.
+      if (error instanceof ConnectionError && error.written === undefined && pool.closed) error.written = false;
+      throw error;
+    }
+  }
+
+  #sendOn(pool: ConnectionPool, args: readonly RedisArg[], options: SendOptions, asking: boolean): Promise<RespValue> {
     const { blocking, ...poolOptions } = options;
     if (blocking === true) {
       return pool.withConnection(async (conn) => {

@@ -42,16 +42,23 @@ export class CommandPipeline {
   lastActivity = 0;
   readonly pubsub = new PubSubTracker();
 
-  constructor(host: PipelineHost, maxBulkLength: number) {
+  constructor(host: PipelineHost, options: { maxBulkLength: number; pushBuffers: boolean }) {
     this.#host = host;
+    const pushBuffers = options.pushBuffers;
     this.#decoder = new RespDecoder(
       {
         onReply: (value) => this.#onReply(value),
         onErrorReply: (error) => this.#onErrorReply(error),
         onPush: (value) => this.#onPush(value),
-        wantBuffers: () => this.#inFlight.peek()?.buffers === true,
+        wantBuffers: () => {
+          const head = this.#inFlight.peek();
+          if (head !== undefined && head.buffers) return true;
+          // RESP2 pub/sub frames are plain arrays: decode them like RESP3 pushes while in subscriber mode.
+          return pushBuffers && this.protocol === 2 &&
+            (this.pubsub.total > 0 || (head !== undefined && isPubSubKind(head.kind)));
+        },
       },
-      { maxBulkLength },
+      { maxBulkLength: options.maxBulkLength, pushBuffers },
     );
   }
 
@@ -121,6 +128,7 @@ export class CommandPipeline {
     for (let i = 0; i < batch.length; i++) {
       const cmd = batch[i];
       cmd.at = AT_IN_FLIGHT;
+      cmd.written = true;
       this.#inFlight.push(cmd);
     }
     this.lastActivity = Date.now();

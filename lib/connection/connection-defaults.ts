@@ -12,6 +12,7 @@ import { DEFAULT_MAX_BULK_LENGTH } from '../protocol/resp-value.js';
  * - maxQueued `10000`: commands waiting while (re)connecting; more fail at once
  * - healthCheckInterval `0`: no PING before use
  * - maxBulkLength 512 MiB: the largest bulk/aggregate length accepted from the server
+ * - pushBuffers `false`: pushes (and RESP2 pub/sub frames) decode bulk strings as UTF-8 strings
  */
 export const DEFAULT_CONNECTION_OPTIONS = Object.freeze({
   host: '127.0.0.1',
@@ -26,5 +27,6 @@ export const DEFAULT_CONNECTION_OPTIONS = Object.freeze({
   maxQueued: 10_000,
   healthCheckInterval: 0,
   maxBulkLength: DEFAULT_MAX_BULK_LENGTH,
+  pushBuffers: false,
   lazyConnect: false,
 });

@@ -13,7 +13,7 @@ export function commandTimeoutError(cmd: PendingCommand, endpoint: string, timeo
       'Its late reply will be discarded; raise the timeout for slow commands.',
     'command',
     timeout,
-    { command: cmd.name, endpoint },
+    { command: cmd.name, endpoint, written: cmd.written },
   );
 }
 
@@ -53,8 +53,9 @@ export function socketOpenError(endpoint: string, error: Error | undefined): Con
   });
 }
 
-/** The error a written command gets when its socket is lost. */
+/** The error a command gets when its socket is lost (normally written; `written` says whether it was). */
 export function lostError(cmd: PendingCommand, endpoint: string, cause: Error | undefined): ConnectionError | ProtocolError {
+  const written = cmd.written;
   if (cause instanceof ProtocolError) {
     return new ProtocolError(
       `${cmd.name} failed: ${endpoint} sent a malformed reply (${cause.message}); the connection was reset.`,
@@ -62,24 +63,41 @@ export function lostError(cmd: PendingCommand, endpoint: string, cause: Error | 
     );
   }
   if (cause instanceof TimeoutError) {
-    return new TimeoutError(`${cmd.name}: ${cause.message}`, cause.kind, cause.timeout, { command: cmd.name, endpoint, cause });
+    return new TimeoutError(`${cmd.name}: ${cause.message}`, cause.kind, cause.timeout, { command: cmd.name, endpoint, cause, written });
+  }
+  const why = cause !== undefined ? ` (${cause.message})` : '';
+  if (!written) {
+    return new ConnectionError(`${cmd.name} was not sent: the connection to ${endpoint} was lost first${why}. It is safe to retry.`, {
+      command: cmd.name,
+      endpoint,
+      cause,
+      written,
+    });
   }
   return new ConnectionError(
-    `Connection to ${endpoint} was lost before the reply to ${cmd.name} arrived` +
-      `${cause !== undefined ? ` (${cause.message})` : ''}. The command may or may not have run; retry it if it is idempotent.`,
-    { command: cmd.name, endpoint, cause },
+    `Connection to ${endpoint} was lost before the reply to ${cmd.name} arrived${why}. ` +
+      'The command may or may not have run; retry it if it is idempotent.',
+    { command: cmd.name, endpoint, cause, written },
   );
 }
 
-/** The connection closed for good with `error`: the same failure, addressed to one waiting command. */
+/**
+ * The connection closed for good with `error`: the same failure, addressed to one waiting command. A waiting command
+ * was normally never sent; one re-queued after a reconnect (`retryOnReconnect`) was, and says so.
+ */
 export function failureFor(cmd: PendingCommand, endpoint: string, error: Error): Error {
+  const written = cmd.written;
   if (Object.getPrototypeOf(error) === ConnectionError.prototype) {
-    return new ConnectionError(`${cmd.name} was not sent: ${error.message}`, { command: cmd.name, endpoint, cause: error.cause ?? error });
+    const what = written
+      ? `${cmd.name} was written to an earlier socket, whose reply was lost, and could not be re-sent (it may or may not have run)`
+      : `${cmd.name} was not sent`;
+    return new ConnectionError(`${what}: ${error.message}`, { command: cmd.name, endpoint, cause: error.cause ?? error, written });
   }
   if (error instanceof RedisError) {
     // Same class (AuthenticationError, TimeoutError, ...) and message, with this command's name.
     const copy = Object.create(Object.getPrototypeOf(error) as object) as RedisError;
     Object.assign(copy, error, { command: cmd.name, endpoint, message: error.message, stack: error.stack });
+    if (copy instanceof ConnectionError) copy.written = written;
     if (error.cause !== undefined) Object.defineProperty(copy, 'cause', { value: error.cause, configurable: true, writable: true });
     return copy;
   }

@@ -84,6 +84,12 @@ export interface ConnectionOptions {
   healthCheckInterval?: number;
   /** Largest accepted bulk length from the server. Default 512 MiB. */
   maxBulkLength?: number;
+  /**
+   * Decode the bulk strings of pushes as Buffers instead of UTF-8 strings: RESP3 push frames and, on RESP2, pub/sub
+   * frames (messages and confirmations) while the socket is in subscriber mode. Needed for binary pub/sub payloads
+   * (a string would replace invalid UTF-8 bytes). `push` listeners then get Buffers. Default false.
+   */
+  pushBuffers?: boolean;
   /** Resolves the address on every (re)connect; overrides host/port/path. */
   resolveEndpoint?: EndpointResolver;
   /** Runs after the handshake on every (re)connect. */

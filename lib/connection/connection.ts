@@ -106,7 +106,7 @@ export class Connection extends EventEmitter {
         onPush: (frame) => this.#emitSafely('push', frame),
         onSpecialReply: (cmd, value) => this.#afterSpecial(cmd, value),
       },
-      o.maxBulkLength,
+      { maxBulkLength: o.maxBulkLength, pushBuffers: o.pushBuffers },
     );
     this.#pipeline.protocol = o.protocol;
     if (!o.lazyConnect) this.connect().catch(() => undefined);
@@ -240,14 +240,14 @@ export class Connection extends EventEmitter {
     if (status === 'closing' || status === 'closed' || this.#stopping !== undefined) {
       cmd.fail(new ConnectionError(
         `Cannot send ${cmd.name}: the connection to ${this.#label} is ${status === 'closed' ? 'closed' : 'closing'}. Create a new connection (or call connect()).`,
-        { command: cmd.name, endpoint: this.#label },
+        { command: cmd.name, endpoint: this.#label, written: cmd.written },
       ));
       return;
     }
     if (this.queued >= this.#options.maxQueued) {
       cmd.fail(new ConnectionError(
         `Cannot queue ${cmd.name}: ${this.queued} commands already wait for ${this.#label} to be ${status === 'idle' ? 'connected' : 'ready'} (maxQueued=${this.#options.maxQueued}). The command was not sent.`,
-        { command: cmd.name, endpoint: this.#label },
+        { command: cmd.name, endpoint: this.#label, written: cmd.written },
       ));
       return;
     }
@@ -634,7 +634,7 @@ export class Connection extends EventEmitter {
       return ended;
     }
     for (const cmd of this.#waiting.drain()) {
-      cmd.fail(new ConnectionError(`${cmd.name} was not sent: disconnect() was called first.`, { command: cmd.name, endpoint: this.#label }));
+      cmd.fail(failureFor(cmd, this.#label, new ConnectionError('disconnect() was called first.', { endpoint: this.#label })));
     }
     this.#pipeline.flush();
     await this.#pipeline.drained(timeout);

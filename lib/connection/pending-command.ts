@@ -75,6 +75,8 @@ export class PendingCommand {
   retry = false;
   internal = false;
   settled = false;
+  /** Its bytes were handed to a socket (sticky: stays true if it is re-queued after a reconnect). */
+  written = false;
   at = AT_WAITING;
   /** Pub/sub confirmations still expected; -1 = argless unsubscribe (until that family is empty). */
   remaining = 0;

@@ -31,6 +31,7 @@ export interface NormalizedConnectionOptions {
   maxQueued: number;
   healthCheckInterval: number;
   maxBulkLength: number;
+  pushBuffers: boolean;
   resolveEndpoint: EndpointResolver | undefined;
   afterHandshake: AfterHandshakeHook | undefined;
   lazyConnect: boolean;
@@ -134,6 +135,7 @@ export function validateConnectionOptions(options: ConnectionOptions = {}): Norm
     maxQueued: int(options.maxQueued, 'maxQueued', d.maxQueued, 0, Number.POSITIVE_INFINITY),
     healthCheckInterval: ms(options.healthCheckInterval, 'healthCheckInterval', d.healthCheckInterval),
     maxBulkLength: int(options.maxBulkLength, 'maxBulkLength', d.maxBulkLength, 1, Number.MAX_SAFE_INTEGER),
+    pushBuffers: bool(options.pushBuffers, 'pushBuffers', d.pushBuffers),
     resolveEndpoint: optFn<EndpointResolver>(options.resolveEndpoint, 'resolveEndpoint'),
     afterHandshake: optFn<AfterHandshakeHook>(options.afterHandshake, 'afterHandshake'),
     lazyConnect: bool(options.lazyConnect, 'lazyConnect', d.lazyConnect),

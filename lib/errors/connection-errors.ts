@@ -1,9 +1,25 @@
 import { RedisError, type RedisErrorOptions } from './redis-error.js';
 
+export interface ConnectionErrorOptions extends RedisErrorOptions {
+  /** See `ConnectionError.written`. */
+  written?: boolean;
+}
+
 /** The socket could not be opened, broke, or was closed while a command needed it. */
 export class ConnectionError extends RedisError {
   override name = 'ConnectionError';
   override readonly code: string = 'REDWIRE_ERR_CONNECTION';
+  /**
+   * Set when the error belongs to one command. `true`: the command's bytes had been handed to a socket before it
+   * failed, so the server may have executed it (retry only if it is idempotent). `false`: it was never sent, so it
+   * is safe to retry anywhere. Undefined: not about one command, or unknown.
+   */
+  written?: boolean;
+
+  constructor(message: string, options: ConnectionErrorOptions = {}) {
+    super(message, options);
+    if (options.written !== undefined) this.written = options.written;
+  }
 }
 
 export type TimeoutKind = 'connect' | 'command' | 'acquire' | 'disconnect';
@@ -15,7 +31,7 @@ export class TimeoutError extends ConnectionError {
   readonly kind: TimeoutKind;
   readonly timeout: number;
 
-  constructor(message: string, kind: TimeoutKind, timeout: number, options: RedisErrorOptions = {}) {
+  constructor(message: string, kind: TimeoutKind, timeout: number, options: ConnectionErrorOptions = {}) {
     super(message, options);
     this.kind = kind;
     this.timeout = timeout;

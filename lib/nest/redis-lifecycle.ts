@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { Logger, type LoggerService, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { assertTopologyServices, type ModulesView } from './assert-topology-services.js';
 import { createRedisConnection } from './create-redis-connection.js';
@@ -120,6 +121,10 @@ export class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
       // Shutdown must go on for the rest of the app: log, never throw.
       this.#logger?.warn(`Closing ${connection.label} did not finish cleanly: ${errorMessage(error)}`);
     }
+  }
+
+  [inspect.custom](): string {
+    return `RedisLifecycle { name: '${this.name}', topology: '${this.topology}', connection: ${this.#connection?.label ?? 'not built'} }`;
   }
 
   #log(event: RedisConnectionEvent): void {

@@ -5,6 +5,7 @@ import { ConfigError } from '../errors/index.js';
 import { normalizePoolOptions, type PoolOptions } from '../pool/pool-options.js';
 import { normalizeSentinelOptions } from '../sentinel/sentinel-options.js';
 import { REDIS_MODULE_DEFAULTS } from './redis.constants.js';
+import { redactOnInspect } from './redact-options.js';
 import type { RedisConnection } from './redis-connection.js';
 import type {
   ClusterClientOptions,
@@ -97,7 +98,7 @@ export function validateRedisModuleOptions(raw: unknown, name: string): Resolved
     }
     throw error;
   }
-  return {
+  return redactOnInspect({
     name,
     client,
     given: raw as RedisClientConfig,
@@ -106,7 +107,7 @@ export function validateRedisModuleOptions(raw: unknown, name: string): Resolved
     shutdownTimeout: shutdownTimeout as number,
     logger: logger === false ? undefined : logger === true ? true : (logger as LoggerService),
     connectionFactory: connectionFactory as ResolvedRedisModuleOptions['connectionFactory'],
-  };
+  }, 'RedisModuleOptions');
 }
 
 function resolveClientConfig(raw: Record<string, unknown>, fail: (field: string, problem: string) => never): ResolvedClientConfig {

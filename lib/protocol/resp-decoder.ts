@@ -171,9 +171,11 @@ export class RespDecoder {
     let off = 0;
     // Each turn either consumes bytes of `chunk` or returns, so this ends.
     while (this.#pendingLength > 0) {
+      if (off >= chunk.length) return -1;
       if (this.#pendingNeed < 0) {
         // The pending bytes hold no LF (the item was cut before the LF ending its line): the first LF ends it.
-        const lf = chunk.indexOf(LF, off);
+        // After a pending CR only LF may follow: parse with the next byte so a wrong one fails now, not at some later LF.
+        const lf = this.#pendingEndsWithCr() ? off : chunk.indexOf(LF, off);
         if (lf === -1) {
           this.#addPending(off === 0 ? chunk : chunk.subarray(off));
           return -1;
@@ -194,6 +196,11 @@ export class RespDecoder {
       }
     }
     return off;
+  }
+
+  #pendingEndsWithCr(): boolean {
+    const last = this.#pending[this.#pending.length - 1];
+    return last !== undefined && last[last.length - 1] === CR;
   }
 
   #addPending(piece: Buffer): void {

@@ -81,6 +81,22 @@ test('messages can be Buffers', async () => {
   expect(message.toString()).toBe('bytes');
 });
 
+test.each([2, 3] as const)('Buffer messages over RESP%i carry payloads that are not valid UTF-8 intact', async (protocol) => {
+  const sub = make({ protocol, pubsubBuffers: true, pushBuffers: true });
+  const pub = make();
+  const payload = Buffer.from([0xff, 0xfe, 0x00, 0x80]);
+  const got = collector<Buffer>(2);
+  await sub.subscribe(channel(`bin${protocol}`), got.listener);
+  await sub.psubscribe(channel(`binp${protocol}*`), got.listener);
+  await pub.call('PUBLISH', channel(`bin${protocol}`), payload);
+  await pub.call('PUBLISH', channel(`binp${protocol}x`), payload);
+  const [[plain, plainChannel], [patterned, patternedChannel, pattern]] = (await got.done) as [Buffer, string, string?][];
+  expect(plain.equals(payload)).toBe(true);
+  expect(plainChannel).toBe(channel(`bin${protocol}`));
+  expect(patterned.equals(payload)).toBe(true);
+  expect([patternedChannel, pattern]).toEqual([channel(`binp${protocol}x`), channel(`binp${protocol}*`)]);
+});
+
 test('subscriptions survive CLIENT KILL TYPE pubsub: a message published after the kill arrives', async () => {
   const name = `redwire-pubsub-kill-${tag}`;
   const sub = make({ clientName: name });

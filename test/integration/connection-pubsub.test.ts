@@ -3,8 +3,8 @@ import type { RespValue } from '../../lib/protocol/resp-value.js';
 import { requireTopology, STANDALONE } from '../support/topology.js';
 
 const open: Connection[] = [];
-async function connected(protocol: 2 | 3): Promise<Connection> {
-  const c = new Connection({ ...STANDALONE, protocol, lazyConnect: true });
+async function connected(protocol: 2 | 3, pushBuffers = false): Promise<Connection> {
+  const c = new Connection({ ...STANDALONE, protocol, pushBuffers, lazyConnect: true });
   open.push(c);
   await c.connect();
   return c;
@@ -20,7 +20,7 @@ afterAll(async () => {
 function nextPush(c: Connection, kind: string): Promise<RespValue[]> {
   return new Promise((resolve) => {
     const listener = (push: RespValue[]): void => {
-      if (push[0] === kind) {
+      if (String(push[0]) === kind) {
         c.off('push', listener);
         resolve(push);
       }
@@ -65,5 +65,32 @@ describe.each([2, 3] as const)('pub/sub bookkeeping (RESP%i)', (protocol) => {
     await c.sendCommand(['UNSUBSCRIBE']);
     expect(c.subscriptions).toBe(0);
     expect(await c.sendCommand(['ECHO', 'ok'])).toBe('ok');
+  });
+});
+
+describe.each([2, 3] as const)('pushBuffers (RESP%i)', (protocol) => {
+  it('delivers a payload that is not valid UTF-8 byte for byte, with the bookkeeping intact', async () => {
+    const sub = await connected(protocol, true);
+    const pub = await connected(3);
+    const ch = `conn:ps:bin:${protocol}:${process.pid}`;
+    const payload = Buffer.from([0xff, 0xfe, 0x00, 0x80]);
+    await sub.sendCommand(['SUBSCRIBE', ch]);
+    await sub.sendCommand(['PSUBSCRIBE', `${ch}*`]);
+    expect(sub.subscriptions).toBe(2);
+
+    const message = nextPush(sub, 'message');
+    const pmessage = nextPush(sub, 'pmessage');
+    expect(await pub.sendCommand(['PUBLISH', ch, payload])).toBe(2);
+    const [kind, channel, body] = await message;
+    expect(Buffer.isBuffer(kind) && Buffer.isBuffer(channel) && Buffer.isBuffer(body)).toBe(true);
+    expect((body as Buffer).equals(payload)).toBe(true);
+    expect(String(channel)).toBe(ch);
+    expect(((await pmessage)[3] as Buffer).equals(payload)).toBe(true);
+
+    await sub.sendCommand(['UNSUBSCRIBE', ch]);
+    await sub.sendCommand(['PUNSUBSCRIBE']);
+    expect(sub.subscriptions).toBe(0);
+    // Out of subscriber mode, ordinary replies are strings again.
+    expect(await sub.sendCommand(['ECHO', 'normal'])).toBe('normal');
   });
 });

@@ -77,7 +77,8 @@ describe('RedisHealthIndicator against real topologies', () => {
       const oldMaster = String(before.master);
       killedPort = Number(oldMaster.split(':')[1]);
 
-      await run('bash', ['test/scripts/topology.sh', 'stop-server', String(killedPort)]);
+      // Kill the master (SHUTDOWN NOSAVE: the process exits at once and its socket closes).
+      await withNode(killedPort, (c) => c.call('SHUTDOWN', 'NOSAVE')).catch(() => undefined);
       const down = await waitFor('health down', async () => {
         const now = await check();
         return now.status === 'down' ? now : undefined;
@@ -138,7 +139,7 @@ describe('RedisHealthIndicator against real topologies', () => {
 
 /** Restarts a killed sentinel-topology server and waits until it is a replica in sync again, seen by the sentinels. */
 async function restoreSentinelNode(port: number): Promise<void> {
-  await run('bash', ['test/scripts/topology.sh', 'start-server', String(port)]);
+  await run('bash', ['test/scripts/topology.sh', 'start-server', String(port)], { timeout: 60_000 });
   await waitFor(`${port} to resync as a replica`, () =>
     withNode(port, async (c) => {
       const info = String(await c.call('INFO', 'replication'));

@@ -15,7 +15,7 @@ import {
 } from '../../lib/nest/index.js';
 import type { ConnectionPool } from '../../lib/pool/connection-pool.js';
 import type { SentinelService } from '../../lib/sentinel/sentinel-service.js';
-import { CLUSTER, HOST, requireTopology, SENTINEL, STANDALONE } from '../support/topology.js';
+import { CLUSTER, HOST, requireTopology, SENTINEL, STANDALONE, STANDALONE_ACL } from '../support/topology.js';
 
 const SENTINEL_URL = `redis+sentinel://${SENTINEL.sentinels.map((s) => `${s.host}:${s.port}`).join(',')}/${SENTINEL.masterName}`;
 const CLUSTER_URL = `redis+cluster://${CLUSTER.nodes.map((n) => `${n.host}:${n.port}`).join(',')}`;
@@ -154,5 +154,32 @@ describe('RedisModule against real servers', () => {
     await cleanup.init();
     await cleanup.get(Consumer).redis.del(KEY);
     await cleanup.close();
+  });
+
+  it('logs connect, ready and close through the given LoggerService, never the password', async () => {
+    const lines: string[] = [];
+    const capture = (level: string) => (message: unknown, ...rest: unknown[]) => {
+      lines.push(`${level} ${String(message)} ${rest.map(String).join(' ')}`);
+    };
+    const logger = { log: capture('log'), warn: capture('warn'), error: capture('error'), debug: capture('debug') };
+    const { username, password } = STANDALONE_ACL.users.app;
+    const app = (
+      await Test.createTestingModule({
+        imports: [
+          RedisModule.forRoot({
+            name: 'acl',
+            url: `redis://${username}:${password}@${HOST}:${STANDALONE_ACL.port}`,
+            logger,
+          }),
+        ],
+      }).compile()
+    ).createNestApplication({ logger: false });
+    await app.init();
+    await app.close();
+    const text = lines.join('\n');
+    expect(text).toMatch(/Connecting to 127\.0\.0\.1:6392/);
+    expect(text).toMatch(/Ready/);
+    expect(text).toMatch(/Closed/);
+    expect(text).not.toContain(password);
   });
 });

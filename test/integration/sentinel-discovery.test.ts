@@ -1,13 +1,11 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { Connection } from '../../lib/connection/connection.js';
+import { createClient } from '../../lib/create-client.js';
 import { MasterNotFoundError } from '../../lib/errors/index.js';
-import type { PoolConnection } from '../../lib/pool/pool-connection.js';
 import { Sentinel } from '../../lib/sentinel/sentinel.js';
 import { SentinelService } from '../../lib/sentinel/sentinel-service.js';
 import { HOST, requireTopology, SENTINEL } from '../support/topology.js';
 
 const NAME = SENTINEL.masterName;
-const connectionFactory = (options: ConstructorParameters<typeof Connection>[0]): PoolConnection => new Connection(options);
 
 function roleOf(reply: unknown): string {
   return Array.isArray(reply) ? String(reply[0]) : '';
@@ -28,7 +26,7 @@ describe('Sentinel discovery against the test topology', () => {
     });
     await new Promise<void>((resolve) => blackhole.listen(0, HOST, resolve));
     blackholePort = (blackhole.address() as { port: number }).port;
-    sentinel = new Sentinel({ sentinels: SENTINEL.sentinels, connectionFactory, watchFailover: false });
+    sentinel = new Sentinel({ sentinels: SENTINEL.sentinels, watchFailover: false });
   });
 
   afterAll(async () => {
@@ -45,7 +43,7 @@ describe('Sentinel discovery against the test topology', () => {
   });
 
   it('learns the other sentinels from SENTINEL SENTINELS', async () => {
-    const one = new Sentinel({ sentinels: [SENTINEL.sentinels[0]], connectionFactory, watchFailover: false });
+    const one = new Sentinel({ sentinels: [SENTINEL.sentinels[0]], watchFailover: false });
     try {
       const list = await one.refreshSentinels(NAME);
       expect(list.map((s) => s.port).sort()).toEqual(SENTINEL.sentinels.map((s) => s.port).sort());
@@ -60,7 +58,6 @@ describe('Sentinel discovery against the test topology', () => {
     const hung = { host: HOST, port: blackholePort };
     const withDead = new Sentinel({
       sentinels: [dead, hung, ...SENTINEL.sentinels],
-      connectionFactory,
       watchFailover: false,
       sentinelOptions: { connectTimeout: 300, commandTimeout: 300 },
     });
@@ -85,8 +82,8 @@ describe('Sentinel discovery against the test topology', () => {
   });
 
   it('gives a master pool on the master and a replica pool on a replica (ROLE-checked)', async () => {
-    const master = sentinel.masterPool(NAME, { connectionFactory });
-    const replica = sentinel.replicaPool(NAME, { connectionFactory });
+    const master = sentinel.masterPool(NAME);
+    const replica = sentinel.replicaPool(NAME);
     try {
       expect(roleOf(await master.sendCommand(['ROLE']))).toBe('master');
       expect(roleOf(await replica.sendCommand(['ROLE']))).toBe('slave');
@@ -99,7 +96,7 @@ describe('Sentinel discovery against the test topology', () => {
   });
 
   it('SentinelService reports the master, replicas and sentinels', async () => {
-    const service = new SentinelService({ sentinels: SENTINEL.sentinels, connectionFactory, watchFailover: false }, NAME);
+    const service = new SentinelService({ sentinels: SENTINEL.sentinels, watchFailover: false }, NAME);
     try {
       const master = await service.master();
       expect(service.currentMaster).toEqual(master);
@@ -108,6 +105,18 @@ describe('Sentinel discovery against the test topology', () => {
       expect(service.lastFailover).toBeUndefined();
     } finally {
       await service.close();
+    }
+  });
+
+  it('builds master and replica clients from a redis+sentinel:// URL', async () => {
+    const hosts = SENTINEL.sentinels.map((s) => `${s.host}:${s.port}`).join(',');
+    const master = createClient(`redis+sentinel://${hosts}/${NAME}`);
+    const replica = createClient(`redis+sentinel://${hosts}/${NAME}?role=replica`);
+    try {
+      expect(roleOf(await master.call('ROLE'))).toBe('master');
+      expect(roleOf(await replica.call('ROLE'))).toBe('slave');
+    } finally {
+      await Promise.all([master.quit(), replica.quit()]);
     }
   });
 });

@@ -124,6 +124,7 @@ log_hint() {
   if [ -f "$file" ]; then printf '; its last lines:\n%s' "$(tail -n 15 "$file")"; fi
 }
 
+# fd 9 is topology.sh's lock: the daemon must not inherit it, or it would hold the lock for its whole life.
 start_from_conf() {
   local dir="$1" port="$2" conf="$1/$2.conf" out
   [ -f "$conf" ] || die "no config file $conf for port $port"
@@ -134,9 +135,9 @@ start_from_conf() {
     [ -z "$holder" ] || die "cluster bus port $bus (port $port + 10000) is already taken: $holder; PORTS.md reserves it for this cluster node"
   fi
   if is_sentinel_conf "$conf"; then
-    out="$(redis-server "$conf" --sentinel 2>&1)" || die "redis-sentinel on port $port failed to start: $out; $(log_hint "$dir" "$port")"
+    out="$(redis-server "$conf" --sentinel 2>&1 9>&-)" || die "redis-sentinel on port $port failed to start: $out; $(log_hint "$dir" "$port")"
   else
-    out="$(redis-server "$conf" 2>&1)" || die "redis-server on port $port failed to start: $out; $(log_hint "$dir" "$port")"
+    out="$(redis-server "$conf" 2>&1 9>&-)" || die "redis-server on port $port failed to start: $out; $(log_hint "$dir" "$port")"
   fi
 }
 

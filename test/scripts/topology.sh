@@ -34,8 +34,8 @@ case "$cmd" in
   up | down | start-server | stop-server)
     if command -v flock >/dev/null; then
       mkdir -p "$REDWIRE_TMP"
-      exec 9>"$REDWIRE_TMP/.lock"
-      flock -w 300 9 || die "another topology.sh has held $REDWIRE_TMP/.lock for 5 minutes"
+      exec 9>"$REDWIRE_TMP/.topology.lock"
+      flock -w 300 9 || die "another topology.sh has held $REDWIRE_TMP/.topology.lock for 5 minutes"
     fi
     ;;
 esac
@@ -58,7 +58,7 @@ case "$cmd" in
     for name in "${names[@]}"; do check_name "$name"; done
     for name in "${names[@]}"; do down_topology "$name"; done
     # The TLS material is shared; drop it (and the base folder) once no topology is left.
-    if [ "$#" -eq 0 ]; then rm -rf "$REDWIRE_TMP/tls" "$REDWIRE_TMP/.lock"; rmdir "$REDWIRE_TMP" 2>/dev/null || true; fi
+    if [ "$#" -eq 0 ]; then rm -rf "$REDWIRE_TMP/tls" "$REDWIRE_TMP/.topology.lock"; rmdir "$REDWIRE_TMP" 2>/dev/null || true; fi
     ;;
   status)
     status_all

@@ -1,9 +1,12 @@
 import 'reflect-metadata';
+import { inspect } from 'node:util';
 import { Injectable, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { ConfigError } from '../../lib/errors/index.js';
 import {
   getRedisToken,
+  getRedisConnectionToken,
+  getRedisOptionsToken,
   InjectCluster,
   InjectRedis,
   RedisModule,
@@ -142,5 +145,25 @@ describe('RedisModule (no server)', () => {
     await expect(app.init()).resolves.toBe(app);
     await app.close();
     expect(made[0]?.events).toEqual(['connect', 'close:5000']);
+  });
+
+  it('never shows a password when the options or the lifecycle are inspected', async () => {
+    const app = (
+      await Test.createTestingModule({
+        imports: [
+          RedisModule.forRoot({
+            url: 'redis://app:url-pw-123@127.0.0.1:6390',
+            options: { password: 'opt-pw-456', sentinelOptions: undefined },
+            connectionFactory: fakeFactory([]),
+            logger: false,
+          }),
+        ],
+      }).compile()
+    ).createNestApplication();
+    await app.init();
+    const shown = inspect(app.get(getRedisOptionsToken()), { depth: 10 }) + inspect(app.get(getRedisConnectionToken()), { depth: 10 });
+    expect(shown).toMatch(/redacted|\*\*\*/);
+    expect(shown).not.toMatch(/url-pw-123|opt-pw-456/);
+    await app.close();
   });
 });

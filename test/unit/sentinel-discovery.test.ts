@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { ConnectionError, MasterNotFoundError, ReplicaNotFoundError, ResponseError } from '../../lib/errors/index.js';
+import { ConnectionError, MasterNotFoundError, ReadOnlyError, ReplicaNotFoundError, ResponseError } from '../../lib/errors/index.js';
 import type { ConnectionOptions } from '../../lib/connection/connection-options.js';
 import type { PoolConnection } from '../../lib/pool/pool-connection.js';
 import type { RedisArg, RespValue } from '../../lib/protocol/resp-value.js';
@@ -48,7 +48,10 @@ class FakeConnection extends EventEmitter {
     this.status = 'closed';
   }
 
-  reconnect(): void {}
+  reconnects = 0;
+  reconnect(): void {
+    this.reconnects += 1;
+  }
 }
 
 const NAME = 'redwire-primary';
@@ -180,6 +183,35 @@ describe('Sentinel endpoint resolver', () => {
     await expect(resolver.resolve()).rejects.toBeInstanceOf(MasterNotFoundError);
     expect(Date.now() - started).toBeGreaterThanOrEqual(150);
     expect(log).toEqual([]);
+    await sentinel.close();
+  });
+});
+
+describe('Sentinel-managed master pool', () => {
+  it('moves every connection once when a burst of commands gets READONLY from a demoted master', async () => {
+    const log: string[] = [];
+    const created: FakeConnection[] = [];
+    const handlers = new Map<number, Handler>([
+      [26400, sentinelAnswering(6400)],
+      [6400, () => { throw new ReadOnlyError("READONLY You can't write against a read only replica."); }],
+    ]);
+    const sentinel = new Sentinel({
+      sentinels: [{ host: '127.0.0.1', port: 26400 }],
+      watchFailover: false,
+      checkRole: false,
+      sentinelConnectionFactory: (options) => new FakeConnection(options, handlers, log) as unknown as PoolConnection,
+      connectionFactory: (options) => {
+        // A data-node connection: resolve the endpoint like the real one would, then answer from `handlers`.
+        const conn = new FakeConnection({ ...options, port: 6400 }, handlers, log);
+        created.push(conn);
+        return conn as unknown as PoolConnection;
+      },
+    });
+    const pool = sentinel.masterPool(NAME);
+    const replies = await Promise.allSettled(Array.from({ length: 10 }, () => pool.sendCommand(['SET', 'k', 'v'])));
+    expect(replies.every((r) => r.status === 'rejected' && r.reason instanceof ReadOnlyError)).toBe(true);
+    expect(created.reduce((sum, conn) => sum + conn.reconnects, 0)).toBe(created.length);
+    await pool.disconnect({ graceful: false });
     await sentinel.close();
   });
 });

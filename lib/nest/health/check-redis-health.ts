@@ -115,7 +115,7 @@ async function checkSentinel(
     problems.push(`${replicas.length} healthy replica(s), fewer than minReplicas ${limits.minReplicas}`);
   }
   // The node we are connected to must answer and call itself master (ROLE), not just be announced as one.
-  details.address = connection.label;
+  details.address = details.master;
   problems.push(...(await checkNode(connection, limits, timeout, details)));
   const role = await connection.probe(['ROLE'], timeout);
   const roleName = Array.isArray(role) ? replyText(role[0] ?? null) : replyText(role);

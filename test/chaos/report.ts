@@ -1,0 +1,42 @@
+/** The chaos report: one line per fault, and the verdict (any hung or misdelivered command fails the run). */
+import type { Tally } from './load.js';
+
+export interface FaultResult {
+  topology: string;
+  tally: Tally;
+  /** Set when the fault itself could not be run (setup failed); the line is reported, not hidden. */
+  note?: string;
+}
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? text : text + ' '.repeat(width - text.length);
+}
+
+export function formatReport(results: readonly FaultResult[]): string {
+  const header = ['topology', 'fault', 'sent', 'ok', 'failed by class', 'hung', 'misdel', 'late', 'recovery ms', 'lost acked', 'lost async'];
+  const rows = results.map(({ topology, tally, note }) => [
+    topology,
+    tally.name,
+    String(tally.sent),
+    String(tally.ok),
+    Object.entries(tally.failed).map(([k, v]) => `${k}:${v}`).join(' ') || '-',
+    String(tally.hung),
+    String(tally.misdelivered),
+    String(tally.late),
+    tally.recoveryMs === undefined ? (tally.firstFailureAt === undefined ? '0' : 'never') : String(tally.recoveryMs),
+    String(tally.lostAcked),
+    String(tally.lostAsync) + (note !== undefined ? `  (${note})` : ''),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (i === rows[0]!.length - 1 ? 0 : r[i]!.length))));
+  const line = (cells: string[]): string => cells.map((c, i) => pad(c, widths[i]!)).join(' | ');
+  const out = [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line)];
+  for (const { tally } of results) {
+    for (const m of tally.misdeliveries) out.push(`  misdelivered in ${tally.name}: ${m}`);
+  }
+  return out.join('\n');
+}
+
+/** True when the run must fail: any hung or misdelivered command. */
+export function hasViolations(results: readonly FaultResult[]): boolean {
+  return results.some(({ tally }) => tally.hung > 0 || tally.misdelivered > 0);
+}

@@ -1,0 +1,49 @@
+/** Runs one fault under load: warm-up, inject, wait for recovery, steady state, stop, verify acknowledged writes. */
+import { appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LoadGenerator, Tally } from './load.js';
+import { formatReport, type FaultResult } from './report.js';
+import { sleep } from './chaos-servers.js';
+
+export interface FaultSpec {
+  name: string;
+  /** Breaks something and (unless the topology heals itself) restores it. */
+  inject: () => Promise<void>;
+  /** Losses are expected from async replication (failovers). */
+  asyncReplication?: boolean;
+  /** ms of load before the fault; default 1000. */
+  warmMs?: number;
+  /** ms of load after recovery; default 1500. */
+  steadyMs?: number;
+  /** How long recovery may take; default 30000. */
+  recoverMs?: number;
+}
+
+export async function runFault(gen: LoadGenerator, spec: FaultSpec): Promise<Tally> {
+  gen.beginWindow(spec.name);
+  gen.start();
+  let note: string | undefined;
+  try {
+    await sleep(spec.warmMs ?? 1000);
+    gen.markFault();
+    await spec.inject();
+    if (!(await gen.waitHealthy(spec.recoverMs ?? 30_000))) note = 'did not recover';
+    await sleep(spec.steadyMs ?? 1500);
+  } finally {
+    await gen.stop();
+  }
+  const tally = gen.tally;
+  await gen.verify(tally, spec.asyncReplication === true);
+  if (note !== undefined) tally.failed[note] = 1;
+  return tally;
+}
+
+export const REPORT_FILE = join(tmpdir(), 'redwire-chaos-report.txt');
+
+/** Prints the table (stdout and REPORT_FILE, appended). */
+export function printReport(title: string, results: readonly FaultResult[]): void {
+  const text = `\n== ${title} ==\n${formatReport(results)}\n`;
+  process.stdout.write(text);
+  appendFileSync(REPORT_FILE, text);
+}
