@@ -16,8 +16,8 @@ async function rps(port, extra, n) {
 export async function serverLimit(port, quick) {
   try {
     return {
-      c1: await rps(port, [], quick ? 20_000 : 100_000),
-      p16: await rps(port, ['-P', '16'], quick ? 300_000 : 2_000_000),
+      c1: await rps(port, [], quick ? 20_000 : 50_000),
+      p16: await rps(port, ['-P', '16'], quick ? 300_000 : 1_000_000),
     };
   } catch (e) {
     return { error: `redis-benchmark failed: ${e.message.split('\n')[0]}` };

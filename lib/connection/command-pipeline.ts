@@ -3,7 +3,7 @@ import { ProtocolError, RedisError } from '../errors/index.js';
 import { encodeCommands } from '../protocol/command-encoder.js';
 import { RespDecoder } from '../protocol/resp-decoder.js';
 import type { RedisArg, RespValue } from '../protocol/resp-value.js';
-import { CommandQueue } from './command-queue.js';
+import { InFlightQueue } from './in-flight-queue.js';
 import { AT_BATCH, AT_IN_FLIGHT, isPubSubKind, KIND_PLAIN, type PendingCommand } from './pending-command.js';
 import { PubSubTracker, pubSubFrameKind } from './pubsub-tracker.js';
 
@@ -25,7 +25,7 @@ export interface PipelineHost {
 export class CommandPipeline {
   readonly #host: PipelineHost;
   readonly #decoder: RespDecoder;
-  readonly #inFlight = new CommandQueue<PendingCommand>();
+  readonly #inFlight = new InFlightQueue<PendingCommand>();
   #batch: PendingCommand[] = [];
   #batchArgs: (readonly RedisArg[])[] = [];
   #batchSettled = 0;
@@ -54,8 +54,7 @@ export class CommandPipeline {
           const head = this.#inFlight.peek();
           if (head !== undefined && head.buffers) return true;
           // RESP2 pub/sub frames are plain arrays: decode them like RESP3 pushes while in subscriber mode.
-          return pushBuffers && this.protocol === 2 &&
-            (this.pubsub.total > 0 || (head !== undefined && isPubSubKind(head.kind)));
+          return pushBuffers && this.protocol === 2 && this.#inSubscriberMode();
         },
       },
       { maxBulkLength: options.maxBulkLength, pushBuffers },
@@ -129,8 +128,8 @@ export class CommandPipeline {
       const cmd = batch[i];
       cmd.at = AT_IN_FLIGHT;
       cmd.written = true;
-      this.#inFlight.push(cmd);
     }
+    this.#inFlight.pushBatch(batch);
     this.lastActivity = Date.now();
     socket.write(bytes);
   }
@@ -185,20 +184,19 @@ export class CommandPipeline {
   }
 
   #onReply(value: RespValue): void {
-    const cmd = this.#inFlight.peek();
-    if (Array.isArray(value) && this.protocol === 2 && (this.pubsub.total > 0 || (cmd !== undefined && isPubSubKind(cmd.kind)))) {
+    if (this.protocol === 2 && Array.isArray(value) && this.#inSubscriberMode()) {
       const kind = pubSubFrameKind(value);
       if (kind !== undefined) {
         this.#onPubSubFrame(kind, value);
         return;
       }
     }
+    const cmd = this.#inFlight.shift();
     if (cmd === undefined) {
       throw new ProtocolError(`${this.#host.endpoint} sent a reply while no command was waiting for one.`, {
         endpoint: this.#host.endpoint,
       });
     }
-    this.#inFlight.shift();
     if (cmd.settled) {
       if (this.abandoned > 0) this.abandoned--;
     } else {
@@ -206,6 +204,13 @@ export class CommandPipeline {
       cmd.fulfil(value);
     }
     if (this.#drainWaiter !== undefined) this.#maybeDrained();
+  }
+
+  /** RESP2: subscribed, or a (un)subscribe awaits its confirmations; arrays may then be pub/sub frames. */
+  #inSubscriberMode(): boolean {
+    if (this.pubsub.total > 0) return true;
+    const head = this.#inFlight.peek();
+    return head !== undefined && isPubSubKind(head.kind);
   }
 
   #onErrorReply(error: RedisError): void {

@@ -57,6 +57,15 @@ const DEFAULT_DISCONNECT_TIMEOUT = 5000;
 
 type Waiter = { resolve: () => void; reject: (error: Error) => void };
 
+const noop = (): void => undefined;
+// Filled synchronously by captureSettlers inside `new Promise(...)` and read right after it.
+let capturedResolve: (value: never) => void = noop;
+let capturedReject: (error: Error) => void = noop;
+function captureSettlers(resolve: (value: never) => void, reject: (error: Error) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
+}
+
 function asError(value: unknown): Error {
   return value instanceof Error ? value : new Error(String(value));
 }
@@ -69,6 +78,9 @@ function asError(value: unknown): Error {
  */
 export class Connection extends EventEmitter {
   readonly #options: NormalizedConnectionOptions;
+  /** Hot-path copies of #options fields. */
+  readonly #commandTimeout: number;
+  readonly #healthCheckInterval: number;
   readonly #pipeline: CommandPipeline;
   #status: ConnectionStatus = 'idle';
   #socket: Socket | undefined;
@@ -94,6 +106,8 @@ export class Connection extends EventEmitter {
     super();
     this.#options = validateConnectionOptions(options);
     const o = this.#options;
+    this.#commandTimeout = o.commandTimeout;
+    this.#healthCheckInterval = o.healthCheckInterval;
     this.#db = o.db;
     this.#endpoint = o.path !== undefined ? { path: o.path } : { host: o.host, port: o.port };
     this.#label = endpointLabel(this.#endpoint);
@@ -167,28 +181,29 @@ export class Connection extends EventEmitter {
   }
 
   #send<T>(args: readonly RedisArg[], options: CommandOptions | undefined): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      if (!Array.isArray(args) || args.length === 0) {
-        reject(new DataError('sendCommand needs a non-empty array: the command name, then its arguments.', { endpoint: this.#label }));
-        return;
-      }
-      const cmd = new PendingCommand(args, resolve as (value: never) => void, reject);
-      if (options !== undefined) {
-        if (!this.#applyOptions(cmd, options)) return;
-      } else if (this.#options.commandTimeout > 0) {
-        this.#arm(cmd, this.#options.commandTimeout);
-      }
-      if (this.#status === 'ready' && !this.#checking) {
-        if (this.#options.healthCheckInterval > 0 && this.#needsHealthCheck()) {
-          this.#queue(cmd);
-          this.#healthCheck();
-          return;
-        }
+    if (!Array.isArray(args) || args.length === 0) {
+      return Promise.reject(new DataError('sendCommand needs a non-empty array: the command name, then its arguments.', { endpoint: this.#label }));
+    }
+    // One shared executor instead of a closure per command (the hot path allocates only the promise and the command).
+    const promise = new Promise<T>(captureSettlers);
+    const cmd = new PendingCommand(args, capturedResolve, capturedReject);
+    capturedResolve = capturedReject = noop; // do not keep the last promise (and its reply) alive
+    if (options !== undefined) {
+      if (!this.#applyOptions(cmd, options)) return promise;
+    } else if (this.#commandTimeout > 0) {
+      this.#arm(cmd, this.#commandTimeout);
+    }
+    if (this.#status === 'ready' && !this.#checking) {
+      if (this.#healthCheckInterval > 0 && this.#needsHealthCheck()) {
+        this.#queue(cmd);
+        this.#healthCheck();
+      } else {
         this.#pipeline.enqueue(cmd);
-        return;
       }
+    } else {
       this.#queue(cmd);
-    });
+    }
+    return promise;
   }
 
   /** Returns false when the command already settled (aborted signal, bad timeout). */

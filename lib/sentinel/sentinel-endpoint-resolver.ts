@@ -9,6 +9,8 @@ export type SentinelRole = 'master' | 'replica';
 /** Whatever must move when the master changes: a pool (`ConnectionPool.reconnectAll`). */
 export interface ReconnectTarget {
   reconnectAll(cause?: Error): void;
+  /** `host:port` the target last connected to (a pool's `endpointLabel`), to skip pools already there. */
+  readonly endpointLabel?: string;
 }
 
 export interface SentinelEndpointResolverOptions {
@@ -40,6 +42,7 @@ export class SentinelEndpointResolver {
   /** Role we expect at each address we handed out (a replica client may fall back to the master). */
   readonly #expected = new Map<string, 'master' | 'slave'>();
   #lastReadOnlyMove = 0;
+  #wake: (() => void) | undefined;
   #hint: { address: SentinelAddress; until: number } | undefined;
   /** The master address last discovered or announced. */
   master: SentinelAddress | undefined;
@@ -97,12 +100,14 @@ export class SentinelEndpointResolver {
     this.#hint = { address: { ...to }, until: now + (this.#options.switchHintMs ?? 5000) };
     this.#failures = 0;
     this.#retryAt = 0;
+    this.#wake?.();
     if (this.role === 'master') {
       this.reconnectAll(
         new ConnectionError(
           `Sentinel failover of '${this.masterName}': the master moved${from === undefined ? '' : ` from ${addressKey(from)}`} ` +
             `to ${addressKey(to)}; the command was not confirmed by the old master. Retry it if it is safe to.`,
         ),
+        to,
       );
     } else if (this.#expected.get(addressKey(to)) === 'slave') {
       // A replica we read from was promoted: move reads back onto the remaining replicas.
@@ -126,9 +131,13 @@ export class SentinelEndpointResolver {
     );
   }
 
-  /** Drop every connection of the attached pools so they re-resolve (e.g. after READONLY from the "master"). */
-  reconnectAll(cause: Error): void {
-    for (const target of this.#targets) target.reconnectAll(cause);
+  /**
+   * Drop every connection of the attached pools so they re-resolve (e.g. after READONLY from the "master").
+   * `except`: leave pools whose last connection went to this address alone (they already found the new master).
+   */
+  reconnectAll(cause: Error, except?: SentinelAddress): void {
+    const skip = except === undefined ? undefined : addressKey(except);
+    for (const target of this.#targets) if (skip === undefined || target.endpointLabel !== skip) target.reconnectAll(cause);
   }
 
   #discover(): Promise<SentinelAddress[]> {
@@ -140,7 +149,17 @@ export class SentinelEndpointResolver {
 
   async #discoverOnce(): Promise<SentinelAddress[]> {
     const wait = this.#retryAt - Date.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (wait > 0) {
+      // Interruptible: news of a new master (switchMaster) ends the backoff at once.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, wait);
+        this.#wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.#wake = undefined;
+    }
     try {
       const found = this.role === 'master' ? [await this.#discoverMaster()] : await this.#discoverReplicas();
       this.#failures = 0;

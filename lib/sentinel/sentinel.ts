@@ -42,9 +42,9 @@ export class Sentinel extends EventEmitter {
   readonly #options: NormalizedSentinelOptions;
   readonly #links: SentinelLinks;
   readonly #discovery: SentinelDiscovery;
-  readonly #resolvers = new Map<string, Set<SentinelEndpointResolver>>();
+  /** One resolver per (role, master name), shared by every pool of it: one discovery at a time for all of them. */
+  readonly #resolvers = new Map<string, SentinelEndpointResolver>();
   readonly #trackers = new Map<string, FailoverTracker>();
-  readonly #pools = new Set<SentinelManagedPool>();
   #watcher: SentinelWatcher | undefined;
   #closed = false;
 
@@ -139,18 +139,20 @@ export class Sentinel extends EventEmitter {
     this.#startWatcher();
   }
 
-  /** The endpoint resolver of a new pool for `name` in `role`; registered for failover events. */
+  /** The endpoint resolver of `name` in `role` (shared by the pools of this Sentinel); registered for failover events. */
   resolver(name: string, role: SentinelRole): SentinelEndpointResolver {
     this.#assertOpen();
-    if (typeof name !== 'string' || name === '') throw new ConfigError("Sentinel: the master name must be a non-empty string.");
-    const resolver = new SentinelEndpointResolver(this.#discovery, name, role, {
-      checkRole: this.#options.checkRole,
-      backoffBase: this.#options.backoffBase,
-      backoffCap: this.#options.backoffCap,
-    });
-    let set = this.#resolvers.get(name);
-    if (set === undefined) this.#resolvers.set(name, (set = new Set()));
-    set.add(resolver);
+    if (typeof name !== 'string' || name === '') throw new ConfigError('Sentinel: the master name must be a non-empty string.');
+    const key = `${role}:${name}`;
+    let resolver = this.#resolvers.get(key);
+    if (resolver === undefined) {
+      resolver = new SentinelEndpointResolver(this.#discovery, name, role, {
+        checkRole: this.#options.checkRole,
+        backoffBase: this.#options.backoffBase,
+        backoffCap: this.#options.backoffCap,
+      });
+      this.#resolvers.set(key, resolver);
+    }
     this.#tracker(name);
     this.#startWatcher();
     return resolver;
@@ -205,7 +207,7 @@ export class Sentinel extends EventEmitter {
   }
 
   [inspect.custom](depth: number, opts: object, insp: typeof inspect): string {
-    const shown = { sentinels: this.sentinels.map((s) => `${s.host}:${s.port}`), masters: [...this.#resolvers.keys()] };
+    const shown = { sentinels: this.sentinels.map((s) => `${s.host}:${s.port}`), masters: [...new Set([...this.#resolvers.values()].map((r) => r.masterName))] };
     return `Sentinel ${insp(shown, { ...opts, depth })}`;
   }
 
@@ -224,14 +226,7 @@ export class Sentinel extends EventEmitter {
 
   #pool(name: string, role: SentinelRole, options: PoolOptions): SentinelManagedPool {
     const { options: merged, resolver } = this.poolOptions(name, role, options);
-    const pool = new SentinelManagedPool(merged, resolver);
-    this.#pools.add(pool);
-    pool.on('end', () => {
-      if (!pool.closed) return;
-      this.#pools.delete(pool);
-      this.#resolvers.get(name)?.delete(resolver);
-    });
-    return pool;
+    return new SentinelManagedPool(merged, resolver);
   }
 
   #tracker(name: string): FailoverTracker {
@@ -262,7 +257,9 @@ export class Sentinel extends EventEmitter {
       if (action.type === 'switch-master') {
         // That sentinel knows the new configuration for sure: ask it first from now on.
         if (sentinel !== undefined) this.#discovery.promote(sentinel);
-        for (const resolver of this.#resolvers.get(event.masterName) ?? []) resolver.switchMaster(action.to, now);
+        for (const resolver of this.#resolvers.values()) {
+          if (resolver.masterName === event.masterName) resolver.switchMaster(action.to, now);
+        }
         this.emit('switch-master', { masterName: event.masterName, from: action.from, to: action.to, sentinel, at: now });
       } else {
         this.emit(action.type, action.record);
@@ -272,13 +269,15 @@ export class Sentinel extends EventEmitter {
 
   /** After the watcher moved to another sentinel: did the master change while nobody was listening? */
   async #checkMasters(): Promise<void> {
-    for (const [name, resolvers] of this.#resolvers) {
-      const known = [...resolvers].find((r) => r.master !== undefined)?.master;
-      if (known === undefined) continue;
+    const known = new Map<string, SentinelAddress>();
+    for (const resolver of this.#resolvers.values()) {
+      if (resolver.master !== undefined) known.set(resolver.masterName, resolver.master);
+    }
+    for (const [name, before] of known) {
       try {
         const now = await this.discoverMaster(name);
-        if (now.host !== known.host || now.port !== known.port) {
-          this.#onEvent({ kind: 'switch-master', channel: '+switch-master', masterName: name, from: known, to: now }, undefined);
+        if (now.host !== before.host || now.port !== before.port) {
+          this.#onEvent({ kind: 'switch-master', channel: '+switch-master', masterName: name, from: before, to: now }, undefined);
         }
       } catch {
         // Nothing to move to yet; the pools' own reconnects keep discovering.

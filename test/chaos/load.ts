@@ -38,7 +38,7 @@ export interface Tally {
   misdelivered: number;
   /** Samples of what was misdelivered, for the report. */
   misdeliveries: string[];
-  /** ms from `faultAt` to the first success of an operation started after the first failure; 0 = no failure. */
+  /** ms from the first failure after the fault to the first success of an operation started after it; undefined = no failure. */
   recoveryMs: number | undefined;
   faultAt: number | undefined;
   firstFailureAt: number | undefined;
@@ -216,7 +216,7 @@ export class LoadGenerator {
       }
       tally.ok++;
       if (tally.firstFailureAt !== undefined && tally.recoveryMs === undefined && started >= tally.firstFailureAt) {
-        tally.recoveryMs = Date.now() - (tally.faultAt ?? tally.firstFailureAt);
+        tally.recoveryMs = Date.now() - tally.firstFailureAt;
       }
       return value as T;
     } catch (error) {

@@ -166,4 +166,21 @@ describe('RedisModule (no server)', () => {
     expect(shown).not.toMatch(/url-pw-123|opt-pw-456/);
     await app.close();
   });
+
+  it('forRootAsync builds the options with useClass', async () => {
+    const made: FakeConnection[] = [];
+    @Injectable()
+    class RedisConfig {
+      create(): RedisModuleOptions {
+        return { url: 'redis://127.0.0.1:6390', connectionFactory: fakeFactory(made), logger: false, shutdownTimeout: 42 };
+      }
+    }
+    const app = (
+      await Test.createTestingModule({ imports: [RedisModule.forRootAsync({ name: 'cls', useClass: RedisConfig })] }).compile()
+    ).createNestApplication();
+    await app.init();
+    expect(app.get(getRedisToken('cls'))).toBe(made[0]?.client);
+    await app.close();
+    expect(made[0]?.events).toEqual(['connect', 'close:42']);
+  });
 });

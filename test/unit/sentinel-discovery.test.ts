@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { inspect } from 'node:util';
 import { ConnectionError, MasterNotFoundError, ReadOnlyError, ReplicaNotFoundError, ResponseError } from '../../lib/errors/index.js';
 import type { ConnectionOptions } from '../../lib/connection/connection-options.js';
 import type { PoolConnection } from '../../lib/pool/pool-connection.js';
@@ -210,7 +211,23 @@ describe('Sentinel-managed master pool', () => {
     const pool = sentinel.masterPool(NAME);
     const replies = await Promise.allSettled(Array.from({ length: 10 }, () => pool.sendCommand(['SET', 'k', 'v'])));
     expect(replies.every((r) => r.status === 'rejected' && r.reason instanceof ReadOnlyError)).toBe(true);
+    expect(created.length).toBeGreaterThan(0);
     expect(created.reduce((sum, conn) => sum + conn.reconnects, 0)).toBe(created.length);
+    await pool.disconnect({ graceful: false });
+    await sentinel.close();
+  });
+});
+
+describe('Sentinel secrets', () => {
+  it('never shows sentinel or data-node passwords in util.inspect', async () => {
+    const { sentinel } = setup(new Map([[26400, sentinelAnswering(6400)]]), [26400], {
+      password: 'node-secret-pw',
+      sentinelOptions: { username: 'sentinel-user', password: 'sentinel-secret-pw' },
+    });
+    const pool = sentinel.masterPool(NAME, { lazyConnect: true });
+    const shown = inspect(sentinel, { depth: 10 }) + inspect(pool, { depth: 10 }) + inspect(pool.resolver, { depth: 10 });
+    expect(shown).not.toMatch(/secret-pw/);
+    expect(shown).toContain('127.0.0.1:26400');
     await pool.disconnect({ graceful: false });
     await sentinel.close();
   });
