@@ -4,14 +4,20 @@ import type { ScoredMember } from './commands/command-types.js';
 
 /** Options of the SCAN family. */
 export interface ScanOptions {
-  /** Glob-style pattern (MATCH). */
-  match?: string;
+  /** Glob-style pattern (MATCH). Upper-case like the command options (`scan(0, { MATCH })`); `match` also works. */
+  MATCH?: string;
   /** Hint of how many elements the server looks at per call (COUNT). Default: the server's (10). */
+  COUNT?: number;
+  /** @deprecated spelling; use MATCH. */
+  match?: string;
+  /** @deprecated spelling; use COUNT. */
   count?: number;
 }
 
 /** SCAN also filters by type (TYPE), e.g. 'string', 'hash', 'stream'. */
 export interface KeyScanOptions extends ScanOptions {
+  TYPE?: string;
+  /** @deprecated spelling; use TYPE. */
   type?: string;
 }
 
@@ -19,9 +25,12 @@ type Run = (args: RedisArg[]) => Promise<RespValue>;
 
 function options(o: KeyScanOptions): RedisArg[] {
   const out: RedisArg[] = [];
-  if (o.match !== undefined) out.push('MATCH', o.match);
-  if (o.count !== undefined) out.push('COUNT', o.count);
-  if (o.type !== undefined) out.push('TYPE', o.type);
+  const match = o.MATCH ?? o.match;
+  const count = o.COUNT ?? o.count;
+  const type = o.TYPE ?? o.type;
+  if (match !== undefined) out.push('MATCH', match);
+  if (count !== undefined) out.push('COUNT', count);
+  if (type !== undefined) out.push('TYPE', type);
   return out;
 }
 

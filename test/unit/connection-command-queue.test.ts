@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { CommandQueue } from '../../lib/connection/command-queue.js';
+import { InFlightQueue } from '../../lib/connection/in-flight-queue.js';
 
 describe('CommandQueue (the in-flight FIFO)', () => {
   it('behaves like an array used as a FIFO under any sequence of push/shift/unshiftAll', () => {
@@ -29,5 +30,41 @@ describe('CommandQueue (the in-flight FIFO)', () => {
         expect(queue.length).toBe(0);
       }),
     );
+  });
+});
+
+describe('InFlightQueue (written batches, consumed one reply at a time)', () => {
+  it('behaves like an array used as a FIFO under any sequence of pushBatch/shift', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('pushBatch' as const), items: fc.array(fc.integer(), { maxLength: 20 }) }),
+      fc.record({ kind: fc.constant('shift' as const) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
+        const queue = new InFlightQueue<number>();
+        const model: number[] = [];
+        for (const o of ops) {
+          if (o.kind === 'pushBatch') {
+            queue.pushBatch([...o.items]);
+            model.push(...o.items);
+          } else {
+            expect(queue.shift()).toBe(model.shift());
+          }
+          expect(queue.length).toBe(model.length);
+          expect(queue.peek()).toBe(model[0]);
+        }
+        expect(queue.drain()).toEqual(model);
+        expect(queue.length).toBe(0);
+        expect(queue.shift()).toBeUndefined();
+      }),
+    );
+  });
+
+  it('lets go of a command as soon as its reply is consumed, before the rest of its batch', () => {
+    const queue = new InFlightQueue<{ id: number }>();
+    const batch = [{ id: 1 }, { id: 2 }];
+    queue.pushBatch(batch);
+    expect(queue.shift()).toEqual({ id: 1 });
+    expect(batch[0]).toBeUndefined();
   });
 });
