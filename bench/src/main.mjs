@@ -30,8 +30,8 @@ const value = (name) => {
 };
 const smoke = flag('--smoke');
 const quick = flag('--quick') || smoke;
-const rounds = Number(value('--rounds') ?? (smoke ? 1 : quick ? 3 : 5));
-const durationMs = Number(value('--duration') ?? (smoke ? 50 : quick ? 200 : 1200));
+const rounds = Number(value('--rounds') ?? (smoke ? 1 : quick ? 3 : 9));
+const durationMs = Number(value('--duration') ?? (smoke ? 50 : quick ? 200 : 700));
 const warmupMs = Math.max(50, Math.round(durationMs / 4));
 const only = value('--only')?.split(',');
 const onlyVariants = value('--variants')?.split(',');
