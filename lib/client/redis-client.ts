@@ -312,6 +312,8 @@ export class RedisClient extends CommandsBase implements RedisApi {
 function buildPool(options: RedisClientOptions, tracking: boolean): ConnectionPool {
   const poolOptions: PoolOptions = { ...options, lazyConnect: true };
   for (const key of CLIENT_KEYS) delete (poolOptions as Record<string, unknown>)[key];
+  // Binary-safe pub/sub: the decoder must produce Buffers for pushes (re-encoding a string loses invalid UTF-8).
+  if (options.pubsubBuffers === true) poolOptions.pushBuffers = true;
   if (tracking) {
     if (options.protocol === 2) {
       throw new ConfigError('clientCache needs RESP3 (invalidation pushes): remove protocol: 2 or clientCache.');

@@ -73,7 +73,7 @@ export class ClusterClient extends CommandsBase {
       ...(natMap === undefined ? {} : { natMap }),
       ...(addressMap === undefined ? {} : { addressMap }),
     });
-    this.#executor = new ClusterExecutor(this.nodesManager, max, retryDelay ?? defaultClusterRetryDelay);
+    this.#executor = new ClusterExecutor(this.nodesManager, max, retryDelay ?? defaultClusterRetryDelay, this.#commandTimeout);
     this.#router = new CommandRouter(builtinFastPath, {
       send: (args) => this.#executor.run(args, { kind: 'keyless', readonly: true,
         policy: { request: 'random-node', response: 'all-succeeded' } }, {}),

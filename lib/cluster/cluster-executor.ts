@@ -23,6 +23,37 @@ export const defaultClusterRetryDelay: ClusterRetryDelay = (attempt) => Math.min
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** ms left until `deadline` (0 = no deadline: Infinity). */
+export function remainingUntil(deadline: number): number {
+  return deadline === 0 ? Infinity : deadline - Date.now();
+}
+
+/** The options of one attempt: the time left of the command's deadline, unless no deadline applies. */
+export function attemptOptions(options: SendOptions, deadline: number): SendOptions {
+  return deadline === 0 ? options : { ...options, timeout: Math.max(1, deadline - Date.now()) };
+}
+
+/** A deadline that settles `work` with `timeoutError()` when it passes first (a lease that comes late is released). */
+export function withinDeadline<T>(work: Promise<T>, deadline: number, timeoutError: () => Error,
+  onLate?: (value: T) => void): Promise<T> {
+  if (deadline === 0) return work;
+  return new Promise<T>((resolve, reject) => {
+    let expired = false;
+    const timer = setTimeout(() => {
+      expired = true;
+      reject(timeoutError());
+    }, Math.max(0, deadline - Date.now()));
+    work.then((value) => {
+      clearTimeout(timer);
+      if (expired) onLate?.(value);
+      else resolve(value);
+    }, (error: unknown) => {
+      clearTimeout(timer);
+      if (!expired) reject(error);
+    });
+  });
+}
+
 /**
  * A connection error after which resending cannot apply the command twice: it never left this process. The
  * connection marks every command error with `written`; a pool acquire timeout (the command never reached a
@@ -44,14 +75,42 @@ export class ClusterExecutor {
     readonly nodes: NodesManager,
     readonly maxRedirections: number,
     readonly retryDelay: ClusterRetryDelay,
+    /** The client's `commandTimeout` (ms, 0 = none): the whole-command deadline when a call sets no `timeout`. */
+    readonly commandTimeout = 0,
   ) {}
 
+  /**
+   * The deadline (Date.now() based; 0 = none) of a command sent now with `options`: its `timeout`, else
+   * `commandTimeout`. Every attempt, redirection and backoff of the command fits inside it.
+   */
+  deadlineOf(options: SendOptions, from = Date.now()): number {
+    const timeout = options.timeout ?? this.commandTimeout;
+    return timeout > 0 ? from + timeout : 0;
+  }
+
+  /** The error of a command whose deadline passed: names the command, where it was going and the last failure. */
+  timeoutError(args: readonly RedisArg[], slot: number | undefined, lastNode: string, lastError: unknown,
+    options: SendOptions, written: boolean): TimeoutError {
+    const command = argText(args[0]);
+    const timeout = options.timeout ?? this.commandTimeout;
+    const where = slot === undefined ? 'a keyless command' : `slot ${slot}`;
+    const last = (lastError as Error | undefined)?.message;
+    return new TimeoutError(
+      `${command} did not complete within its ${timeout} ms timeout (${where}, last node ${lastNode}` +
+        `${last === undefined ? '' : `, last error: ${last}`}). The node may be stalled or the cluster failing over: ` +
+        `${written ? 'it may have run; retry only if it is idempotent' : 'it was not run; retry later'}, or raise the timeout.`,
+      'command',
+      timeout,
+      { command, endpoint: lastNode, cause: lastError, written },
+    );
+  }
+
   /** Sends `args` to one node. ASKING and the command go out in the same write on the same connection. */
-  async sendTo(node: ClusterNodeInfo, args: readonly RedisArg[], options: SendOptions, asking = false):
-    Promise<RespValue> {
+  async sendTo(node: ClusterNodeInfo, args: readonly RedisArg[], options: SendOptions, asking = false,
+    deadline = 0): Promise<RespValue> {
     const pool = this.nodes.poolFor(node);
     try {
-      return await this.#sendOn(pool, args, options, asking);
+      return await this.#sendOn(pool, args, options, asking, deadline);
     } catch (error) {
       // A pool closed under us (node dropped by a topology refresh) rejects before any connection saw the command.
       if (error instanceof ConnectionError && error.written === undefined && pool.closed) error.written = false;
@@ -59,15 +118,10 @@ export class ClusterExecutor {
     }
   }
 
-  #sendOn(pool: ConnectionPool, args: readonly RedisArg[], options: SendOptions, asking: boolean): Promise<RespValue> {
+  #sendOn(pool: ConnectionPool, args: readonly RedisArg[], options: SendOptions, asking: boolean, deadline: number):
+    Promise<RespValue> {
     const { blocking, ...poolOptions } = options;
-    if (blocking === true) {
-      return pool.withConnection(async (conn) => {
-        const ask = asking ? conn.sendCommand(['ASKING']) : undefined;
-        ask?.catch(() => undefined);
-        return conn.sendCommand<RespValue>(args, poolOptions);
-      });
-    }
+    if (blocking === true) return this.#sendLeased(pool, args, poolOptions, asking, deadline);
     if (!asking) return pool.sendCommand<RespValue>(args, poolOptions);
     const conn = pool.sharedConnection();
     // Same tick, same connection: the connection coalesces both into one write, in order.
@@ -75,10 +129,36 @@ export class ClusterExecutor {
     return conn.sendCommand<RespValue>(args, poolOptions);
   }
 
-  /** Runs one routed command to completion (or a typed error). */
-  async run(args: readonly RedisArg[], route: Route, options: SendOptions): Promise<RespValue> {
+  /**
+   * A leased connection (blocking commands): waiting for the lease counts against the deadline too (a node that is
+   * down keeps `connect()` pending while the retry policy lasts); a lease that arrives too late goes straight back.
+   */
+  async #sendLeased(pool: ConnectionPool, args: readonly RedisArg[], options: PoolCommandOptions, asking: boolean,
+    deadline: number): Promise<RespValue> {
+    const lease = pool.acquire(options.signal === undefined ? {} : { signal: options.signal });
+    const conn = await withinDeadline(lease, deadline, () => new TimeoutError(
+      `${argText(args[0])} got no connection to ${pool.endpointLabel} before its deadline; it was not sent.`,
+      'command', options.timeout ?? this.commandTimeout, { command: argText(args[0]), endpoint: pool.endpointLabel, written: false },
+    ), (late) => pool.release(late));
+    try {
+      const ask = asking ? conn.sendCommand(['ASKING']) : undefined;
+      ask?.catch(() => undefined);
+      return await conn.sendCommand<RespValue>(args, deadline === 0 ? options
+        : { ...options, timeout: Math.max(1, deadline - Date.now()) });
+    } finally {
+      pool.release(conn);
+    }
+  }
+
+  /**
+   * Runs one routed command to completion (or a typed error), within its deadline (`deadlineOf(options)`, or the
+   * one given: a pipeline passes the deadline its commands started with).
+   */
+  async run(args: readonly RedisArg[], route: Route, options: SendOptions, startedDeadline?: number):
+    Promise<RespValue> {
+    const deadline = startedDeadline ?? this.deadlineOf(options);
     if (route.kind === 'keyless' && (route.policy.request === 'all-primaries' || route.policy.request === 'all-nodes')) {
-      return this.fanOut(args, route.policy.request, route.policy.response, options);
+      return this.fanOut(args, route.policy.request, route.policy.response, options, deadline);
     }
     const slot = route.kind === 'slot' ? route.slot : undefined;
     const readonly = route.readonly;
@@ -87,22 +167,29 @@ export class ClusterExecutor {
     let lastNode = 'none';
     let lastError: unknown;
     let retries = 0;
+    let written = false;
     for (let attempt = 0; attempt <= this.maxRedirections; attempt++) {
       if (options.signal?.aborted) break;
+      if (attempt > 0 && deadline !== 0 && Date.now() >= deadline) {
+        throw this.timeoutError(args, slot, lastNode, lastError, options, written);
+      }
       let node: ClusterNodeInfo;
       try {
         node = target ?? this.#pick(slot, readonly, route);
       } catch (error) {
         if (!(error instanceof SlotNotCoveredError) && !(error instanceof ClusterError)) throw error;
         lastError = error;
-        await this.#backoff(++retries, true);
+        await this.#backoff(++retries, true, deadline);
         continue;
       }
       lastNode = node.address;
       try {
-        return await this.sendTo(node, args, options, asking);
+        // A fresh command's first attempt keeps the caller's options: the connection's own timeout is the deadline.
+        const fresh = attempt === 0 && startedDeadline === undefined;
+        return await this.sendTo(node, args, fresh ? options : attemptOptions(options, deadline), asking, deadline);
       } catch (error) {
         lastError = error;
+        if (error instanceof ConnectionError && !wasNeverSent(error)) written = true;
         target = undefined;
         asking = false;
         if (error instanceof MovedError) {
@@ -113,12 +200,12 @@ export class ClusterExecutor {
           target = this.nodes.nodeFromRedirect(error.host, error.port, node.host);
           asking = true;
         } else if (error instanceof TryAgainError) {
-          await this.#backoff(++retries, false);
+          await this.#backoff(++retries, false, deadline);
         } else if (error instanceof ClusterDownError || error instanceof MasterDownError) {
-          await this.#backoff(++retries, true);
+          await this.#backoff(++retries, true, deadline);
         } else if (error instanceof ConnectionError && (readonly || wasNeverSent(error)) &&
           !(error instanceof TimeoutError && error.kind === 'command' && !readonly)) {
-          await this.#backoff(++retries, true);
+          await this.#backoff(++retries, true, deadline);
         } else {
           throw error;
         }
@@ -138,10 +225,15 @@ export class ClusterExecutor {
 
   /** Sends to every primary (or node) and merges the replies by the command's response policy. */
   async fanOut(args: readonly RedisArg[], request: 'all-primaries' | 'all-nodes',
-    response: Parameters<typeof mergeReplies>[0], options: SendOptions): Promise<RespValue> {
-    if (!this.nodes.loaded) await this.nodes.refresh();
+    response: Parameters<typeof mergeReplies>[0], options: SendOptions, deadline = this.deadlineOf(options)):
+    Promise<RespValue> {
+    if (!this.nodes.loaded) {
+      await withinDeadline(this.nodes.refresh(), deadline,
+        () => this.timeoutError(args, undefined, 'none', undefined, options, false));
+    }
     const targets = request === 'all-primaries' ? this.nodes.table.primaries() : this.nodes.table.nodes();
-    const outcomes = await Promise.all(targets.map((node) => this.sendTo(node, args, options).then(
+    const each = attemptOptions(options, deadline);
+    const outcomes = await Promise.all(targets.map((node) => this.sendTo(node, args, each, false, deadline).then(
       (value) => ({ ok: true as const, value }),
       (error: unknown) => ({ ok: false as const, error }),
     )));
@@ -154,8 +246,9 @@ export class ClusterExecutor {
       : this.nodes.randomPrimary();
   }
 
-  async #backoff(retry: number, refresh: boolean): Promise<void> {
+  /** Waits before a retry; never past the command's deadline (the loop then reports the timeout). */
+  async #backoff(retry: number, refresh: boolean, deadline: number): Promise<void> {
     if (refresh) this.nodes.refresh().catch(() => undefined);
-    await sleep(this.retryDelay(retry));
+    await sleep(Math.max(0, Math.min(this.retryDelay(retry), remainingUntil(deadline))));
   }
 }

@@ -3,7 +3,7 @@ import type { RespValue } from '../protocol/resp-value.js';
 import type { ChainableCommands } from '../client/commands/redis-commands.js';
 import type { CommandCall } from '../client/commands/command-call.js';
 import { CallCollector, installChainableMethods } from './call-collector.js';
-import { wasNeverSent } from './cluster-executor.js';
+import { attemptOptions, wasNeverSent } from './cluster-executor.js';
 import type { ClusterRunner } from './cluster-runner.js';
 import type { Route } from './command-router.js';
 
@@ -40,6 +40,8 @@ export class ClusterPipeline {
     const calls = this.#collector.calls.splice(0);
     const invalid = new Map(this.#collector.invalid);
     this.#collector.invalid.clear();
+    // Every command's deadline runs from exec(): routing, redirections and retries all fit inside it.
+    const started = Date.now();
     await this.#runner.ready();
     const { router, executor } = this.#runner;
     const nodes = executor.nodes;
@@ -64,14 +66,16 @@ export class ClusterPipeline {
         return;
       }
       if (route.kind !== 'slot') {
-        settled[i] = executor.run(call.args, route, this.#runner.sendOptions(call));
+        const options = this.#runner.sendOptions(call);
+        settled[i] = executor.run(call.args, route, options, executor.deadlineOf(options, started));
         return;
       }
       let address: string;
       try {
         address = nodes.nodeForSlot(route.slot, route.readonly).address;
       } catch {
-        settled[i] = executor.run(call.args, route, this.#runner.sendOptions(call));
+        const options = this.#runner.sendOptions(call);
+        settled[i] = executor.run(call.args, route, options, executor.deadlineOf(options, started));
         return;
       }
       let group = groups.get(address);
@@ -83,11 +87,13 @@ export class ClusterPipeline {
       for (const { index, route } of group) {
         const call = calls[index] as CommandCall<unknown>;
         const options = this.#runner.sendOptions(call);
+        // One deadline per command for the whole exec: the redirection loop after a MOVED gets what is left of it.
+        const deadline = executor.deadlineOf(options, started);
         const node = nodes.nodeForSlot(route.kind === 'slot' ? route.slot : 0, route.readonly);
-        settled[index] = executor.sendTo(node, call.args, options).catch((error: unknown) => {
+        settled[index] = executor.sendTo(node, call.args, attemptOptions(options, deadline), false, deadline).catch((error: unknown) => {
           if (!retryable(error)) throw error;
           if (error instanceof MovedError) nodes.applyMoved(error.slot, nodes.nodeFromRedirect(error.host, error.port, node.host));
-          return executor.run(call.args, route, options);
+          return executor.run(call.args, route, options, deadline);
         });
       }
     }

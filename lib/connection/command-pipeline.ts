@@ -7,6 +7,8 @@ import { InFlightQueue } from './in-flight-queue.js';
 import { AT_BATCH, AT_IN_FLIGHT, isPubSubKind, KIND_PLAIN, type PendingCommand } from './pending-command.js';
 import { PubSubTracker, pubSubFrameKind } from './pubsub-tracker.js';
 
+const argsOf = (cmd: PendingCommand): readonly RedisArg[] => cmd.args;
+
 /** What the pipeline needs from its connection. */
 export interface PipelineHost {
   /** `host:port` or socket path, for errors. */
@@ -27,7 +29,6 @@ export class CommandPipeline {
   readonly #decoder: RespDecoder;
   readonly #inFlight = new InFlightQueue<PendingCommand>();
   #batch: PendingCommand[] = [];
-  #batchArgs: (readonly RedisArg[])[] = [];
   #batchSettled = 0;
   #flushScheduled = false;
   readonly #flushBound = (): void => this.flush();
@@ -74,7 +75,6 @@ export class CommandPipeline {
   enqueue(cmd: PendingCommand): void {
     cmd.at = AT_BATCH;
     this.#batch.push(cmd);
-    this.#batchArgs.push(cmd.args);
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       process.nextTick(this.#flushBound);
@@ -87,17 +87,14 @@ export class CommandPipeline {
     let batch = this.#batch;
     const socket = this.socket;
     if (batch.length === 0 || socket === undefined) return;
-    let args = this.#batchArgs;
     this.#batch = [];
-    this.#batchArgs = [];
     if (this.#batchSettled > 0) {
       batch = batch.filter((c) => !c.settled);
-      args = batch.map((c) => c.args);
       this.#batchSettled = 0;
     }
     let bytes: Buffer;
     try {
-      bytes = encodeCommands(args);
+      bytes = encodeCommands(batch.map(argsOf));
     } catch {
       // Some argument cannot be encoded: fail just those commands (DataError), write the others.
       batch = batch.filter((cmd) => {
@@ -110,7 +107,7 @@ export class CommandPipeline {
           return false;
         }
       });
-      bytes = encodeCommands(batch.map((c) => c.args));
+      bytes = encodeCommands(batch.map(argsOf));
     }
     this.#write(socket, batch, bytes);
   }
@@ -119,7 +116,7 @@ export class CommandPipeline {
   writeNow(commands: PendingCommand[]): void {
     const socket = this.socket;
     if (socket === undefined) throw new Error('writeNow without a socket');
-    this.#write(socket, commands, encodeCommands(commands.map((c) => c.args)));
+    this.#write(socket, commands, encodeCommands(commands.map(argsOf)));
   }
 
   #write(socket: Socket, batch: PendingCommand[], bytes: Buffer): void {
@@ -159,7 +156,6 @@ export class CommandPipeline {
     const inFlight = this.#inFlight.drain().filter((c) => !c.settled);
     const unwritten = this.#batch.filter((c) => !c.settled);
     this.#batch = [];
-    this.#batchArgs = [];
     this.#batchSettled = 0;
     this.#maybeDrained();
     return { inFlight, unwritten };

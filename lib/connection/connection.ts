@@ -189,7 +189,17 @@ export class Connection extends EventEmitter {
     const cmd = new PendingCommand(args, capturedResolve, capturedReject);
     capturedResolve = capturedReject = noop; // do not keep the last promise (and its reply) alive
     if (options !== undefined) {
-      if (!this.#applyOptions(cmd, options)) return promise;
+      try {
+        if (!this.#applyOptions(cmd, options)) return promise;
+      } catch (error) {
+        // Malformed options from untyped callers (null, a signal that is not an AbortSignal): reject, never throw.
+        cmd.fail(new DataError(`Invalid options for ${cmd.name}: ${asError(error).message}`, {
+          command: cmd.name,
+          endpoint: this.#label,
+          cause: error,
+        }));
+        return promise;
+      }
     } else if (this.#commandTimeout > 0) {
       this.#arm(cmd, this.#commandTimeout);
     }
@@ -216,9 +226,10 @@ export class Connection extends EventEmitter {
         cmd.fail(abortError(cmd, this.#label, signal));
         return false;
       }
+      const onAbort = (): void => this.#abandon(cmd, abortError(cmd, this.#label, signal));
+      signal.addEventListener('abort', onAbort, { once: true });
       cmd.signal = signal;
-      cmd.onAbort = () => this.#abandon(cmd, abortError(cmd, this.#label, signal));
-      signal.addEventListener('abort', cmd.onAbort, { once: true });
+      cmd.onAbort = onAbort;
     }
     const timeout = options.timeout ?? this.#options.commandTimeout;
     if (typeof timeout !== 'number' || !(timeout >= 0) || !Number.isFinite(timeout)) {
@@ -279,7 +290,6 @@ export class Connection extends EventEmitter {
     const commands: PendingCommand[] = [];
     const promises = batch.map((args) => new Promise<RespValue>((resolve, reject) => {
       const cmd = new PendingCommand(args, resolve as (value: never) => void, reject);
-      cmd.internal = true;
       if (timeout > 0) this.#arm(cmd, timeout);
       commands.push(cmd);
     }));

@@ -73,7 +73,6 @@ export class PendingCommand {
   readonly kind: number;
   buffers = false;
   retry = false;
-  internal = false;
   settled = false;
   /** Its bytes were handed to a socket (sticky: stays true if it is re-queued after a reconnect). */
   written = false;

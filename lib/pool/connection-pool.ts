@@ -246,7 +246,7 @@ export class ConnectionPool extends EventEmitter {
   protected closedError(): ConnectionError {
     return new ConnectionError(
       'pool is closed: disconnect()/quit() was called on this client or pool; create a new one (or duplicate()) to send more commands.',
-      { endpoint: this.endpointLabel },
+      { endpoint: this.endpointLabel, written: false },
     );
   }
 

@@ -41,7 +41,7 @@ const T_PUSH = 62; // >
 /** Deeper nesting than this is treated as garbage: no Redis reply comes close, and consumers recurse over values. */
 export const MAX_NESTING_DEPTH = 1024;
 
-/** Integers beyond 2^53 are parsed exactly as bigint. RESP integers are signed 64-bit: at most 19 digits. */
+/** RESP integers are signed 64-bit: at most 19 digits (beyond 2^53 they decode to an exact bigint). Lengths too. */
 const MAX_INTEGER_DIGITS = 19;
 
 /** Up to this many bytes, strings are built byte by byte when ASCII (measured faster than the native decoder). */
@@ -177,7 +177,14 @@ export class RespDecoder {
         // After a pending CR only LF may follow: parse with the next byte so a wrong one fails now, not at some later LF.
         const lf = this.#pendingEndsWithCr() ? off : chunk.indexOf(LF, off);
         if (lf === -1) {
-          this.#addPending(off === 0 ? chunk : chunk.subarray(off));
+          const rest = off === 0 ? chunk : chunk.subarray(off);
+          if (this.#pending[0][0] === T_SIMPLE || this.#pending[0][0] === T_ERROR) {
+            this.#addPending(rest);
+          } else {
+            // Number and header lines are short (their parsers reject long ones): re-parse them now, so a bad
+            // byte fails as soon as it arrives, exactly as when the line comes in one piece.
+            this.#parse(this.#joinPending(rest), 0);
+          }
           return -1;
         }
         const joined = this.#joinPending(chunk.subarray(off, lf + 1));
@@ -531,7 +538,7 @@ export class RespDecoder {
       const c = buf[pos];
       if (c >= 48 && c <= 57) {
         n = n * 10 + (c - 48);
-        if (n > this.#maxLength) {
+        if (n > this.#maxLength || pos - first >= MAX_INTEGER_DIGITS) {
           throw this.#error(
             `a declared length above the limit of ${this.#maxLength} (maxBulkLength)`,
             this.#base + first,

@@ -216,7 +216,7 @@ export class Sentinel extends EventEmitter {
     if ((options as RedisClientOptions).pool !== undefined || (options as RedisClientOptions).clientCache !== undefined) {
       throw new ConfigError('Sentinel clients build their own pool: do not pass `pool` or `clientCache`.');
     }
-    const pool = this.#pool(name, role, poolOptions);
+    const pool = this.#pool(name, role, pubsubBuffers === true ? { ...poolOptions, pushBuffers: true } : poolOptions);
     const client = new RedisClient({ pool, ...(pubsubBuffers !== undefined ? { pubsubBuffers } : {}) });
     const lazy = options.lazyConnect ?? this.#options.nodeOptions.lazyConnect;
     // Errors surface on the first command; a connect failure here must not be unhandled.

@@ -2,8 +2,8 @@
  * Connection behaviour a real server cannot be made to show on demand: a handshake that never answers, malformed
  * or half-written frames, a server without HELLO, a socket that stalls. Uses test/support/fake-redis-server.ts.
  */
-import { ConfigError, ConnectionError, ProtocolError, TimeoutError } from '../../lib/errors/index.js';
-import { Connection } from '../../lib/connection/connection.js';
+import { ConfigError, ConnectionError, DataError, ProtocolError, TimeoutError } from '../../lib/errors/index.js';
+import { Connection, type CommandOptions } from '../../lib/connection/connection.js';
 import type { ConnectionOptions } from '../../lib/connection/connection-options.js';
 import { defaultHandshake, startFakeRedisServer, type CommandHandler, type FakeRedisServer } from '../support/fake-redis-server.js';
 
@@ -182,6 +182,20 @@ describe('Connection against a scripted server', () => {
     accept = true;
     await c.connect();
     expect(await c.sendCommand(['GET', 'k'])).toBe('back');
+  });
+
+  it('malformed per-command options (from untyped callers) reject with DataError instead of throwing', async () => {
+    const server = await fake((args, client) => {
+      if (!defaultHandshake(args, client)) client.write('+fine\r\n');
+    });
+    const c = connection(server, { protocol: 2 });
+    await c.connect();
+    for (const bad of [null, { signal: {} }] as unknown as CommandOptions[]) {
+      let sent: Promise<unknown> | undefined;
+      expect(() => (sent = c.sendCommand(['GET', 'k'], bad))).not.toThrow();
+      await expect(sent).rejects.toBeInstanceOf(DataError);
+    }
+    expect(await c.sendCommand(['GET', 'k'])).toBe('fine');
   });
 
   it('an attempt abandoned at connectTimeout never writes its late handshake to the next socket', async () => {

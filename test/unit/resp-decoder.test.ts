@@ -291,8 +291,10 @@ describe('RespDecoder: malformed input is a ProtocolError', () => {
     ['deep nesting', '*1\r\n'.repeat(1100)],
   ];
 
-  it.each(malformed)('%s', (_name, input, options) => {
-    for (const [how, chunks] of [['whole', [bytes(input)]], ['byte by byte', [...bytes(input)].map((b) => Buffer.from([b]))]] as const) {
+  // Every row gets its options, so jest does not take the third parameter for a `done` callback.
+  it.each(malformed.map(([name, input, options]) => [name, input, options ?? {}] as const))('%s', (_name, input, options) => {
+    const ways: [string, Buffer[]][] = [['whole', [bytes(input)]], ['byte by byte', [...bytes(input)].map((b) => Buffer.from([b]))]];
+    for (const [how, chunks] of ways) {
       let caught: unknown;
       try {
         decode(chunks, options);
