@@ -1,8 +1,5 @@
-import type { RedisArg } from '../protocol/resp-value.js';
-import { CallRecorder, type PipelineResult, type QueuedCall } from './call-recorder.js';
-import { commandMethodNames } from './commands/command-methods.js';
+import { CommandBatch } from './command-batch.js';
 import type { ChainableCommands } from './commands/redis-commands.js';
-import type { BatchRunner } from './pipeline.js';
 
 /**
  * MULTI ... EXEC on a leased connection. Typed methods queue and return the transaction; `exec()` sends
@@ -13,50 +10,7 @@ import type { BatchRunner } from './pipeline.js';
  * @example
  * const [[, n]] = await client.multi().incr('counter').expire('counter', 60).exec();
  */
-export class Transaction {
-  readonly #recorder = new CallRecorder();
-  readonly #queue: QueuedCall[] = [];
-  readonly #run: BatchRunner;
-  #executed = false;
-
-  constructor(run: BatchRunner) {
-    this.#run = run;
-  }
-
-  get length(): number {
-    return this.#queue.length;
-  }
-
-  /** True once `exec()` was called. */
-  get executed(): boolean {
-    return this.#executed;
-  }
-
-  /** Queues any command, reply as decoded. */
-  call(command: string, ...args: RedisArg[]): this {
-    this.#queue.push(this.#recorder.record('call', [command, ...args]));
-    return this;
-  }
-
-  exec(): Promise<PipelineResult> {
-    if (this.#executed) return Promise.resolve([]);
-    this.#executed = true;
-    return this.#run(this.#queue);
-  }
-
-  static {
-    for (const name of commandMethodNames) {
-      Object.defineProperty(Transaction.prototype, name, {
-        configurable: true,
-        writable: true,
-        value: function (this: Transaction, ...params: unknown[]): Transaction {
-          this.#queue.push(this.#recorder.record(name, params));
-          return this;
-        },
-      });
-    }
-  }
-}
+export class Transaction extends CommandBatch {}
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface Transaction extends ChainableCommands<Transaction> {}

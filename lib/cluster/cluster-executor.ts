@@ -3,7 +3,7 @@ import {
   SlotNotCoveredError, TimeoutError, TryAgainError,
 } from '../errors/index.js';
 import type { ConnectionPool } from '../pool/connection-pool.js';
-import type { PoolCommandOptions } from '../pool/pool-connection.js';
+import type { PoolCommandOptions, PoolConnection } from '../pool/pool-connection.js';
 import type { RedisArg, RespValue } from '../protocol/resp-value.js';
 import { argText } from '../client/commands/command-spec.js';
 import type { ClusterNodeInfo } from './cluster-topology.js';
@@ -135,16 +135,30 @@ export class ClusterExecutor {
    */
   async #sendLeased(pool: ConnectionPool, args: readonly RedisArg[], options: PoolCommandOptions, asking: boolean,
     deadline: number): Promise<RespValue> {
-    const lease = pool.acquire(options.signal === undefined ? {} : { signal: options.signal });
-    const conn = await withinDeadline(lease, deadline, () => new TimeoutError(
-      `${argText(args[0])} got no connection to ${pool.endpointLabel} before its deadline; it was not sent.`,
-      'command', options.timeout ?? this.commandTimeout, { command: argText(args[0]), endpoint: pool.endpointLabel, written: false },
-    ), (late) => pool.release(late));
-    try {
+    return this.withLease(pool, deadline, args, options, (conn) => {
       const ask = asking ? conn.sendCommand(['ASKING']) : undefined;
       ask?.catch(() => undefined);
-      return await conn.sendCommand<RespValue>(args, deadline === 0 ? options
+      return conn.sendCommand<RespValue>(args, deadline === 0 ? options
         : { ...options, timeout: Math.max(1, deadline - Date.now()) });
+    });
+  }
+
+  /**
+   * Runs `fn` on a leased connection of `pool`, always released. Waiting for the lease counts against the deadline
+   * (a node that is down keeps `connect()` pending while the retry policy lasts); a lease that arrives after the
+   * deadline goes straight back.
+   */
+  async withLease<T>(pool: ConnectionPool, deadline: number, args: readonly RedisArg[], options: PoolCommandOptions,
+    fn: (conn: PoolConnection) => Promise<T>): Promise<T> {
+    const command = argText(args[0]);
+    const lease = pool.acquire(options.signal === undefined ? {} : { signal: options.signal });
+    const conn = await withinDeadline(lease, deadline, () => new TimeoutError(
+      `${command} got no connection to ${pool.endpointLabel} within its ${options.timeout ?? this.commandTimeout} ms ` +
+        'timeout; it was not sent. The node may be down or failing over: retry later.',
+      'command', options.timeout ?? this.commandTimeout, { command, endpoint: pool.endpointLabel, written: false },
+    ), (late) => pool.release(late));
+    try {
+      return await fn(conn);
     } finally {
       pool.release(conn);
     }

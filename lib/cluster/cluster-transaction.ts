@@ -5,6 +5,7 @@ import type { RespValue } from '../protocol/resp-value.js';
 import type { ChainableCommands } from '../client/commands/redis-commands.js';
 import { argText } from '../client/commands/command-spec.js';
 import { CallCollector, installChainableMethods } from './call-collector.js';
+import { attemptOptions, remainingUntil } from './cluster-executor.js';
 import type { ClusterRunner } from './cluster-runner.js';
 import type { PipelineResult } from './cluster-pipeline.js';
 
@@ -34,6 +35,7 @@ export class ClusterTransaction {
     const invalid = [...this.#collector.invalid.values()];
     this.#collector.invalid.clear();
     if (invalid.length > 0) await invalid[0];
+    const started = Date.now();
     await this.#runner.ready();
     const { router, executor } = this.#runner;
     let slot: number | undefined;
@@ -52,12 +54,18 @@ export class ClusterTransaction {
     const nodes = executor.nodes;
     let lastError: unknown;
     let target = slot === undefined ? nodes.randomPrimary() : nodes.nodeForSlot(slot, false);
+    // The client's commandTimeout bounds the whole transaction: leases, redirections and backoffs included.
+    const deadline = executor.deadlineOf({}, started);
     for (let attempt = 0; attempt <= executor.maxRedirections; attempt++) {
       const node = target;
-      const replies = await nodes.poolFor(node).withConnection(async (conn) => {
-        const sent = [conn.sendCommand(['MULTI'])];
-        for (const call of calls) sent.push(conn.sendCommand(call.args, this.#runner.sendOptions(call)));
-        sent.push(conn.sendCommand(['EXEC']));
+      if (attempt > 0 && deadline !== 0 && Date.now() >= deadline) {
+        throw executor.timeoutError(['EXEC'], slot, node.address, lastError, {}, false);
+      }
+      const each = attemptOptions({}, deadline);
+      const replies = await executor.withLease(nodes.poolFor(node), deadline, ['MULTI'], each, async (conn) => {
+        const sent = [conn.sendCommand(['MULTI'], each)];
+        for (const call of calls) sent.push(conn.sendCommand(call.args, { ...this.#runner.sendOptions(call), ...each }));
+        sent.push(conn.sendCommand(['EXEC'], each));
         return Promise.allSettled(sent);
       });
       const exec = replies[replies.length - 1];
@@ -83,7 +91,7 @@ export class ClusterTransaction {
       } else if (reason instanceof AskError || reason instanceof TryAgainError || reason instanceof ClusterDownError) {
         // Keys are mid-migration: wait for the migration to finish instead of splitting the transaction.
         nodes.refresh().catch(() => undefined);
-        await new Promise((r) => setTimeout(r, executor.retryDelay(attempt + 1)));
+        await new Promise((r) => setTimeout(r, Math.max(0, Math.min(executor.retryDelay(attempt + 1), remainingUntil(deadline)))));
         target = slot === undefined ? nodes.randomPrimary() : nodes.nodeForSlot(slot, false);
       } else {
         throw reason;
