@@ -82,6 +82,25 @@ function throwIfLost(results: PromiseSettledResult<RespValue>[]): void {
   }
 }
 
+/**
+ * The handshake's closing PING: HELLO, AUTH, CLIENT and SELECT are all accepted while the server is still loading
+ * its dataset, PING is not. Its -LOADING fails the handshake with BusyLoadingError, which is not fatal: the
+ * connection backs off and retries per its retry policy while commands stay queued, so callers never see -LOADING
+ * after a restart. Other PING errors (e.g. MASTERDOWN on a stale replica) are left to the commands that follow.
+ */
+function throwIfLoading(results: PromiseSettledResult<RespValue>[], at: number, settings: HandshakeSettings): void {
+  const result = results[at];
+  if (result?.status !== 'rejected') return;
+  const error: unknown = result.reason;
+  if (error instanceof BusyLoadingError) {
+    throw new BusyLoadingError(
+      `${settings.endpoint} is still loading its dataset (${error.message}); the connection retries per its retry ` +
+        'policy and sends the queued commands once the server is ready.',
+      { command: 'PING', endpoint: settings.endpoint, prefix: error.prefix, cause: error },
+    );
+  }
+}
+
 /** Throws the error of the first rejected promise among `indexes`, if any. */
 function throwFirst(results: PromiseSettledResult<RespValue>[], indexes: number[]): void {
   for (const i of indexes) {
@@ -103,9 +122,9 @@ function authFailure(error: unknown, settings: HandshakeSettings): unknown {
 
 /**
  * Runs the connection handshake in as few round trips as the server allows. Protocol 3: one write of
- * `HELLO 3 [AUTH user pass] [SETNAME name]`, `CLIENT SETINFO LIB-NAME/LIB-VER`, `SELECT db`; when the server does
- * not know HELLO (Redis < 6), one more write of the RESP2 path. Protocol 2: one write of `AUTH`,
- * `CLIENT SETNAME`, `CLIENT SETINFO` x2, `SELECT`. SETINFO errors (servers < 7.2) are ignored; anything else that
+ * `HELLO 3 [AUTH user pass] [SETNAME name]`, `CLIENT SETINFO LIB-NAME/LIB-VER`, `SELECT db`, `PING`; when the
+ * server does not know HELLO (Redis < 6), one more write of the RESP2 path. Protocol 2: one write of `AUTH`,
+ * `CLIENT SETNAME`, `CLIENT SETINFO` x2, `SELECT`, `PING` (the PING: see `throwIfLoading`). SETINFO errors (servers < 7.2) are ignored; anything else that
  * fails is thrown (see `isFatalConnectError`). The credential provider is called once per handshake.
  */
 export async function performHandshake(send: HandshakeSend, settings: HandshakeSettings): Promise<HandshakeResult> {
@@ -116,11 +135,13 @@ export async function performHandshake(send: HandshakeSend, settings: HandshakeS
     if (settings.clientName !== undefined) hello.push('SETNAME', settings.clientName);
     const batch: RedisArg[][] = [hello, ...setInfo()];
     if (settings.db !== 0) batch.push(['SELECT', settings.db]);
+    const ping = batch.push(['PING']) - 1;
     const results = await Promise.allSettled(send(batch));
     throwIfLost(results);
     const first = results[0];
     if (first?.status === 'fulfilled') {
       if (settings.db !== 0) throwFirst(results, [3]);
+      throwIfLoading(results, ping, settings);
       return { protocol: 3, hello: first.value };
     }
     const error: unknown = first?.reason;
@@ -166,8 +187,9 @@ async function resp2(
     batch.push(['SELECT', settings.db]);
   }
   // Without credentials nothing above proves we may talk to this server (SETINFO can fail as unknown before
-  // NOAUTH): a PING in the same write surfaces NOAUTH now instead of on the first user command.
-  const ping = password === undefined ? batch.push(['PING']) - 1 : -1;
+  // NOAUTH): a PING in the same write surfaces NOAUTH now instead of on the first user command. It also
+  // surfaces -LOADING (see throwIfLoading).
+  const ping = batch.push(['PING']) - 1;
   const results = await Promise.allSettled(send(batch));
   throwIfLost(results);
   if (auth !== -1) {
@@ -175,8 +197,9 @@ async function resp2(
     if (result?.status === 'rejected') throw authFailure(result.reason, settings);
   }
   throwFirst(results, checked);
+  throwIfLoading(results, ping, settings);
   // SETINFO errors are ignored (servers < 7.2), except NOAUTH: a protected server and no credentials given.
-  for (const at of [ping, withSetInfo ? setInfoAt : -1]) {
+  for (const at of [password === undefined ? ping : -1, withSetInfo ? setInfoAt : -1]) {
     const result = at === -1 ? undefined : results[at];
     if (result?.status === 'rejected' && result.reason instanceof AuthenticationError) throw authFailure(result.reason, settings);
   }

@@ -5,13 +5,16 @@ import { parseRedisUrl, redactRedisUrl } from '../connection/parse-redis-url.js'
 import { AbortError, ConfigError, ConnectionError, PoolExhaustedError } from '../errors/index.js';
 import type { RedisArg, RespValue } from '../protocol/resp-value.js';
 import { defaultConnectionFactory } from './default-connection-factory.js';
+import { observeReplyErrors } from './observe-reply-errors.js';
 import type { PoolCommandOptions, PoolConnection } from './pool-connection.js';
 import {
   normalizePoolOptions,
   redactedOptions,
   type ConnectionFactory,
+  type EndpointWatcher,
   type NormalizedPoolSettings,
   type PoolOptions,
+  type ReplyErrorHook,
 } from './pool-options.js';
 import type { PoolStats } from './pool-stats.js';
 
@@ -67,6 +70,8 @@ export class ConnectionPool extends EventEmitter {
 
   readonly #connectionOptions: ConnectionOptions;
   readonly #factory: ConnectionFactory;
+  readonly #onReplyError: ReplyErrorHook | undefined;
+  readonly #watcher: EndpointWatcher | undefined;
   #shared: PoolConnection[] = [];
   #idle: IdleEntry[] = [];
   readonly #leased = new Set<PoolConnection>();
@@ -91,7 +96,11 @@ export class ConnectionPool extends EventEmitter {
     this.settings = Object.freeze(settings);
     this.#connectionOptions = connectionOptions;
     this.#factory = connectionFactory ?? defaultConnectionFactory;
+    this.#onReplyError = options.onReplyError;
+    this.#watcher = options.endpointWatcher;
     this.options = redactedOptions({ ...options, ...settings });
+    // Last: the watcher may call reconnectAll() at any time from now on.
+    this.#watcher?.attach(this);
   }
 
   /** A pool from a `redis://`, `rediss://` or `unix://` URL; `overrides` win over what the URL says. */
@@ -217,6 +226,7 @@ export class ConnectionPool extends EventEmitter {
       return this.#closing;
     }
     this.#state = 'closing';
+    this.#watcher?.detach(this);
     clearTimeout(this.#reapTimer);
     for (const waiter of this.waiters.splice(0)) {
       waiter.cleanup();
@@ -307,6 +317,7 @@ export class ConnectionPool extends EventEmitter {
 
   #create(role: 'shared' | 'exclusive'): PoolConnection {
     const conn = this.#factory({ ...this.#connectionOptions });
+    if (this.#onReplyError !== undefined) observeReplyErrors(conn, this.#onReplyError);
     const info = (): PoolConnectionEventInfo => ({ endpoint: conn.endpoint, role });
     conn.on('error', (error: Error) => {
       if (!this.#retired.has(conn) && this.listenerCount('error') > 0) this.emit('error', error);

@@ -1,10 +1,35 @@
 import { inspect } from 'node:util';
-import { ConfigError } from '../errors/index.js';
+import { ConfigError, type ResponseError } from '../errors/index.js';
 import type { ConnectionOptions } from '../connection/connection-options.js';
 import type { PoolConnection } from './pool-connection.js';
 
 /** Creates one connection of the pool. Tests and Sentinel pass their own; the default builds a `Connection`. */
 export type ConnectionFactory = (options: ConnectionOptions) => PoolConnection;
+
+/**
+ * Told about every error reply (a `ResponseError`: READONLY, WRONGTYPE, ...) to a command sent through any of the
+ * pool's connections: shared, leased, pipelines, transactions. `endpoint` is the connection's `host:port`. Called
+ * synchronously before the command's caller sees the error; it must not throw (a throw is ignored) and should be
+ * cheap. Sentinel uses it to notice a demoted master (READONLY) on every path.
+ */
+export type ReplyErrorHook = (error: ResponseError, endpoint: string) => void;
+
+/** What an `EndpointWatcher` may do with a pool: move every connection (see `ConnectionPool.reconnectAll`). */
+export interface WatchedPool {
+  reconnectAll(cause?: Error): void;
+  /** `host:port` the pool last connected to. */
+  readonly endpointLabel: string;
+}
+
+/**
+ * Whatever moves the pool's endpoint (Sentinel: the master of a name). Every pool built with it registers itself
+ * (`attach`) when created and leaves (`detach`) once closed, so that a pool built from another pool's `options`
+ * (e.g. `client.duplicate()`) is told about failovers too.
+ */
+export interface EndpointWatcher {
+  attach(pool: WatchedPool): void;
+  detach(pool: WatchedPool): void;
+}
 
 /**
  * Options of a pool: every `ConnectionOptions` field (passed to each connection) plus the pool's own.
@@ -26,6 +51,10 @@ export interface PoolOptions extends ConnectionOptions {
   acquireTimeout?: number;
   /** Builds each connection. Default: `new Connection(options)`. */
   connectionFactory?: ConnectionFactory;
+  /** Error replies of commands on any of the pool's connections (see `ReplyErrorHook`). Default none. */
+  onReplyError?: ReplyErrorHook;
+  /** Registers the pool with whatever moves its endpoint (see `EndpointWatcher`). Default none. */
+  endpointWatcher?: EndpointWatcher;
 }
 
 /** The pool's own settings after defaults and validation. */
@@ -56,6 +85,8 @@ const POOL_KEYS = new Set<string>([
   'sharedConnections',
   'acquireTimeout',
   'connectionFactory',
+  'onReplyError',
+  'endpointWatcher',
 ]);
 
 function fail(field: string, expected: string, got: unknown): never {
@@ -97,6 +128,13 @@ export function normalizePoolOptions(options: PoolOptions = {}): {
   const connectionFactory = options.connectionFactory;
   if (connectionFactory !== undefined && typeof connectionFactory !== 'function') {
     fail('connectionFactory', 'a function', typeof connectionFactory);
+  }
+  if (options.onReplyError !== undefined && typeof options.onReplyError !== 'function') {
+    fail('onReplyError', 'a function', typeof options.onReplyError);
+  }
+  const watcher = options.endpointWatcher;
+  if (watcher !== undefined && (watcher === null || typeof watcher.attach !== 'function' || typeof watcher.detach !== 'function')) {
+    fail('endpointWatcher', 'an object with attach(pool) and detach(pool)', typeof watcher);
   }
   const connectionOptions: ConnectionOptions = {};
   for (const [key, value] of Object.entries(options)) {

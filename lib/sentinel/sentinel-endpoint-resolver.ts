@@ -1,5 +1,6 @@
-import { ConnectionError } from '../errors/index.js';
+import { ConnectionError, ReadOnlyError, type ResponseError } from '../errors/index.js';
 import type { AfterHandshakeHook, Endpoint } from '../connection/connection-options.js';
+import type { EndpointWatcher } from '../pool/pool-options.js';
 import { replicaNotFound, type SentinelDiscovery } from './sentinel-discovery.js';
 import type { SentinelAddress } from './sentinel-event.js';
 import { addressKey } from './sentinel-links.js';
@@ -31,7 +32,7 @@ export interface SentinelEndpointResolverOptions {
  *   connection retries and re-resolves;
  * - replicas are handed out round-robin; when none is healthy the master is used.
  */
-export class SentinelEndpointResolver {
+export class SentinelEndpointResolver implements EndpointWatcher {
   readonly #discovery: SentinelDiscovery;
   readonly #options: SentinelEndpointResolverOptions;
   readonly #targets = new Set<ReconnectTarget>();
@@ -71,6 +72,14 @@ export class SentinelEndpointResolver {
     if (this.role === 'master' || candidates.length === 1) return { ...candidates[0] };
     const pick = candidates[this.#roundRobin++ % candidates.length] as SentinelAddress;
     return { host: pick.host, port: pick.port };
+  };
+
+  /**
+   * The `onReplyError` option of the pool: a master connection that answers READONLY, on any path (shared, leased,
+   * pipeline, transaction), is talking to a demoted master.
+   */
+  readonly onReplyError = (error: ResponseError, endpoint: string): void => {
+    if (this.role === 'master' && error instanceof ReadOnlyError) this.readOnly(endpoint);
   };
 
   /** The `afterHandshake` option of the pool: `ROLE` must say what we asked for. */

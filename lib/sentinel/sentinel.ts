@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { inspect } from 'node:util';
 import { RedisClient, type RedisClientOptions } from '../client/redis-client.js';
-import { ConfigError, MasterNotFoundError } from '../errors/index.js';
+import { ConfigError, MasterNotFoundError, type ResponseError } from '../errors/index.js';
 import { defaultConnectionFactory } from '../pool/default-connection-factory.js';
 import type { PoolOptions } from '../pool/pool-options.js';
 import { FailoverTracker, type FailoverRecord } from './failover-tracker.js';
@@ -158,10 +158,22 @@ export class Sentinel extends EventEmitter {
     return resolver;
   }
 
-  /** Pool options whose endpoint is resolved through Sentinel; `attach` the pool to the resolver afterwards. */
+  /**
+   * Pool options whose endpoint is resolved through Sentinel. Any pool built with them (also one built from a
+   * managed pool's `options`, as `client.duplicate()` does) registers with the resolver: it moves at
+   * `+switch-master`, and READONLY on any of its connections makes it (and its siblings) re-discover the master.
+   */
   poolOptions(name: string, role: SentinelRole, options: PoolOptions = {}): { options: PoolOptions; resolver: SentinelEndpointResolver } {
     const resolver = this.resolver(name, role);
     const userHook = options.afterHandshake ?? this.#options.nodeOptions.afterHandshake;
+    const userOnReplyError = options.onReplyError ?? this.#options.nodeOptions.onReplyError;
+    // Only a master pool cares about READONLY: a replica pool pays nothing per command unless the user asked.
+    const onReplyError = role !== 'master' ? userOnReplyError
+      : userOnReplyError === undefined ? resolver.onReplyError
+        : (error: ResponseError, endpoint: string): void => {
+          resolver.onReplyError(error, endpoint);
+          userOnReplyError(error, endpoint);
+        };
     const merged: PoolOptions = {
       ...this.#options.nodeOptions,
       ...options,
@@ -170,6 +182,8 @@ export class Sentinel extends EventEmitter {
         await resolver.afterHandshake(send, endpoint);
         if (userHook !== undefined) await userHook(send, endpoint);
       },
+      endpointWatcher: resolver,
+      ...(onReplyError === undefined ? {} : { onReplyError }),
     };
     return { options: merged, resolver };
   }

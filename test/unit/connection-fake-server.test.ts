@@ -2,7 +2,8 @@
  * Connection behaviour a real server cannot be made to show on demand: a handshake that never answers, malformed
  * or half-written frames, a server without HELLO, a socket that stalls. Uses test/support/fake-redis-server.ts.
  */
-import { ConfigError, ConnectionError, DataError, ProtocolError, TimeoutError } from '../../lib/errors/index.js';
+import { BusyLoadingError, ConfigError, ConnectionError, DataError, ProtocolError, TimeoutError } from '../../lib/errors/index.js';
+import type { ReconnectingEvent } from '../../lib/connection/connection.js';
 import { Connection, type CommandOptions } from '../../lib/connection/connection.js';
 import type { ConnectionOptions } from '../../lib/connection/connection-options.js';
 import { defaultHandshake, startFakeRedisServer, type CommandHandler, type FakeRedisServer } from '../support/fake-redis-server.js';
@@ -52,7 +53,7 @@ describe('Connection against a scripted server', () => {
     expect(c.protocol).toBe(2);
     expect(await c.sendCommand(['GET', 'k'])).toBe('ok');
     const names = server.clients[0]!.commands.map((a) => a.slice(0, 2).join(' '));
-    expect(names).toEqual(['HELLO 3', 'CLIENT SETINFO', 'CLIENT SETINFO', 'SELECT 1', 'AUTH pw', 'CLIENT SETNAME', 'SELECT 1', 'GET k']);
+    expect(names).toEqual(['HELLO 3', 'CLIENT SETINFO', 'CLIENT SETINFO', 'SELECT 1', 'PING', 'AUTH pw', 'CLIENT SETNAME', 'SELECT 1', 'PING', 'GET k']);
   });
 
   it('NOPROTO from HELLO is a ConfigError, not a silent fallback', async () => {
@@ -219,5 +220,42 @@ describe('Connection against a scripted server', () => {
     const sent = server.clients.flatMap((client) => client.commands);
     expect(sent.filter((a) => a[0] === 'AUTH')).toEqual([['AUTH', 'current']]);
     expect(calls).toBe(2);
+  });
+
+  it('-LOADING after a restart: the handshake PING holds commands back until the dataset is loaded', async () => {
+    // HELLO/CLIENT/SELECT are accepted while loading; PING (like every data command) gets -LOADING.
+    const loading = '-LOADING Redis is loading the dataset in memory\r\n';
+    const server = await fake((args, client) => {
+      if (args[0] === 'PING' && server.connections <= 3) return client.write(loading);
+      if (args[0] === 'HELLO') return client.write('%1\r\n+proto\r\n:3\r\n');
+      if (defaultHandshake(args, client)) return;
+      client.write(server.connections <= 3 ? loading : '+value\r\n');
+    });
+    const c = connection(server, { retry: { attempts: 10, strategy: 'constant', base: 5 } });
+    const causes: unknown[] = [];
+    c.on('error', () => undefined);
+    c.on('reconnecting', (event: ReconnectingEvent) => causes.push(event.cause));
+    const reply = c.sendCommand(['GET', 'k']);
+    expect(await reply).toBe('value');
+    expect(server.connections).toBe(4);
+    expect(causes).toHaveLength(3);
+    for (const cause of causes) expect(cause).toBeInstanceOf(BusyLoadingError);
+    expect((causes[0] as Error).message).toMatch(/still loading its dataset/);
+    // The handshake stayed one write: HELLO, SETINFO x2, PING together.
+    expect(server.clients[0]!.commands.map((a) => a[0])).toEqual(['HELLO', 'CLIENT', 'CLIENT', 'PING']);
+  });
+
+  it('-LOADING that outlasts the retry policy fails queued commands with the policy\'s give-up error', async () => {
+    const server = await fake((args, client) => {
+      if (args[0] === 'PING') return client.write('-LOADING Redis is loading the dataset in memory\r\n');
+      if (!defaultHandshake(args, client)) client.write('+value\r\n');
+    });
+    const c = connection(server, { protocol: 2, retry: { attempts: 2, strategy: 'constant', base: 5 } });
+    c.on('error', () => undefined);
+    const failure = await c.sendCommand(['GET', 'k']).then(() => undefined, (e: unknown) => e);
+    expect(failure).toBeInstanceOf(ConnectionError);
+    expect((failure as Error).message).toMatch(/Gave up connecting .* loading its dataset/);
+    expect(server.connections).toBe(3);
+    expect(server.clients.every((cl) => !cl.commands.some((a) => a[0] === 'GET'))).toBe(true);
   });
 });
