@@ -5,6 +5,7 @@ import type { ConnectionOptions } from '../../lib/connection/connection-options.
 import type { PoolConnection } from '../../lib/pool/pool-connection.js';
 import type { RedisArg, RespValue } from '../../lib/protocol/resp-value.js';
 import { Sentinel } from '../../lib/sentinel/sentinel.js';
+import type { RedisClient } from '../../lib/client/redis-client.js';
 
 type Handler = (args: string[]) => RespValue;
 
@@ -214,6 +215,95 @@ describe('Sentinel-managed master pool', () => {
     expect(created.length).toBeGreaterThan(0);
     expect(created.reduce((sum, conn) => sum + conn.reconnects, 0)).toBe(created.length);
     await pool.disconnect({ graceful: false });
+    await sentinel.close();
+  });
+});
+
+/** A sentinel whose master (6400) answers READONLY to everything; `created` holds the data-node connections. */
+function demotedMaster(extra: object = {}) {
+  const log: string[] = [];
+  const created: FakeConnection[] = [];
+  const handlers = new Map<number, Handler>([
+    [26400, sentinelAnswering(6400, [replicaReply(6401)])],
+    [6400, () => { throw new ReadOnlyError("READONLY You can't write against a read only replica."); }],
+    [6401, () => { throw new ReadOnlyError("READONLY You can't write against a read only replica."); }],
+  ]);
+  const sentinel = new Sentinel({
+    sentinels: [{ host: '127.0.0.1', port: 26400 }],
+    watchFailover: false,
+    checkRole: false,
+    sentinelConnectionFactory: (options) => new FakeConnection(options, handlers, log) as unknown as PoolConnection,
+    connectionFactory: (options) => {
+      const conn = new FakeConnection({ ...options, port: 6400 }, handlers, log);
+      created.push(conn);
+      return conn as unknown as PoolConnection;
+    },
+    ...extra,
+  });
+  const reconnects = (): number => created.reduce((sum, conn) => sum + conn.reconnects, 0);
+  return { sentinel, created, reconnects };
+}
+
+describe('READONLY on every path of a Sentinel master client', () => {
+  it('a leased connection, a pipeline and a transaction each trigger re-discovery', async () => {
+    const paths: [string, (client: RedisClient) => Promise<unknown>][] = [
+      ['lease', (client) => client.pool.withConnection((conn) => conn.sendCommand(['SET', 'k', 'v']))],
+      ['pipeline', (client) => client.pipeline().set('k', 'v').exec()],
+      ['transaction', (client) => client.multi().set('k', 'v').exec()],
+    ];
+    for (const [path, run] of paths) {
+      // A fresh sentinel per path: the resolver moves pools at most once per backoffCap.
+      const { sentinel, reconnects } = demotedMaster();
+      const client = sentinel.master(NAME, { lazyConnect: true });
+      const outcome = await run(client).then((value) => value, (error: unknown) => error);
+      // The caller still sees READONLY (in the pipeline's result array, or as the rejection).
+      expect(JSON.stringify(outcome, (_k, v: unknown) => (v instanceof Error ? v.name : v))).toMatch(/ReadOnlyError/);
+      expect({ path, moved: reconnects() > 0 }).toEqual({ path, moved: true });
+      await client.disconnect();
+      await sentinel.close();
+    }
+  });
+
+  it('a replica client that gets READONLY (a write sent to a replica) does not move', async () => {
+    const { sentinel, reconnects } = demotedMaster();
+    const client = sentinel.replica(NAME, { lazyConnect: true });
+    await expect(client.set('k', 'v')).rejects.toBeInstanceOf(ReadOnlyError);
+    await expect(client.pool.withConnection((conn) => conn.sendCommand(['SET', 'k', 'v']))).rejects.toBeInstanceOf(ReadOnlyError);
+    expect(reconnects()).toBe(0);
+    await client.disconnect();
+    await sentinel.close();
+  });
+
+  it('a user onReplyError hook still sees every error reply', async () => {
+    const seen: string[] = [];
+    const { sentinel } = demotedMaster();
+    const client = sentinel.master(NAME, { lazyConnect: true, onReplyError: (error, endpoint) => seen.push(`${error.name} ${endpoint}`) });
+    await expect(client.set('k', 'v')).rejects.toBeInstanceOf(ReadOnlyError);
+    expect(seen).toEqual([expect.stringMatching(/^ReadOnlyError .*:6400$/)]);
+    await client.disconnect();
+    await sentinel.close();
+  });
+});
+
+describe('duplicate() of a Sentinel client', () => {
+  it('is managed by the same resolver: moved at +switch-master and on READONLY, released when closed', async () => {
+    const { sentinel, created } = demotedMaster();
+    const client = sentinel.master(NAME, { lazyConnect: true });
+    const copy = client.duplicate({ lazyConnect: true });
+    expect(copy.pool).not.toBe(client.pool);
+    await expect(copy.set('k', 'v')).rejects.toBeInstanceOf(ReadOnlyError);
+    const copyConns = created.filter((conn) => conn.reconnects > 0);
+    expect(copyConns.length).toBeGreaterThan(0);
+    // A failover announced to the resolver moves the copy's connections too.
+    const resolver = sentinel.resolver(NAME, 'master');
+    const before = copyConns.map((conn) => conn.reconnects);
+    resolver.switchMaster({ host: '127.0.0.1', port: 6401 });
+    expect(copyConns.map((conn) => conn.reconnects)).toEqual(before.map((n) => n + 1));
+    // Once closed, the copy leaves the resolver.
+    await copy.disconnect();
+    resolver.switchMaster({ host: '127.0.0.1', port: 6400 });
+    expect(copyConns.map((conn) => conn.reconnects)).toEqual(before.map((n) => n + 1));
+    await client.disconnect();
     await sentinel.close();
   });
 });

@@ -1,0 +1,115 @@
+/**
+ * A real demoted master: a Sentinel master client whose master is turned into a replica (REPLICAOF) while its
+ * sockets stay up. READONLY on a pipeline alone must make the client re-discover the master and move there.
+ * Uses its own two servers (ports 17600-17601, started and stopped here) and a scripted sentinel (no failover of a
+ * shared topology).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { Connection } from '../../lib/connection/connection.js';
+import type { ConnectionOptions } from '../../lib/connection/connection-options.js';
+import { ReadOnlyError, ResponseError } from '../../lib/errors/index.js';
+import type { PoolConnection } from '../../lib/pool/pool-connection.js';
+import type { RedisArg } from '../../lib/protocol/resp-value.js';
+import { Sentinel } from '../../lib/sentinel/sentinel.js';
+import type { RedisClient } from '../../lib/client/redis-client.js';
+import { HOST } from '../support/topology.js';
+
+const OLD = 17600;
+const NEW = 17601;
+const NAME = 'demotion-test';
+let masterPort = OLD;
+
+/** A sentinel that names `masterPort` as the master. */
+class ScriptedSentinel extends EventEmitter {
+  status: PoolConnection['status'] = 'idle';
+  readonly endpoint: string;
+  readonly inFlight = 0;
+  readonly queued = 0;
+  readonly lastActivity = 0;
+  readonly protocol = 3 as const;
+  readonly db = 0;
+  readonly subscriptions = 0;
+  constructor(options: ConnectionOptions) {
+    super();
+    this.endpoint = `${options.host}:${options.port}`;
+  }
+  async connect(): Promise<void> {
+    this.status = 'ready';
+  }
+  async sendCommand<T>(args: readonly RedisArg[]): Promise<T> {
+    if (String(args[1]).toUpperCase() !== 'MASTER') throw new ResponseError('ERR not scripted');
+    return ['name', NAME, 'ip', HOST, 'port', String(masterPort), 'flags', 'master', 'num-other-sentinels', '2'] as T;
+  }
+  async disconnect(): Promise<void> {
+    this.status = 'closed';
+  }
+  destroy(): void {
+    this.status = 'closed';
+  }
+  reconnect(): void {}
+}
+
+async function send(port: number, args: RedisArg[]): Promise<unknown> {
+  const conn = new Connection({ host: HOST, port, retry: false, connectTimeout: 1000 });
+  try {
+    return await conn.sendCommand(args);
+  } finally {
+    conn.destroy();
+  }
+}
+
+async function until<T>(what: string, ms: number, attempt: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await attempt().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('Sentinel master client when its master is demoted under it', () => {
+  const servers: ChildProcess[] = [];
+  let sentinel: Sentinel;
+  let client: RedisClient;
+
+  beforeAll(async () => {
+    for (const port of [OLD, NEW]) {
+      const server = spawn('redis-server', ['--port', String(port), '--bind', HOST, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+      servers.push(server);
+      await until(`redis-server on ${port}`, 10_000, async () => ((await send(port, ['PING'])) === 'PONG' ? true : undefined));
+    }
+    sentinel = new Sentinel({
+      sentinels: [{ host: HOST, port: 26999 }],
+      watchFailover: false,
+      sentinelConnectionFactory: (options) => new ScriptedSentinel(options) as unknown as PoolConnection,
+    });
+    client = sentinel.master(NAME, { commandTimeout: 2000 });
+  });
+
+  afterAll(async () => {
+    await client?.disconnect();
+    await sentinel?.close();
+    for (const server of servers) server.kill('SIGKILL');
+    await Promise.all(servers.map((server) => new Promise((resolve) => {
+      if (server.exitCode !== null || server.signalCode !== null) resolve(undefined);
+      else server.once('exit', resolve);
+    })));
+  });
+
+  it('a READONLY pipeline reply moves the client to the new master', async () => {
+    expect(await client.set('demoted', 'before')).toBe('OK');
+    await send(OLD, ['REPLICAOF', HOST, String(NEW)]);
+    masterPort = NEW;
+    // Only pipelines from here on: they alone must notice the demotion.
+    const first = await client.pipeline().set('demoted', 'after').exec();
+    expect(first[0]?.[0]).toBeInstanceOf(ReadOnlyError);
+    const moved = await until('a pipelined write to succeed', 10_000, async () => {
+      const [[error, reply] = [null, undefined]] = await client.pipeline().set('demoted', 'after').exec();
+      return error === null ? reply : undefined;
+    });
+    expect(moved).toBe('OK');
+    expect(await send(NEW, ['GET', 'demoted'])).toBe('after');
+  });
+});
