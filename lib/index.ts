@@ -12,6 +12,9 @@ export type {
   PoolStats,
   PoolConnection,
   PoolCommandOptions,
+  ReplyErrorHook,
+  EndpointWatcher,
+  WatchedPool,
 } from './pool/index.js';
 export * from './client/index.js';
 export * from './sentinel/index.js';

@@ -98,7 +98,10 @@ describe('standalone chaos', () => {
     await fault('restart-loading-1M-keys', async () => {
       await server.stop('SIGTERM');
       await server.start();
-      sawLoading = await admin(PORT, ['PING']).then(() => false, (e: unknown) => (e as Error).name === 'BusyLoadingError');
+      sawLoading = await admin(PORT, ['PING']).then(() => false, (e: unknown) => {
+        const error = e as Error & { cause?: Error };
+        return error.name === 'BusyLoadingError' || error.cause?.name === 'BusyLoadingError';
+      });
     });
     await admin(PORT, ['FLUSHDB'], { db: 1, timeout: 60_000 });
     await admin(PORT, ['BGREWRITEAOF']);
