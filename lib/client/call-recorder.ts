@@ -1,46 +1,38 @@
-import type { RespValue } from '../protocol/resp-value.js';
+import type { RedisArg, RespValue } from '../protocol/resp-value.js';
+import { buildCommandCall, rawCommandCall, type ErasedMethodSpec } from './commands/build-command-call.js';
 import type { CommandCall } from './commands/command-call.js';
-import { CommandsBase } from './commands/commands-base.js';
+import { commandMethods, type CommandMethodName } from './commands/command-methods.js';
 
-/** One queued command of a pipeline or transaction: the built call, or why it could not be built. */
-export type QueuedCall = { call: CommandCall<unknown>; failed?: undefined } | { call?: undefined; failed: Promise<unknown> };
+/** A queued command whose parameters were invalid: its rejection (DataError), reported in place by `exec()`. */
+export class FailedCall {
+  constructor(readonly failed: Promise<unknown>) {}
+}
 
-type MethodBag = Record<string, (...params: unknown[]) => Promise<unknown>>;
-
-const NEVER = new Promise<never>(() => undefined);
+/** One queued command of a pipeline or transaction: the built call (stored as is: no wrapper per command), or why it could not be built. */
+export type QueuedCall = CommandCall<unknown> | FailedCall;
 
 /**
- * Runs the typed methods of `CommandsBase` without sending anything: each builds its `CommandCall`, which is
- * captured. Pipeline and Transaction use it so they share the method table with the client.
+ * Builds the call of typed method `name` without sending it, exactly as the client's method would (same command
+ * table, same argument checks). Pipeline and Transaction queue these. Invalid parameters (DataError) are kept as
+ * a rejected promise for that entry, so `exec()` reports them in place.
  */
-export class CallRecorder extends CommandsBase {
-  #last: CommandCall<unknown> | undefined;
-
-  /** Builds the call of method `name` (or `call` for raw commands). */
-  record(name: string, params: unknown[]): QueuedCall {
-    this.#last = undefined;
-    const result = (this as unknown as MethodBag)[name]!.apply(this, params);
-    const call = this.#last as CommandCall<unknown> | undefined;
-    this.#last = undefined;
-    if (call !== undefined) return { call };
-    // The method rejected while building its arguments (DataError): keep the rejection for this entry.
-    result.catch(() => undefined);
-    return { failed: result };
+export function recordMethod(name: CommandMethodName, params: unknown[]): QueuedCall {
+  try {
+    return buildCommandCall(commandMethods[name] as unknown as ErasedMethodSpec, params);
+  } catch (error) {
+    const failed = Promise.reject(error);
+    failed.catch(() => undefined);
+    return new FailedCall(failed);
   }
+}
 
-  protected executeCommand<T>(call: CommandCall<T>): Promise<T> {
-    this.#last = call as CommandCall<unknown>;
-    return NEVER;
-  }
+/** The queued form of `call(command, ...args)`: reply as decoded. */
+export function recordRaw(command: string, args: RedisArg[]): QueuedCall {
+  return rawCommandCall([command, ...args]);
 }
 
 /** `[error, result]` per command, in order; the ioredis shape. */
 export type PipelineResult = [Error | null, unknown][];
-
-/** Turns settled replies into `[error, result]` pairs. */
-export function toResults(settled: PromiseSettledResult<unknown>[]): PipelineResult {
-  return settled.map((s) => (s.status === 'fulfilled' ? [null, s.value] : [asError(s.reason), null]));
-}
 
 export function asError(reason: unknown): Error {
   return reason instanceof Error ? reason : new Error(String(reason));

@@ -1,5 +1,5 @@
 import type { RedisArg } from '../protocol/resp-value.js';
-import { CallRecorder, type PipelineResult, type QueuedCall } from './call-recorder.js';
+import { recordMethod, recordRaw, type PipelineResult, type QueuedCall } from './call-recorder.js';
 import { commandMethodNames } from './commands/command-methods.js';
 
 /** Sends a batch of queued calls; given by the client that created the batch. */
@@ -10,7 +10,6 @@ export type BatchRunner = (queued: readonly QueuedCall[]) => Promise<PipelineRes
  * the batch (chainable), and a one-shot `exec()` handing the queue to the client's runner.
  */
 export abstract class CommandBatch {
-  readonly #recorder = new CallRecorder();
   readonly #queue: QueuedCall[] = [];
   readonly #run: BatchRunner;
   #executed = false;
@@ -31,7 +30,7 @@ export abstract class CommandBatch {
 
   /** Queues any command, reply as decoded. */
   call(command: string, ...args: RedisArg[]): this {
-    this.#queue.push(this.#recorder.record('call', [command, ...args]));
+    this.#queue.push(recordRaw(command, args));
     return this;
   }
 
@@ -53,7 +52,7 @@ export abstract class CommandBatch {
         configurable: true,
         writable: true,
         value: function (this: CommandBatch, ...params: unknown[]): CommandBatch {
-          this.#queue.push(this.#recorder.record(name, params));
+          this.#queue.push(recordMethod(name, params));
           return this;
         },
       });

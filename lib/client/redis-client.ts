@@ -6,7 +6,7 @@ import { ConnectionPool, type PoolConnectionEventInfo } from '../pool/connection
 import type { PoolConnection } from '../pool/pool-connection.js';
 import type { PoolOptions } from '../pool/pool-options.js';
 import type { RedisArg, RespValue } from '../protocol/resp-value.js';
-import type { PipelineResult, QueuedCall } from './call-recorder.js';
+import { FailedCall, type PipelineResult, type QueuedCall } from './call-recorder.js';
 import { ClientCache, type ClientCacheOptions, type ClientCacheStats } from './client-cache.js';
 import type { CommandCall } from './commands/command-call.js';
 import { CommandsBase } from './commands/commands-base.js';
@@ -298,7 +298,7 @@ export class RedisClient extends CommandsBase implements RedisApi {
 
   async #execPipeline(queued: readonly QueuedCall[]): Promise<PipelineResult> {
     // A blocking command would stall the shared connection for everyone: run such a batch on a leased one.
-    if (queued.some((q) => q.call?.blocking === true)) {
+    if (queued.some((q) => !(q instanceof FailedCall) && q.blocking === true)) {
       return this.#pool.withConnection((conn: PoolConnection) => runPipeline(conn, queued, this.#commandTimeout));
     }
     return runPipeline(this.#pool.sharedConnection(), queued, this.#commandTimeout);

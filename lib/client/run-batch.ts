@@ -1,20 +1,65 @@
 import { ExecAbortError, ProtocolError, RedisError, WatchError } from '../errors/index.js';
 import type { PoolConnection } from '../pool/pool-connection.js';
 import type { RespValue } from '../protocol/resp-value.js';
-import { asError, toResults, type PipelineResult, type QueuedCall } from './call-recorder.js';
-import { sendCall, type CommandSender } from './send-call.js';
+import { asError, FailedCall, type PipelineResult, type QueuedCall } from './call-recorder.js';
+import type { CommandCall } from './commands/command-call.js';
+import { commandOptionsOf, type CommandSender } from './send-call.js';
 
 /**
  * Sends a pipeline's calls back to back in one tick (the connection coalesces them into one write) and collects
  * `[error, result]` per call. Never rejects because of one command.
+ *
+ * Hot path (workload 3: 1,000 GETs per pipeline): each reply is settled straight into a preallocated result array
+ * with one countdown, instead of a transform promise per call plus `Promise.allSettled` and a mapping pass.
  */
-export async function runPipeline(
+export function runPipeline(
   target: CommandSender | PoolConnection,
   queued: readonly QueuedCall[],
   commandTimeout: number,
 ): Promise<PipelineResult> {
-  const replies = queued.map((q) => q.failed ?? sendCall(target, q.call, commandTimeout));
-  return toResults(await Promise.allSettled(replies));
+  const n = queued.length;
+  const results: PipelineResult = new Array<[Error | null, unknown]>(n);
+  if (n === 0) return Promise.resolve(results);
+  return new Promise<PipelineResult>((resolve) => {
+    let left = n;
+    const settle = (i: number, error: Error | null, value: unknown): void => {
+      results[i] = [error, value];
+      if (--left === 0) resolve(results);
+    };
+    for (let i = 0; i < n; i++) {
+      const q = queued[i]!;
+      const onError = (error: unknown): void => settle(i, asError(error), null);
+      if (q instanceof FailedCall) {
+        q.failed.then(undefined, onError);
+        continue;
+      }
+      const call = q;
+      const transform = call.transform;
+      let reply: Promise<RespValue>;
+      try {
+        reply = target.sendCommand<RespValue>(call.args, commandOptionsOf(call, commandTimeout));
+      } catch (error) {
+        // sendCommand rejects rather than throws; a throwing sender must still not break the batch.
+        onError(error);
+        continue;
+      }
+      reply.then(
+        transform === undefined
+          ? (value: RespValue): void => settle(i, null, value)
+          : (value: RespValue): void => {
+              let shaped: unknown;
+              try {
+                shaped = transform(value);
+              } catch (error) {
+                onError(error);
+                return;
+              }
+              settle(i, null, shaped);
+            },
+        onError,
+      );
+    }
+  });
 }
 
 /**
@@ -23,8 +68,8 @@ export async function runPipeline(
  * transaction, or the error of a call whose arguments were invalid (then nothing is sent).
  */
 export async function runTransaction(conn: PoolConnection, queued: readonly QueuedCall[]): Promise<PipelineResult> {
-  for (const q of queued) if (q.failed !== undefined) await q.failed;
-  const calls = queued.map((q) => q.call!);
+  for (const q of queued) if (q instanceof FailedCall) await q.failed;
+  const calls = queued as readonly CommandCall<unknown>[];
   const wantBuffers = calls.length > 0 && calls.every((c) => c.returnBuffers === true);
   const multi = conn.sendCommand(['MULTI']);
   const queuing = calls.map((c) =>

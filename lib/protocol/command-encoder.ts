@@ -2,15 +2,11 @@ import { DataError } from '../errors/index.js';
 import type { RedisArg } from './resp-value.js';
 
 /*
- * Commands → RESP arrays of bulk strings. A batch is measured first and written into one Buffer.allocUnsafe, so
- * a pipeline of N commands costs one allocation and one copy of each Buffer argument.
- * Validation happens in the measuring pass: a bad argument throws DataError before anything is produced.
+ * Commands → RESP arrays of bulk strings, in one pass: every argument is written straight into one output Buffer
+ * sized from a cheap estimate (string lengths, Buffer sizes), which grows by doubling in the rare case it is short
+ * (non-ASCII text, long numbers). Short ASCII strings are checked and copied in the same loop, so each string is
+ * read once. A bad argument throws DataError and nothing is returned.
  */
-
-// Scratch space reused across calls (encoding is synchronous, so there is no re-entrancy): the normalised argument
-// (numbers and bigints turned into strings) and its byte length, so the write pass does not measure again.
-let scratchValues: (string | Uint8Array | undefined)[] = [];
-let scratchLengths = new Int32Array(64);
 
 function describe(arg: unknown): string {
   if (arg === null) return 'null';
@@ -52,6 +48,13 @@ function headerSize(n: number): number {
 
 /** Writes `<prefix><n>\r\n` at `pos` by byte arithmetic; returns the position after it. */
 function writeHeader(out: Buffer, pos: number, prefix: number, n: number): number {
+  if (n < 10) {
+    out[pos] = prefix;
+    out[pos + 1] = 48 + n;
+    out[pos + 2] = 13;
+    out[pos + 3] = 10;
+    return pos + 4;
+  }
   out[pos++] = prefix;
   const digits = digitCount(n);
   let p = pos + digits;
@@ -65,50 +68,6 @@ function writeHeader(out: Buffer, pos: number, prefix: number, n: number): numbe
   return pos;
 }
 
-/** Normalises args[i] into scratch slot `slot`; returns the bytes this argument takes on the wire. */
-function measure(args: readonly RedisArg[], slot: number): number {
-  let total = 0;
-  for (let i = 0; i < args.length; i++) {
-    const arg: unknown = args[i];
-    let len: number;
-    if (typeof arg === 'string') {
-      len = arg.length < 64 && isAscii(arg) ? arg.length : Buffer.byteLength(arg, 'utf8');
-      scratchValues[slot] = arg;
-    } else if (arg instanceof Uint8Array) {
-      len = arg.byteLength;
-      scratchValues[slot] = arg;
-    } else if (typeof arg === 'number') {
-      if (!Number.isFinite(arg)) throw badArgument(args, i);
-      const text = String(arg);
-      len = text.length;
-      scratchValues[slot] = text;
-    } else if (typeof arg === 'bigint') {
-      const text = arg.toString();
-      len = text.length;
-      scratchValues[slot] = text;
-    } else {
-      throw badArgument(args, i);
-    }
-    scratchLengths[slot++] = len;
-    total += headerSize(len) + len + 2;
-  }
-  return total;
-}
-
-/** Short ASCII strings are common (command names, keys); checking them is cheaper than Buffer.byteLength. */
-function isAscii(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return false;
-  return true;
-}
-
-function ensureScratch(size: number): void {
-  if (scratchLengths.length < size) {
-    let n = scratchLengths.length;
-    while (n < size) n *= 2;
-    scratchLengths = new Int32Array(n);
-  }
-}
-
 function checkCommand(args: unknown, index: number): readonly RedisArg[] {
   if (!Array.isArray(args)) {
     throw new DataError(`Cannot encode command ${index} of the batch: expected an array of arguments, got ${describe(args)}.`);
@@ -119,78 +78,118 @@ function checkCommand(args: unknown, index: number): readonly RedisArg[] {
   return args as readonly RedisArg[];
 }
 
-/** Writes the arguments measured into scratch slots [slot, slot + count) as one RESP array. */
-function writeCommand(out: Buffer, pos: number, slot: number, count: number): number {
-  pos = writeHeader(out, pos, 42 /* '*' */, count);
-  for (let end = slot + count; slot < end; slot++) {
-    const value = scratchValues[slot] as string | Uint8Array;
-    const len = scratchLengths[slot];
-    pos = writeHeader(out, pos, 36 /* '$' */, len);
-    if (typeof value === 'string') {
-      if (len === value.length && len < 16) {
-        // Short ASCII: a byte loop beats the call into the native writer.
-        for (let i = 0; i < len; i++) out[pos + i] = value.charCodeAt(i);
-      } else {
-        out.write(value, pos, len, 'utf8');
-      }
-    } else {
-      out.set(value, pos);
-    }
-    pos += len;
-    out[pos++] = 13;
-    out[pos++] = 10;
-  }
-  return pos;
+
+/** The output of one encode call: a Buffer that grows by doubling, and the write position. */
+let out: Buffer = Buffer.alloc(0);
+let pos = 0;
+
+function ensure(extra: number): void {
+  const need = pos + extra;
+  if (need <= out.length) return;
+  let size = out.length * 2;
+  if (size < need) size = need;
+  const bigger = Buffer.allocUnsafe(size);
+  out.copy(bigger, 0, 0, pos);
+  out = bigger;
 }
 
-function clearScratch(count: number): void {
-  // Drop references to the caller's Buffers so they can be collected.
-  for (let i = 0; i < count; i++) scratchValues[i] = undefined;
-  if (scratchValues.length > 4096) scratchValues = [];
+/** Bytes a command probably takes (exact for ASCII strings, Buffers and short numbers). */
+function estimate(args: readonly RedisArg[]): number {
+  let total = headerSize(args.length);
+  for (let i = 0; i < args.length; i++) {
+    const arg: unknown = args[i];
+    const len = typeof arg === 'string' ? arg.length : arg instanceof Uint8Array ? arg.byteLength : 20;
+    total += headerSize(len) + len + 2;
+  }
+  return total;
 }
+
+function writeText(text: string): void {
+  const n = text.length;
+  if (n < 64) {
+    // Short strings (command names, keys, small values) are usually ASCII: copy and check in one loop.
+    ensure(headerSize(n) + n + 2);
+    const buf = out; // a local: the module variable would be reloaded on every store
+    const at = writeHeader(buf, pos, 36 /* '$' */, n);
+    let i = 0;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c > 127) break;
+      buf[at + i] = c;
+    }
+    if (i === n) {
+      buf[at + n] = 13;
+      buf[at + n + 1] = 10;
+      pos = at + n + 2;
+      return;
+    }
+    // Not ASCII: written again below with its UTF-8 length (pos still points at this argument's start).
+  }
+  const len = Buffer.byteLength(text, 'utf8');
+  ensure(headerSize(len) + len + 2);
+  pos = writeHeader(out, pos, 36 /* '$' */, len);
+  pos += out.write(text, pos, len, 'utf8');
+  out[pos++] = 13;
+  out[pos++] = 10;
+}
+
+function writeArgs(args: readonly RedisArg[]): void {
+  ensure(headerSize(args.length));
+  pos = writeHeader(out, pos, 42 /* '*' */, args.length);
+  for (let i = 0; i < args.length; i++) {
+    const arg: unknown = args[i];
+    if (typeof arg === 'string') {
+      writeText(arg);
+    } else if (arg instanceof Uint8Array) {
+      const len = arg.byteLength;
+      ensure(headerSize(len) + len + 2);
+      pos = writeHeader(out, pos, 36 /* '$' */, len);
+      out.set(arg, pos);
+      pos += len;
+      out[pos++] = 13;
+      out[pos++] = 10;
+    } else if (typeof arg === 'number') {
+      if (!Number.isFinite(arg)) throw badArgument(args, i);
+      writeText(String(arg));
+    } else if (typeof arg === 'bigint') {
+      writeText(arg.toString());
+    } else {
+      throw badArgument(args, i);
+    }
+  }
+}
+
+/** Runs one encode into a fresh Buffer of `size` bytes; returns exactly the bytes written. */
+function encodeWith(size: number, write: () => void): Buffer {
+  out = Buffer.allocUnsafe(size);
+  pos = 0;
+  try {
+    write();
+    const written = out;
+    const length = pos;
+    // The estimate is exact for ASCII strings and Buffers; numbers are counted as 20 digits. Keep a view when
+    // little is unused, else copy so a large unused tail is not kept alive until the write completes.
+    if (length === written.length) return written;
+    return length >= written.length - 64 || length > written.length >>> 1 ? written.subarray(0, length) : Buffer.from(written.subarray(0, length));
+  } finally {
+    out = EMPTY;
+    pos = 0;
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
 
 /** Encodes one command (`['SET', 'key', 'value']`) as a RESP array of bulk strings. */
 export function encodeCommand(args: readonly RedisArg[]): Buffer {
   checkCommand(args, 0);
-  ensureScratch(args.length);
-  let size: number;
-  try {
-    size = headerSize(args.length) + measure(args, 0);
-  } catch (err) {
-    clearScratch(args.length);
-    throw err;
-  }
-  const out = Buffer.allocUnsafe(size);
-  writeCommand(out, 0, 0, args.length);
-  clearScratch(args.length);
-  return out;
+  return encodeWith(estimate(args), () => writeArgs(args));
 }
 
 /** Encodes a batch of commands into one Buffer (one socket write for a pipeline). */
 export function encodeCommands(batch: readonly (readonly RedisArg[])[]): Buffer {
-  let argCount = 0;
-  for (let c = 0; c < batch.length; c++) argCount += checkCommand(batch[c], c).length;
-  ensureScratch(argCount);
   let size = 0;
-  try {
-    let slot = 0;
-    for (let c = 0; c < batch.length; c++) {
-      const args = batch[c];
-      size += headerSize(args.length) + measure(args, slot);
-      slot += args.length;
-    }
-  } catch (err) {
-    clearScratch(argCount);
-    throw err;
-  }
-  const out = Buffer.allocUnsafe(size);
-  let pos = 0;
-  let slot = 0;
-  for (let c = 0; c < batch.length; c++) {
-    const count = batch[c].length;
-    pos = writeCommand(out, pos, slot, count);
-    slot += count;
-  }
-  clearScratch(argCount);
-  return out;
+  for (let c = 0; c < batch.length; c++) size += estimate(checkCommand(batch[c], c));
+  return encodeWith(size, () => {
+    for (let c = 0; c < batch.length; c++) writeArgs(batch[c]!);
+  });
 }

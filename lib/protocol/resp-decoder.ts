@@ -1,4 +1,4 @@
-import { constants as bufferConstants } from 'node:buffer';
+import { constants as bufferConstants, isAscii } from 'node:buffer';
 import { ProtocolError, RedisError, parseServerError } from '../errors/index.js';
 import {
   DEFAULT_MAX_BULK_LENGTH,
@@ -47,7 +47,23 @@ const MAX_INTEGER_DIGITS = 19;
 /** Up to this many bytes, strings are built byte by byte when ASCII (measured faster than the native decoder). */
 const SHORT_STRING = 8;
 
+/**
+ * Inside an aggregate, strings shorter than this are cut from one decoded text of the bytes around them (a
+ * "window") instead of one native call each. V8 copies substrings this short (longer ones would be slices that pin
+ * the whole window), so a kept reply never retains more than its own text.
+ */
+const WINDOW_STRING = 13;
+/** Bytes decoded at once for the window (ASCII only): enough for a few dozen short strings. */
+const WINDOW_BYTES = 4096;
+/** Slots of the per-decoder table of recent short strings (a power of two); each holds one string < 13 chars. */
+const RECENT_STRINGS = 512;
+
 type Utf8Slicer = (this: Buffer, start: number, end: number) => string;
+const nativeLatin1Slice = (Buffer.prototype as unknown as { latin1Slice?: Utf8Slicer }).latin1Slice;
+const latin1Slice: (buf: Buffer, start: number, end: number) => string =
+  typeof nativeLatin1Slice === 'function'
+    ? (buf, start, end) => nativeLatin1Slice.call(buf, start, end)
+    : (buf, start, end) => buf.toString('latin1', start, end);
 // Buffer#utf8Slice is what toString('utf8', ...) calls after checking its arguments; use it when present.
 const nativeUtf8Slice = (Buffer.prototype as unknown as { utf8Slice?: Utf8Slicer }).utf8Slice;
 const utf8Slice: (buf: Buffer, start: number, end: number) => string =
@@ -112,6 +128,17 @@ export class RespDecoder {
 
   #failed: ProtocolError | null = null;
 
+  // The window of short strings (see WINDOW_STRING): valid for one #parse call over one buffer.
+  #winBuf: Buffer | null = null;
+  #winStart = 0;
+  #winEnd = 0;
+  /** Whether bytes #winStart..#winEnd are all ASCII. */
+  #winAscii = false;
+  /** Their text, decoded when the first short string needs it. */
+  #winText: string | null = null;
+  /** Short strings decoded recently, by a hash of their bytes (compared byte by byte before reuse). */
+  readonly #recent: (string | undefined)[] = new Array<string | undefined>(RECENT_STRINGS).fill(undefined);
+
   constructor(handlers: DecoderHandlers, options: DecoderOptions = {}) {
     this.#handlers = handlers;
     const max = options.maxBulkLength ?? DEFAULT_MAX_BULK_LENGTH;
@@ -163,6 +190,10 @@ export class RespDecoder {
     } catch (err) {
       this.#failed = err instanceof ProtocolError ? err : new ProtocolError('A reply handler threw', { cause: err });
       throw err;
+    } finally {
+      // Do not keep the chunk alive between feeds.
+      this.#winBuf = null;
+      this.#winText = null;
     }
   }
 
@@ -254,6 +285,9 @@ export class RespDecoder {
   /** Parses items from `buf` at `off` to the end; a cut item is suspended as pending. */
   #parse(buf: Buffer, off: number): void {
     const end = buf.length;
+    // The same Buffer object may come back with other bytes (a caller reusing it): never trust an older window.
+    this.#winBuf = null;
+    this.#winText = null;
     while (off < end) {
       const start = off;
       const type = buf[off];
@@ -502,6 +536,7 @@ export class RespDecoder {
       );
     }
     const len = end - start;
+    if (len < WINDOW_STRING && this.#depth > 0) return this.#windowText(buf, start, end);
     if (len <= SHORT_STRING) {
       // Building short ASCII strings in JS skips the native call, which dominates tiny replies.
       let text = '';
@@ -513,6 +548,39 @@ export class RespDecoder {
       return text;
     }
     return utf8Slice(buf, start, end);
+  }
+
+  /**
+   * A short string inside an aggregate, cut from one decoded text of the bytes around it (the window) when those
+   * are all ASCII; else decoded on its own. (Also tried: latin1 for longer strings of an ASCII window; no gain.)
+   */
+  #windowText(buf: Buffer, start: number, end: number): string {
+    if (buf !== this.#winBuf || start < this.#winStart || end > this.#winEnd) {
+      const winEnd = start + WINDOW_BYTES < buf.length ? start + WINDOW_BYTES : buf.length;
+      this.#winBuf = buf;
+      this.#winStart = start;
+      this.#winEnd = winEnd;
+      this.#winAscii = isAscii(buf.subarray(start, winEnd));
+      this.#winText = null;
+    }
+    if (!this.#winAscii) return utf8Slice(buf, start, end);
+    // Recently seen short strings (hash fields, config names, repeated small values) are reused as they are: no
+    // new string, and as object keys they are already interned (interning a fresh key costs more than decoding it).
+    const len = end - start;
+    let h = len;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 16777619);
+    const slot = (h >>> 0) & (RECENT_STRINGS - 1);
+    const recent = this.#recent[slot];
+    if (recent !== undefined && recent.length === len) {
+      let i = 0;
+      while (i < len && recent.charCodeAt(i) === buf[start + i]) i++;
+      if (i === len) return recent;
+    }
+    let text = this.#winText;
+    if (text === null) text = this.#winText = latin1Slice(buf, this.#winStart, this.#winEnd);
+    const fresh = text.substring(start - this.#winStart, end - this.#winStart);
+    this.#recent[slot] = fresh;
+    return fresh;
   }
 
   /**

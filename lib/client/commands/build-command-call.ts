@@ -1,6 +1,7 @@
 import type { RedisArg, RespValue } from '../../protocol/resp-value.js';
 import type { CommandCall } from './command-call.js';
 import { blockTimeoutFor } from './command-table.js';
+import { asBulk, asNullableBulk } from './reply-transforms.js';
 
 /** A method spec with its parameter types erased, as the prototype methods use it at run time. */
 export interface ErasedMethodSpec {
@@ -21,9 +22,23 @@ export function withBlocking<T>(call: CommandCall<T>): CommandCall<T> {
 
 /** The CommandCall a typed method sends for these parameters. Throws DataError on invalid parameters. */
 export function buildCommandCall(spec: ErasedMethodSpec, params: unknown[]): CommandCall<unknown> {
-  const call: CommandCall<unknown> = { args: spec.args(...params), transform: (reply) => spec.reply(reply, params) };
+  const call: CommandCall<unknown> = { args: spec.args(...params), transform: transformOf(spec, params) };
   if (spec.returnBuffers) call.returnBuffers = true;
   return withBlocking(call);
+}
+
+/** Shapers that return the reply unchanged: a call using one needs no transform (no closure, no extra promise). */
+const PASS_THROUGH: ReadonlySet<unknown> = new Set<unknown>([asBulk, asNullableBulk]);
+
+/**
+ * The transform of a call: undefined for a pass-through shaper, the shaper itself when it ignores the method's
+ * parameters (one argument), else a closure over them.
+ */
+function transformOf(spec: ErasedMethodSpec, params: unknown[]): ((reply: RespValue) => unknown) | undefined {
+  const shape = spec.reply;
+  if (PASS_THROUGH.has(shape)) return undefined;
+  if (shape.length < 2) return shape as (reply: RespValue) => unknown;
+  return (reply) => shape(reply, params);
 }
 
 /** The CommandCall of `call(command, ...args)`: reply as decoded. */

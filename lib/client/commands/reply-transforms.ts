@@ -80,7 +80,11 @@ export function asStatus(value: RespValue): string {
 
 export function asArray(value: RespValue): RespValue[] {
   if (Array.isArray(value)) return value;
-  if (isRespMap(value)) return asPairs(value).flat();
+  if (isRespMap(value)) {
+    const out: RespValue[] = [];
+    for (const k in value) out.push(k, value[k] ?? null);
+    return out;
+  }
   return [];
 }
 
@@ -122,16 +126,46 @@ export function asPairs(value: RespValue): [RespValue, RespValue][] {
   return out;
 }
 
-/** `Record<field, bulk>` from a flat array or a map (HGETALL, CONFIG GET, stream entry fields). */
+/**
+ * `Record<field, bulk>` from a flat array or a map (HGETALL, CONFIG GET, stream entry fields). A RESP3 map is
+ * already a fresh null-prototype object of strings (the decoder's map keys are text): it is returned as is.
+ */
 export function asRecord(value: RespValue): Record<string, string> {
+  if (isRespMap(value)) return value as Record<string, string>;
   const out = newRecord<string>();
-  for (const [k, v] of asPairs(value)) out[asText(k)] = v as string;
+  if (!Array.isArray(value)) return out;
+  const n = value.length;
+  if (n > 0 && Array.isArray(value[0])) {
+    for (let i = 0; i < n; i++) {
+      const p = value[i] as RespValue[];
+      out[asText(p[0] ?? null)] = (p[1] ?? null) as string;
+    }
+    return out;
+  }
+  for (let i = 0; i + 1 < n; i += 2) {
+    const k = value[i]!;
+    out[typeof k === 'string' ? k : asText(k)] = value[i + 1] as string;
+  }
+  return out;
+}
+
+/** `Record<name, text>` (CONFIG GET): like `asRecord`, with every value as text, also in buffer mode. */
+export function asTextRecord(value: RespValue): Record<string, string> {
+  const out = asRecord(value);
+  for (const k in out) {
+    const v = out[k] as RespValue;
+    if (typeof v !== 'string') out[k] = asText(v);
+  }
   return out;
 }
 
 /** `Record<name, T>` with each value shaped by `shape` (XINFO, ROLE-like replies, FUNCTION LIST). */
 export function asRecordOf<T>(value: RespValue, shape: (v: RespValue, key: string) => T): Record<string, T> {
   const out = newRecord<T>();
+  if (isRespMap(value)) {
+    for (const key in value) out[key] = shape(value[key] ?? null, key);
+    return out;
+  }
   for (const [k, v] of asPairs(value)) {
     const key = asText(k);
     out[key] = shape(v, key);

@@ -3,7 +3,7 @@ import { DataError } from '../../errors/index.js';
 import type { RedisKey, RedisValue, StringOrBuffer } from './command-types.js';
 import { container, keyRange, millis, read, write, type CommandSpec } from './command-spec.js';
 import { methodTable } from './method-spec.js';
-import { asInteger, asIntegerArray, asNullableInteger, asOk, asRecord, asTextArray } from './reply-transforms.js';
+import { asInteger, asIntegerArray, asNullableInteger, asOk, asTextArray, asTextRecord } from './reply-transforms.js';
 import { asInfo, asRole, asServerTime, type InfoReply, type RoleInfo, type ServerTime } from './server-replies.js';
 import type { FlushMode } from './scripting-commands.js';
 
@@ -45,7 +45,7 @@ export const serverMethods = methodTable<ServerCommands>({
   dbsize: { args: () => ['DBSIZE'], reply: asInteger },
   flushdb: { args: (mode) => flush('FLUSHDB', mode), reply: asOk },
   flushall: { args: (mode) => flush('FLUSHALL', mode), reply: asOk },
-  configGet: { args: (...patterns) => ['CONFIG', 'GET', ...patterns], reply: (r) => asRecord(asTextArray(r)) },
+  configGet: { args: (...patterns) => ['CONFIG', 'GET', ...patterns], reply: asTextRecord },
   configSet: {
     args: (parameters) => {
       const pairs = Object.entries(parameters).flat();
