@@ -82,6 +82,9 @@ export async function startFakeRedisServer(onCommand: CommandHandler, firstPort 
       port++;
     }
   }
+  // With firstPort 0 the OS picks the port: report the one actually bound.
+  const bound = server.address();
+  if (bound !== null && typeof bound === 'object') port = bound.port;
   return {
     port,
     host: '127.0.0.1',
