@@ -1,18 +1,11 @@
 import type { EventEmitter } from 'node:events';
-import type { ConnectionStatus } from '../connection/connection.js';
+import type { CommandOptions, ConnectionStatus } from '../connection/connection.js';
 import type { RedisArg, RespValue } from '../protocol/resp-value.js';
 
 export type { ConnectionStatus };
 
-/** Per-command options of a connection (docs/CONTRACTS.md). */
-export interface PoolCommandOptions {
-  signal?: AbortSignal;
-  /** ms, overrides commandTimeout; 0 = none. */
-  timeout?: number;
-  returnBuffers?: boolean;
-  /** Re-send if the socket dies after the write (double-apply risk). */
-  retryOnReconnect?: boolean;
-}
+/** Per-command options of a pooled connection: the connection's own (one definition, documented there). */
+export type PoolCommandOptions = CommandOptions;
 
 /**
  * What the pool needs from a connection: the `Connection` contract of docs/CONTRACTS.md, written structurally so
