@@ -1,4 +1,5 @@
-// The server's own limit line: redis-benchmark with 1 connection, unpipelined and -P 16, 100-byte values.
+// The server's own limit line: redis-benchmark with 1 connection, unpipelined, -P 16 and -P 1000 (workload 3's
+// shape), GET of an existing 100-byte value.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
@@ -18,6 +19,7 @@ export async function serverLimit(port, quick) {
     return {
       c1: await rps(port, [], quick ? 20_000 : 50_000),
       p16: await rps(port, ['-P', '16'], quick ? 300_000 : 1_000_000),
+      p1000: await rps(port, ['-P', '1000'], quick ? 1_000_000 : 3_000_000),
     };
   } catch (e) {
     return { error: `redis-benchmark failed: ${e.message.split('\n')[0]}` };

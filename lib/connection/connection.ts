@@ -22,7 +22,9 @@ import {
   KIND_QUIT,
   KIND_RESET,
   KIND_SELECT,
+  CommandGroup,
   PendingCommand,
+  type ReplySink,
 } from './pending-command.js';
 import { createSocket, endpointLabel, readyEventOf } from './socket-factory.js';
 import { validateConnectionOptions, type NormalizedConnectionOptions } from './validate-connection-options.js';
@@ -42,6 +44,15 @@ export interface CommandOptions {
    * can run twice. Default false: such commands fail with ConnectionError and the caller decides.
    */
   retryOnReconnect?: boolean;
+}
+
+/** One command of `sendBatch`: its arguments and its own options (a client's `CommandCall` fits as is). */
+export interface BatchCommand {
+  readonly args: readonly RedisArg[];
+  readonly returnBuffers?: boolean;
+  /** ms, overriding `commandTimeout` for this command; 0 = none. */
+  readonly timeout?: number;
+  readonly signal?: AbortSignal;
 }
 
 export interface ReconnectingEvent {
@@ -64,6 +75,15 @@ let capturedReject: (error: Error) => void = noop;
 function captureSettlers(resolve: (value: never) => void, reject: (error: Error) => void): void {
   capturedResolve = resolve;
   capturedReject = reject;
+}
+
+/** The per-command options of a batch entry, as `sendCommand` takes them. */
+function optionsOf(c: BatchCommand): CommandOptions {
+  const options: CommandOptions = {};
+  if (c.returnBuffers === true) options.returnBuffers = true;
+  if (c.timeout !== undefined) options.timeout = c.timeout;
+  if (c.signal !== undefined) options.signal = c.signal;
+  return options;
 }
 
 function asError(value: unknown): Error {
@@ -203,6 +223,69 @@ export class Connection extends EventEmitter {
     } else if (this.#commandTimeout > 0) {
       this.#arm(cmd, this.#commandTimeout);
     }
+    this.#route(cmd);
+    return promise;
+  }
+
+  /**
+   * Sends commands back to back (one write when the connection is ready) and reports each reply or error to
+   * `sink.settle(index, error, value)`, `index` being the command's position in `commands`. Same semantics as one
+   * `sendCommand` per command (timeouts, abort, queueing while reconnecting, typed errors), without a promise per
+   * command: commands using the default `commandTimeout` share one timer.
+   */
+  sendBatch(commands: readonly BatchCommand[], sink: ReplySink): void {
+    if (commandChannel.hasSubscribers) {
+      // Traced per command, through the traced path.
+      for (let i = 0; i < commands.length; i++) {
+        const c = commands[i]!;
+        this.sendCommand(c.args, optionsOf(c)).then(
+          (value) => sink.settle(i, null, value),
+          (error: unknown) => sink.settle(i, asError(error), null),
+        );
+      }
+      return;
+    }
+    const timeout = this.#commandTimeout;
+    const group = timeout > 0 ? new CommandGroup() : undefined;
+    for (let i = 0; i < commands.length; i++) {
+      const c = commands[i]!;
+      const args = c.args;
+      if (!Array.isArray(args) || args.length === 0) {
+        sink.settle(i, new DataError('sendBatch needs a non-empty array per command: the command name, then its arguments.', { endpoint: this.#label }), null);
+        continue;
+      }
+      const cmd = new PendingCommand(args, noop, noop);
+      cmd.sink = sink;
+      cmd.index = i;
+      if (c.signal !== undefined || c.timeout !== undefined) {
+        try {
+          if (!this.#applyOptions(cmd, optionsOf(c))) continue;
+        } catch (error) {
+          cmd.fail(new DataError(`Invalid options for ${cmd.name}: ${asError(error).message}`, { command: cmd.name, endpoint: this.#label, cause: error }));
+          continue;
+        }
+      } else {
+        if (c.returnBuffers === true) cmd.buffers = true;
+        if (group !== undefined) {
+          cmd.group = group;
+          group.left++;
+          group.commands.push(cmd);
+        }
+      }
+      this.#route(cmd);
+    }
+    if (group !== undefined && group.left > 0) {
+      group.timer = setTimeout(() => {
+        group.timer = undefined;
+        for (const cmd of group.commands) {
+          if (!cmd.settled) this.#abandon(cmd, commandTimeoutError(cmd, this.#label, timeout));
+        }
+      }, timeout);
+    }
+  }
+
+  /** Into this tick's write when ready (after a health check PING when idle too long), else into the waiting queue. */
+  #route(cmd: PendingCommand): void {
     if (this.#status === 'ready' && !this.#checking) {
       if (this.#healthCheckInterval > 0 && this.#needsHealthCheck()) {
         this.#queue(cmd);
@@ -213,7 +296,6 @@ export class Connection extends EventEmitter {
     } else {
       this.#queue(cmd);
     }
-    return promise;
   }
 
   /** Returns false when the command already settled (aborted signal, bad timeout). */

@@ -1,5 +1,5 @@
 export { Connection } from './connection.js';
-export type { CommandOptions, ConnectionStatus, ReconnectingEvent } from './connection.js';
+export type { BatchCommand, CommandOptions, ConnectionStatus, ReconnectingEvent } from './connection.js';
 export type * from './connection-options.js';
 export { DEFAULT_CONNECTION_OPTIONS } from './connection-defaults.js';
 export { validateConnectionOptions } from './validate-connection-options.js';
@@ -11,3 +11,4 @@ export type { RetryOption } from './retry-policy.js';
 export { endpointLabel } from './socket-factory.js';
 export { commandChannel, connectChannel, redactArgs } from './connection-diagnostics.js';
 export type { CommandTraceContext, ConnectTraceContext } from './connection-diagnostics.js';
+export type { ReplySink } from './pending-command.js';

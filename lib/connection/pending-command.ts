@@ -56,6 +56,29 @@ export function commandName(args: readonly RedisArg[]): string {
   return CONTAINERS.has(name) && args.length > 1 ? `${name} ${word(args[1])}` : name;
 }
 
+/**
+ * Receives the replies of a batch sent with `Connection.sendBatch`: one call per command, `index` being its position
+ * in the batch, in reply order. Must not throw (it runs inside the decoder's callback).
+ */
+export interface ReplySink {
+  settle(index: number, error: Error | null, value: unknown): void;
+}
+
+/** Commands of one batch sharing one deadline timer, cleared when the last of them settles. */
+export class CommandGroup {
+  timer: NodeJS.Timeout | undefined = undefined;
+  left = 0;
+  readonly commands: PendingCommand[] = [];
+
+  /** One more of the group settled. */
+  done(): void {
+    if (--this.left === 0 && this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+  }
+}
+
 /** Where a command is: waiting for a socket, in the next write, or written and awaiting its reply. */
 export const AT_WAITING = 0;
 export const AT_BATCH = 1;
@@ -82,6 +105,11 @@ export class PendingCommand {
   timer: NodeJS.Timeout | undefined = undefined;
   signal: AbortSignal | undefined = undefined;
   onAbort: (() => void) | undefined = undefined;
+  /** Batch commands report to a sink (no promise per command); `index` is their position in the batch. */
+  sink: ReplySink | undefined = undefined;
+  index = 0;
+  /** Set when the command shares its batch's deadline timer. */
+  group: CommandGroup | undefined = undefined;
 
   constructor(args: readonly RedisArg[], resolve: (value: never) => void, reject: (error: Error) => void) {
     this.args = args;
@@ -108,12 +136,18 @@ export class PendingCommand {
     if (this.settled) return;
     if (this.timer !== undefined || this.onAbort !== undefined) this.#cleanup();
     else this.settled = true;
-    this.resolve(value as never);
+    if (this.group !== undefined) this.group.done();
+    const sink = this.sink;
+    if (sink === undefined) this.resolve(value as never);
+    else sink.settle(this.index, null, value);
   }
 
   fail(error: Error): void {
     if (this.settled) return;
     this.#cleanup();
-    this.reject(error);
+    if (this.group !== undefined) this.group.done();
+    const sink = this.sink;
+    if (sink === undefined) this.reject(error);
+    else sink.settle(this.index, error, null);
   }
 }

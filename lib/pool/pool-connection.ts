@@ -1,8 +1,9 @@
 import type { EventEmitter } from 'node:events';
-import type { CommandOptions, ConnectionStatus } from '../connection/connection.js';
+import type { BatchCommand, CommandOptions, ConnectionStatus } from '../connection/connection.js';
+import type { ReplySink } from '../connection/pending-command.js';
 import type { RedisArg, RespValue } from '../protocol/resp-value.js';
 
-export type { ConnectionStatus };
+export type { BatchCommand, ConnectionStatus, ReplySink };
 
 /** Per-command options of a pooled connection: the connection's own (one definition, documented there). */
 export type PoolCommandOptions = CommandOptions;
@@ -28,6 +29,11 @@ export interface PoolConnection extends EventEmitter {
   readonly subscriptions: number;
   connect(): Promise<void>;
   sendCommand<T = RespValue>(args: readonly RedisArg[], options?: PoolCommandOptions): Promise<T>;
+  /**
+   * Optional fast path for pipelines: the commands back to back, each reply reported to `sink` by index, no
+   * promise per command (see `Connection.sendBatch`). Without it, pipelines use `sendCommand` per command.
+   */
+  sendBatch?(commands: readonly BatchCommand[], sink: ReplySink): void;
   disconnect(options?: { timeout?: number }): Promise<void>;
   destroy(error?: Error): void;
   reconnect(cause?: Error): void;
