@@ -191,6 +191,12 @@ export class Connection extends EventEmitter {
   }
 
   sendCommand<T = RespValue>(args: readonly RedisArg[], options?: CommandOptions): Promise<T> {
+    return this.#sendTraced<T>(args, options);
+  }
+
+  // Not through `this.sendCommand`: a pool may wrap an instance's sendCommand (onReplyError), and sendBatch's
+  // traced path must not report through that wrapper a second time.
+  #sendTraced<T>(args: readonly RedisArg[], options: CommandOptions | undefined): Promise<T> {
     if (commandChannel.hasSubscribers && Array.isArray(args) && args.length > 0) {
       const name = String(args[0]).toUpperCase();
       const port = this.#endpoint.path === undefined ? this.#endpoint.port : undefined;
@@ -238,7 +244,7 @@ export class Connection extends EventEmitter {
       // Traced per command, through the traced path.
       for (let i = 0; i < commands.length; i++) {
         const c = commands[i]!;
-        this.sendCommand(c.args, optionsOf(c)).then(
+        this.#sendTraced(c.args, optionsOf(c)).then(
           (value) => sink.settle(i, null, value),
           (error: unknown) => sink.settle(i, asError(error), null),
         );

@@ -4,6 +4,7 @@ import { runPipeline } from '../../lib/client/run-batch.js';
 import type { CommandSender } from '../../lib/client/send-call.js';
 import { DataError, ResponseError } from '../../lib/errors/index.js';
 import type { RedisArg, RespMap, RespValue } from '../../lib/protocol/resp-value.js';
+import type { BatchCommand, PoolConnection, ReplySink } from '../../lib/pool/pool-connection.js';
 
 /** Answers each command from `answer`, settling them in the order `order` gives (not the order sent). */
 function scriptedSender(answer: (args: readonly RedisArg[]) => RespValue | Error): CommandSender & { flush(order: number[]): void } {
@@ -70,6 +71,73 @@ describe('pipeline results', () => {
   it('resolve an empty queue to []', async () => {
     await expect(runPipeline(scriptedSender(() => null), [], 0)).resolves.toEqual([]);
   });
+});
+
+/** A sender with the connection's batch fast path: records what went through sendBatch vs sendCommand. */
+function batchSender(answer: (args: readonly RedisArg[]) => RespValue | Error) {
+  const viaBatch: string[] = [];
+  const viaCommand: string[] = [];
+  let deliver: (() => void) | undefined;
+  const sender = {
+    sendCommand<T>(args: readonly RedisArg[]): Promise<T> {
+      viaCommand.push(String(args[0]));
+      const a = answer(args);
+      return a instanceof Error ? Promise.reject(a) : Promise.resolve(a as T);
+    },
+    sendBatch(commands: readonly BatchCommand[], sink: ReplySink): void {
+      for (const c of commands) viaBatch.push(String(c.args[0]));
+      // Replies arrive later, last first (the sink must not rely on order).
+      deliver = () => {
+        for (let i = commands.length - 1; i >= 0; i--) {
+          const a = answer(commands[i]!.args);
+          if (a instanceof Error) sink.settle(i, a, null);
+          else sink.settle(i, null, a);
+        }
+      };
+    },
+  };
+  return { sender, viaBatch, viaCommand, deliver: () => deliver?.() };
+}
+
+describe('pipeline results over sendBatch', () => {
+  it('send plain calls as one batch and keep positions when invalid or blocking calls sit between them', async () => {
+    const { sender, viaBatch, viaCommand, deliver } = batchSender((args) => {
+      if (args[0] === 'HGETALL') return ['a', '1'];
+      if (args[0] === 'BLPOP') return ['list', 'item'];
+      if (args[0] === 'INCR') return new ResponseError('ERR value is not an integer', { prefix: 'ERR' });
+      return `v:${String(args[1])}`;
+    });
+    const queued: QueuedCall[] = [
+      recordMethod('set', ['k', 'v', { NX: true, XX: true }]), // invalid: not sent
+      recordMethod('get', ['k1']),
+      recordMethod('blpop', ['list', 1]), // blocking: its own deadline, sent on its own
+      recordMethod('hgetall', ['h']),
+      recordMethod('incr', ['n']),
+      recordRaw('GET', ['k2']),
+    ];
+    const done = runPipeline(sender as unknown as PoolConnection, queued, 0);
+    deliver();
+    const results = await done;
+    expect(viaBatch).toEqual(['GET', 'HGETALL', 'INCR', 'GET']);
+    expect(viaCommand).toEqual(['BLPOP']);
+    expect(results[0]![0]).toBeInstanceOf(DataError);
+    expect(results[1]).toEqual([null, 'v:k1']);
+    expect(results[2]![0]).toBeNull();
+    expect(results[3]).toEqual([null, { a: '1' }]);
+    expect(results[4]![0]).toBeInstanceOf(ResponseError);
+    expect(results[5]).toEqual([null, 'v:k2']);
+  }, 5000);
+
+  it('settle every call even when sendBatch throws', async () => {
+    const sender = {
+      sendCommand: () => Promise.reject(new Error('unused')),
+      sendBatch: () => {
+        throw new Error('broken sender');
+      },
+    };
+    const results = await runPipeline(sender as unknown as PoolConnection, [recordRaw('GET', ['a']), recordRaw('GET', ['b'])], 0);
+    expect(results.map(([error]) => error?.message)).toEqual(['broken sender', 'broken sender']);
+  }, 5000);
 });
 
 describe('record shapers', () => {

@@ -3,7 +3,7 @@
  * the shared connection) and nothing else; the caller still gets the error; a throwing hook changes nothing.
  */
 import { ConnectionPool } from '../../lib/pool/connection-pool.js';
-import type { PoolCommandOptions } from '../../lib/pool/pool-connection.js';
+import type { BatchCommand, PoolCommandOptions, ReplySink } from '../../lib/pool/pool-connection.js';
 import { ConnectionError, ConfigError, ResponseError, WrongTypeError } from '../../lib/errors/index.js';
 import type { RedisArg, RespValue } from '../../lib/protocol/resp-value.js';
 import { FakeConnection } from './pool-fake-connection.js';
@@ -18,7 +18,43 @@ class ErrorReplyConnection extends FakeConnection {
   }
 }
 
+/** The same answers, plus the batch fast path pipelines use (settled through a sink, not promises). */
+class BatchErrorReplyConnection extends ErrorReplyConnection {
+  sendBatch(commands: readonly BatchCommand[], sink: ReplySink): void {
+    commands.forEach((c, i) => {
+      // The prototype's sendCommand: the pool wraps the instance's own one to observe it.
+      ErrorReplyConnection.prototype.sendCommand.call(this, c.args).then(
+        (value) => sink.settle(i, null, value),
+        (error: Error) => sink.settle(i, error, null),
+      );
+    });
+  }
+}
+
 describe('ConnectionPool onReplyError', () => {
+  it('sees the error replies of batches sent with sendBatch (pipelines); the caller still gets them', async () => {
+    const seen: string[] = [];
+    const pool = new ConnectionPool({
+      connectionFactory: (o) => new BatchErrorReplyConnection(o),
+      onReplyError: (error) => seen.push(error.name),
+    });
+    await pool.connect();
+    const settled: string[] = [];
+    await new Promise<void>((resolve) => {
+      let left = 3;
+      pool.sharedConnection().sendBatch!([{ args: ['SET', 'k', 'v'] }, { args: ['BAD'] }, { args: ['LOST'] }], {
+        settle(index, error) {
+          settled.push(`${index}:${error?.name ?? 'ok'}`);
+          if (--left === 0) setImmediate(resolve);
+        },
+      });
+    });
+    expect(settled.sort()).toEqual(['0:ok', '1:WrongTypeError', '2:ConnectionError']);
+    // Reported (deferred out of the reply callback), only the error reply, not the lost socket.
+    expect(seen).toEqual(['WrongTypeError']);
+    await pool.disconnect({ graceful: false });
+  });
+
   it('is called for error replies on shared, leased and pipelined commands, and the caller still gets them', async () => {
     const seen: string[] = [];
     const pool = new ConnectionPool({
