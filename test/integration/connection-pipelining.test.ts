@@ -1,21 +1,8 @@
 import { AbortError, ConnectionError, TimeoutError } from '../../lib/errors/index.js';
-import { Connection } from '../../lib/connection/connection.js';
-import type { ConnectionOptions } from '../../lib/connection/connection-options.js';
-import { requireTopology, STANDALONE } from '../support/topology.js';
+import type { Connection } from '../../lib/connection/connection.js';
+import { useStandaloneConnections } from '../support/standalone-connections.js';
 
-const open: Connection[] = [];
-function connection(options: ConnectionOptions = {}): Connection {
-  const c = new Connection({ ...STANDALONE, lazyConnect: true, ...options });
-  open.push(c);
-  return c;
-}
-
-beforeAll(async () => {
-  await requireTopology('standalone');
-});
-afterAll(async () => {
-  for (const c of open) c.destroy();
-});
+const connection = useStandaloneConnections();
 
 /** Blocks `c` server-side (BLPOP on a key nobody pushes to), so commands behind it stay in flight. */
 function block(c: Connection, key: string): Promise<unknown> {

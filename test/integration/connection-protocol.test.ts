@@ -1,22 +1,14 @@
 import { ResponseError, WrongTypeError } from '../../lib/errors/index.js';
-import { Connection } from '../../lib/connection/connection.js';
+import type { Connection } from '../../lib/connection/connection.js';
 import type { RespValue } from '../../lib/protocol/resp-value.js';
-import { requireTopology, STANDALONE } from '../support/topology.js';
+import { useStandaloneConnections } from '../support/standalone-connections.js';
 
-const open: Connection[] = [];
+const connection = useStandaloneConnections();
 async function connected(protocol: 2 | 3): Promise<Connection> {
-  const c = new Connection({ ...STANDALONE, protocol, lazyConnect: true });
-  open.push(c);
+  const c = connection({ protocol });
   await c.connect();
   return c;
 }
-
-beforeAll(async () => {
-  await requireTopology('standalone');
-});
-afterAll(async () => {
-  for (const c of open) c.destroy();
-});
 
 const map = (entries: [string, RespValue][]): RespValue => Object.assign(Object.create(null) as object, Object.fromEntries(entries)) as RespValue;
 

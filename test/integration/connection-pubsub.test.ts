@@ -1,21 +1,13 @@
-import { Connection } from '../../lib/connection/connection.js';
+import type { Connection } from '../../lib/connection/connection.js';
 import type { RespValue } from '../../lib/protocol/resp-value.js';
-import { requireTopology, STANDALONE } from '../support/topology.js';
+import { useStandaloneConnections } from '../support/standalone-connections.js';
 
-const open: Connection[] = [];
+const connection = useStandaloneConnections();
 async function connected(protocol: 2 | 3, pushBuffers = false): Promise<Connection> {
-  const c = new Connection({ ...STANDALONE, protocol, pushBuffers, lazyConnect: true });
-  open.push(c);
+  const c = connection({ protocol, pushBuffers });
   await c.connect();
   return c;
 }
-
-beforeAll(async () => {
-  await requireTopology('standalone');
-});
-afterAll(async () => {
-  for (const c of open) c.destroy();
-});
 
 function nextPush(c: Connection, kind: string): Promise<RespValue[]> {
   return new Promise((resolve) => {

@@ -3,26 +3,12 @@
  * of `sendCommand`: each reply to its own index, errors in place, shared deadline, abort, queueing before ready,
  * late replies never handed to the next caller, tracing.
  */
-import { Connection } from '../../lib/connection/connection.js';
-import type { ConnectionOptions } from '../../lib/connection/connection-options.js';
+import type { BatchCommand, Connection } from '../../lib/connection/connection.js';
 import { commandChannel } from '../../lib/connection/connection-diagnostics.js';
-import type { BatchCommand } from '../../lib/connection/connection.js';
 import { AbortError, DataError, TimeoutError, WrongTypeError } from '../../lib/errors/index.js';
-import { requireTopology, STANDALONE } from '../support/topology.js';
+import { useStandaloneConnections } from '../support/standalone-connections.js';
 
-const open: Connection[] = [];
-function connection(options: ConnectionOptions = {}): Connection {
-  const c = new Connection({ ...STANDALONE, lazyConnect: true, ...options });
-  open.push(c);
-  return c;
-}
-
-beforeAll(async () => {
-  await requireTopology('standalone');
-});
-afterAll(async () => {
-  for (const c of open) c.destroy();
-});
+const connection = useStandaloneConnections();
 
 type Settled = [Error | null, unknown];
 

@@ -1,22 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { ConnectionError } from '../../lib/errors/index.js';
-import { Connection } from '../../lib/connection/connection.js';
-import type { ConnectionOptions } from '../../lib/connection/connection-options.js';
-import { requireTopology, STANDALONE, STANDALONE_TLS, STANDALONE_UNIX } from '../support/topology.js';
+import { STANDALONE, STANDALONE_TLS, STANDALONE_UNIX } from '../support/topology.js';
+import { useStandaloneConnections } from '../support/standalone-connections.js';
 
-const open: Connection[] = [];
-function connection(options: ConnectionOptions): Connection {
-  const c = new Connection({ lazyConnect: true, ...options });
-  open.push(c);
-  return c;
-}
-
-beforeAll(async () => {
-  await requireTopology('standalone');
-});
-afterAll(async () => {
-  for (const c of open) c.destroy();
-});
+// No default endpoint: each test names its transport (TCP, TLS, unix socket).
+const connection = useStandaloneConnections({});
 
 describe('Connection transports', () => {
   it('TCP: connects, reports its endpoint and round-trips a value', async () => {
