@@ -4,7 +4,7 @@
 # missing; --build compiles lib/ straight into the snapshot), starts the bench servers (6500 and cluster 7500-7502,
 # ../shared/PORTS.md) unless they already run, runs every workload for every client and stops what it started.
 # Other arguments go to bench/src/main.mjs: --quick, --rounds N, --duration MS, --only 1,3,8, --variants a,b,
-# --results FILE, --smoke (CI: one 50 ms round, exit 1 if redwire fails a workload). `--write-results` writes
+# --results FILE, --smoke (CI: one 50 ms round, exit 1 if redwire fails a workload), --no-pin (see below). `--write-results` writes
 # bench/RESULTS.md (do that on a full run). CPU profile of one measurement: node bench/src/profile.mjs 3 redwire
 set -euo pipefail
 
@@ -13,10 +13,12 @@ ROOT="$(cd "$BENCH_DIR/.." && pwd)"
 log() { echo "[bench] $*" >&2; }
 
 build=0
+nopin=0
 args=()
 for a in "$@"; do
   case "$a" in
     --build) build=1 ;;
+    --no-pin) nopin=1 ;;
     --write-results) args+=(--results "$BENCH_DIR/RESULTS.md") ;;
     *) args+=("$a") ;;
   esac
@@ -75,4 +77,20 @@ for _ in $(seq 1 50); do
   sleep 0.2
 done
 
-node "$BENCH_DIR/src/main.mjs" "${args[@]}"
+# Fixed CPUs (--no-pin to skip): the servers on the last CPU, every client process on CPU 0. On this VM each vCPU's
+# speed drifts on its own (another tenant on its host core: measured 1.8k vs 3.1k loops/s on the two vCPUs at one
+# moment, the other way round later), and the kernel keeps a process on the vCPU it started on, so unpinned clients
+# were compared on different-speed CPUs. Pinned, every client runs on the same vCPU and interleaving evens out drift.
+pin=()
+ncpu="$(nproc 2>/dev/null || echo 1)"
+if [ "$nopin" = 0 ] && [ "$ncpu" -ge 2 ] && command -v taskset >/dev/null; then
+  last=$((ncpu - 1))
+  for port in 6500 7500 7501 7502; do
+    pid="$(redis-cli -p "$port" INFO server 2>/dev/null | tr -d '\r' | sed -n 's/^process_id://p')"
+    [ -n "$pid" ] && taskset -a -cp "$last" "$pid" >/dev/null
+  done
+  pin=(taskset -c 0)
+  log "pinned: servers on CPU $last, clients on CPU 0"
+fi
+
+"${pin[@]}" node "$BENCH_DIR/src/main.mjs" "${args[@]}"

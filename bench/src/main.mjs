@@ -141,7 +141,11 @@ async function main() {
   const samples = new Map(); // `${w}|${v}` -> results[]
   for (let r = 1; r <= rounds; r++) {
     for (const w of workloads) {
-      for (const v of variantsOf(w)) {
+      // The order of clients rotates every round: whoever runs first after another workload meets that workload's
+      // leftovers (its process's background GC, the server catching up), so no client may always be first.
+      const vs = variantsOf(w);
+      const order = vs.map((_, i) => vs[(i + r - 1) % vs.length]);
+      for (const v of order) {
         const res = await runWorker(w, v);
         const key = `${w.id}|${v}`;
         if (!samples.has(key)) samples.set(key, []);
@@ -252,7 +256,8 @@ async function main() {
     `- machine: ${cpus().length} cores (nproc), ${cpu}; 1-min load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after (other processes share the cores: compare columns of one run, not runs)`,
     `- node ${process.version}; ${await redisVersion()}`,
     `- clients: ${Object.entries(versions()).map(([k, v]) => `${k} ${v}`).join(', ')}`,
-    `- method: ${rounds} rounds, interleaved (each round runs every workload for every client in turn); each`,
+    `- method: ${rounds} rounds, interleaved (each round runs every workload for every client in turn, the clients'`,
+    `  order rotating from round to round); each`,
     `  measurement opens a fresh client in that client's own long-lived child process, ${warmupMs} ms warm-up`,
     `  (${firstWarmupMs} ms the first time a process runs a workload, so JIT warm-up is not measured), ${durationMs} ms`,
     `  measured; ops/s is the median over rounds. Replies are checked (a wrong reply fails the row). Memory: after a`,

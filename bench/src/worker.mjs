@@ -19,12 +19,18 @@ const sample = () => {
 // every client the same <1%.
 setInterval(sample, 10).unref();
 
+// Decoder handlers of fixed identity, as a client gives its decoder for the connection's lifetime. (Fresh closures
+// per measurement made V8 deoptimise a decoder's call sites again and again, a harness artefact that slowed
+// decoders unevenly.) They count into the current measurement's context.
+let decoding = { replies: 0 };
+const DECODER_HANDLERS = { onReply: () => void decoding.replies++, onError: () => void decoding.replies++ };
+
 async function open(workload, variant) {
   const mod = await loadModule(variant.module);
   if (workload.kind === 'decoder') {
     const ctx = { replies: 0 };
-    const handlers = { onReply: () => void ctx.replies++, onError: () => void ctx.replies++ };
-    ctx.decoder = await mod.createDecoder(handlers);
+    decoding = ctx;
+    ctx.decoder = await mod.createDecoder(DECODER_HANDLERS);
     return { ctx, close: async () => {} };
   }
   const options = { ...variant.options, ...workload.options };

@@ -5,7 +5,7 @@ import { CommandsBase } from '../client/commands/commands-base.js';
 import type { CommandCall } from '../client/commands/command-call.js';
 import { argText } from '../client/commands/command-spec.js';
 import { commandOptionsOf } from '../client/send-call.js';
-import { builtinFastPath } from './builtin-key-table.js';
+import { fastRouteInfo } from './fast-route-info.js';
 import { ClusterExecutor, defaultClusterRetryDelay, type SendOptions } from './cluster-executor.js';
 import { DEFAULT_MAX_REDIRECTIONS, type ClusterClientOptions } from './cluster-client-options.js';
 import { CommandRouter } from './command-router.js';
@@ -78,7 +78,7 @@ export class ClusterClient extends CommandsBase {
       ...(addressMap === undefined ? {} : { addressMap }),
     });
     this.#executor = new ClusterExecutor(this.nodesManager, max, retryDelay ?? defaultClusterRetryDelay, this.#commandTimeout);
-    this.#router = new CommandRouter(builtinFastPath, {
+    this.#router = new CommandRouter(fastRouteInfo, {
       send: (args) => this.#executor.run(args, { kind: 'keyless', readonly: true,
         policy: { request: 'random-node', response: 'all-succeeded' } }, {}),
     });

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { ProtocolError, RedisError } from '../errors/index.js';
 import { encodeCommands } from '../protocol/command-encoder.js';
 import { RespDecoder } from '../protocol/resp-decoder.js';
-import type { RedisArg, RespValue } from '../protocol/resp-value.js';
+import type { DecoderHandlers, RedisArg, RespValue } from '../protocol/resp-value.js';
 import { InFlightQueue } from './in-flight-queue.js';
 import { AT_BATCH, AT_IN_FLIGHT, isPubSubKind, KIND_PLAIN, type PendingCommand } from './pending-command.js';
 import { PubSubTracker, pubSubFrameKind } from './pubsub-tracker.js';
@@ -24,7 +24,7 @@ export interface PipelineHost {
  * are matched FIFO. A command settled early (timeout, abort) keeps its slot (`settled`) so its late reply is consumed
  * and dropped, never handed to the next caller (the lesson of redis-py CVE-2023-28858/28859).
  */
-export class CommandPipeline {
+export class CommandPipeline implements DecoderHandlers {
   readonly #host: PipelineHost;
   readonly #decoder: RespDecoder;
   readonly #inFlight = new InFlightQueue<PendingCommand>();
@@ -42,24 +42,16 @@ export class CommandPipeline {
   /** Date.now() of the last write or read. */
   lastActivity = 0;
   readonly pubsub = new PubSubTracker();
+  readonly #pushBuffers: boolean;
 
   constructor(host: PipelineHost, options: { maxBulkLength: number; pushBuffers: boolean }) {
     this.#host = host;
-    const pushBuffers = options.pushBuffers;
-    this.#decoder = new RespDecoder(
-      {
-        onReply: (value) => this.#onReply(value),
-        onErrorReply: (error) => this.#onErrorReply(error),
-        onPush: (value) => this.#onPush(value),
-        wantBuffers: () => {
-          const head = this.#inFlight.peek();
-          if (head !== undefined && head.buffers) return true;
-          // RESP2 pub/sub frames are plain arrays: decode them like RESP3 pushes while in subscriber mode.
-          return pushBuffers && this.protocol === 2 && this.#inSubscriberMode();
-        },
-      },
-      { maxBulkLength: options.maxBulkLength, pushBuffers },
-    );
+    this.#pushBuffers = options.pushBuffers;
+    // The pipeline itself is the decoder's handler object: its callbacks are prototype methods, one function for
+    // every connection. Per-connection closures made the decoder's call sites see a new target with every
+    // connection created (pools, reconnects, cluster nodes); V8 then deoptimised them over and over and the decoder
+    // ran up to 2.5x slower in a long-lived process (bench workload 8).
+    this.#decoder = new RespDecoder(this, { maxBulkLength: options.maxBulkLength, pushBuffers: options.pushBuffers });
   }
 
   /** Written (or in this tick's write) and awaiting a reply. */
@@ -179,7 +171,17 @@ export class CommandPipeline {
     if (this.#drainWaiter !== undefined && this.idle) this.#drainWaiter();
   }
 
-  #onReply(value: RespValue): void {
+  // ---- decoder callbacks (DecoderHandlers; called by the RespDecoder only) ------------------------------------
+
+  /** Bulk strings of the reply starting now decode as Buffers when its command asked for them. */
+  wantBuffers(): boolean {
+    const head = this.#inFlight.peek();
+    if (head !== undefined && head.buffers) return true;
+    // RESP2 pub/sub frames are plain arrays: decode them like RESP3 pushes while in subscriber mode.
+    return this.#pushBuffers && this.protocol === 2 && this.#inSubscriberMode();
+  }
+
+  onReply(value: RespValue): void {
     if (this.protocol === 2 && Array.isArray(value) && this.#inSubscriberMode()) {
       const kind = pubSubFrameKind(value);
       if (kind !== undefined) {
@@ -209,7 +211,7 @@ export class CommandPipeline {
     return head !== undefined && isPubSubKind(head.kind);
   }
 
-  #onErrorReply(error: RedisError): void {
+  onErrorReply(error: RedisError): void {
     const cmd = this.#inFlight.shift();
     if (cmd === undefined) {
       throw new ProtocolError(
@@ -227,7 +229,7 @@ export class CommandPipeline {
     this.#maybeDrained();
   }
 
-  #onPush(value: RespValue[]): void {
+  onPush(value: RespValue[]): void {
     const kind = pubSubFrameKind(value);
     if (kind !== undefined && kind !== 0) this.#onPubSubFrame(kind, value);
     else this.#host.onPush(value);

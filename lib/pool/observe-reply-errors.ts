@@ -27,13 +27,20 @@ export function observeReplyErrors(conn: PoolConnection, hook: ReplyErrorHook): 
     send(args, options).then(undefined, report) as Promise<T>) as PoolConnection['sendCommand'];
   const sendBatch = conn.sendBatch?.bind(conn);
   if (sendBatch !== undefined) {
-    conn.sendBatch = (commands: readonly BatchCommand[], sink: ReplySink): void =>
-      sendBatch(commands, {
-        settle(index, error, value) {
-          // Deferred like the promise path: the hook may reconnect, which must not happen inside the decoder's callback.
-          if (error !== null) queueMicrotask(() => notify(error));
-          sink.settle(index, error, value);
-        },
-      });
+    conn.sendBatch = (commands: readonly BatchCommand[], sink: ReplySink): void => sendBatch(commands, new ObservedSink(sink, notify));
+  }
+}
+
+/** Reports error replies to the hook, then hands every settle on (a class: one call target for all batches). */
+class ObservedSink implements ReplySink {
+  constructor(
+    readonly sink: ReplySink,
+    readonly notify: (error: unknown) => void,
+  ) {}
+
+  settle(index: number, error: Error | null, value: unknown): void {
+    // Deferred like the promise path: the hook may reconnect, which must not happen inside the decoder's callback.
+    if (error !== null) queueMicrotask(() => this.notify(error));
+    this.sink.settle(index, error, value);
   }
 }

@@ -67,7 +67,7 @@ describe('ClusterClient commands while their node is stalled (official cluster t
     expect(single).toBeInstanceOf(TimeoutError);
     expect(single).toMatchObject({ kind: 'command', command: 'GET' });
     expect(String((single as Error).message)).toContain(String(primary.port));
-    expect(piped).toMatchObject({ value: [[expect.any(TimeoutError), undefined]] });
+    expect(piped).toMatchObject({ value: [[expect.any(TimeoutError), null]] });
     expect(await client.get(key)).toBe('v');
   });
 });

@@ -97,6 +97,20 @@ describe('ClusterClient routing (official cluster topology)', () => {
     expect(results[41]?.[0]).toMatchObject({ name: 'WrongTypeError' });
   });
 
+  it('keeps positions when a pipeline call has invalid arguments, and runs once (a second exec() resolves [])', async () => {
+    const p = client.pipeline().set('pipe:bad:a', '1').set('pipe:bad:b', 'v', { NX: true, XX: true }).get('pipe:bad:a');
+    expect(p.length).toBe(3);
+    const results = await p.exec();
+    expect(results[0]).toEqual([null, 'OK']);
+    expect(results[1]?.[0]).toMatchObject({ name: 'DataError' });
+    expect(results[2]).toEqual([null, '1']);
+    expect(p.executed).toBe(true);
+    await expect(p.exec()).resolves.toEqual([]);
+    // An invalid call fails the whole transaction before anything is sent.
+    await expect(client.multi().set('{tx}c', '1').set('{tx}d', 'v', { NX: true, XX: true }).exec()).rejects.toMatchObject({ name: 'DataError' });
+    expect(await client.exists('{tx}c')).toBe(0);
+  });
+
   it('runs MULTI on one slot and refuses keys of two slots before sending', async () => {
     const results = await client.multi().call('SET', '{tx}a', '1').call('INCR', '{tx}a').exec();
     expect(results).toEqual([[null, 'OK'], [null, 2]]);
