@@ -52,6 +52,7 @@ export class ClusterClient extends CommandsBase {
   readonly #executor: ClusterExecutor;
   readonly #router: CommandRouter;
   readonly #commandTimeout: number;
+  readonly #options: ClusterClientOptions;
   #connecting: Promise<void> | undefined;
   #pubsub: ClusterPubSub | undefined;
 
@@ -64,6 +65,7 @@ export class ClusterClient extends CommandsBase {
       nodes, requireFullCoverage, slotsRefreshInterval, minRefreshInterval, maxRedirections, retryDelay, readFrom,
       natMap, addressMap, ...poolOptions
     } = options;
+    this.#options = { ...options };
     const max = maxRedirections ?? DEFAULT_MAX_REDIRECTIONS;
     if (!Number.isInteger(max) || max < 0) throw new ConfigError(`Invalid option 'maxRedirections': expected a whole number >= 0, got ${String(max)}.`);
     this.#commandTimeout = poolOptions.commandTimeout ?? 0;
@@ -127,6 +129,21 @@ export class ClusterClient extends CommandsBase {
   async disconnect(): Promise<void> {
     await this.#pubsub?.close();
     await this.nodesManager.close({ graceful: false });
+  }
+
+  /**
+   * A new, independent client with the same options (and `overrides`): its own pools, for subscribers or blocking
+   * work. Its startup nodes are the nodes this client knows now (then the original ones), so a duplicate made after
+   * failovers does not depend on startup nodes that are gone.
+   */
+  duplicate(overrides: Partial<ClusterClientOptions> = {}): ClusterClient {
+    const known = this.nodesManager.loaded ? this.nodesManager.table.nodes().map(({ host, port }) => ({ host, port })) : [];
+    const seen = new Set<string>();
+    const nodes = [...known, ...this.#options.nodes.map(parseNode)].filter(({ host, port }) => {
+      const key = `${host}:${port}`;
+      return seen.has(key) ? false : (seen.add(key), true);
+    });
+    return new ClusterClient({ ...this.#options, nodes, ...overrides });
   }
 
   /** A pipeline whose commands are grouped per node, sent in parallel, results in the order they were added. */

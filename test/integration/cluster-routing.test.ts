@@ -111,6 +111,22 @@ describe('ClusterClient routing (official cluster topology)', () => {
     expect(await client.exists('{tx}c')).toBe(0);
   });
 
+  it('duplicate() is an independent client with the same options plus overrides', async () => {
+    const copy = client.duplicate({ clientName: 'redwire-dup' });
+    try {
+      await copy.set('dup:{d}', 'from-copy');
+      expect(await client.get('dup:{d}')).toBe('from-copy');
+      // Its own connections, named by the override; the original's are not.
+      expect(await copy.call('CLIENT', 'GETNAME')).toBe('redwire-dup');
+      expect(await client.call('CLIENT', 'GETNAME')).toBeNull();
+      expect(copy.nodesManager).not.toBe(client.nodesManager);
+    } finally {
+      await copy.quit();
+    }
+    // Closing the copy leaves the original working.
+    expect(await client.get('dup:{d}')).toBe('from-copy');
+  });
+
   it('runs MULTI on one slot and refuses keys of two slots before sending', async () => {
     const results = await client.multi().call('SET', '{tx}a', '1').call('INCR', '{tx}a').exec();
     expect(results).toEqual([[null, 'OK'], [null, 2]]);
