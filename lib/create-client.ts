@@ -5,6 +5,7 @@ import { parseRedisUrl, type ParsedRedisUrl } from './connection/parse-redis-url
 import { ConfigError } from './errors/index.js';
 import { Sentinel } from './sentinel/sentinel.js';
 import type { SentinelOptions } from './sentinel/sentinel-options.js';
+import type { SentinelManagedPool } from './sentinel/sentinel-managed-pool.js';
 
 /** A standalone server (the default topology). */
 export interface StandaloneClientOptions extends RedisClientOptions {
@@ -44,6 +45,27 @@ class SentinelBackedClient extends RedisClient {
       await this.#sentinel.close();
     }
   }
+}
+
+/** What a Sentinel-backed client is made of; `client.quit()` / `disconnect()` also close `sentinel`. */
+export interface SentinelClientParts {
+  sentinel: Sentinel;
+  pool: SentinelManagedPool;
+  client: RedisClient;
+}
+
+/**
+ * Assembles a client over the Sentinel-managed pool of `masterName` (`role` 'master' by default, or 'replica'),
+ * nothing connected yet. `createClient` and the Nest module both build Sentinel clients with it.
+ */
+export function sentinelClientParts(options: Omit<SentinelTopologyOptions, 'topology'>): SentinelClientParts {
+  const { masterName, role = 'master', ...sentinelOptions } = options;
+  if (typeof masterName !== 'string' || masterName === '') {
+    throw new ConfigError('Sentinel topology needs `masterName` (the name the sentinels monitor).');
+  }
+  const sentinel = new Sentinel({ ...sentinelOptions, lazyConnect: true });
+  const pool = role === 'replica' ? sentinel.replicaPool(masterName) : sentinel.masterPool(masterName);
+  return { sentinel, pool, client: new SentinelBackedClient(sentinel, { pool }) };
 }
 
 function fromParsedUrl(parsed: ParsedRedisUrl): CreateClientOptions {
@@ -87,15 +109,9 @@ export function createClient(
     return new ClusterClient(clusterOptions);
   }
   if (options.topology === 'sentinel') {
-    const { topology: _t, masterName, role = 'master', ...sentinelOptions } = options;
-    if (typeof masterName !== 'string' || masterName === '') {
-      throw new ConfigError('Sentinel topology needs `masterName` (the name the sentinels monitor).');
-    }
-    const lazy = sentinelOptions.lazyConnect === true;
-    const sentinel = new Sentinel({ ...sentinelOptions, lazyConnect: true });
-    const pool = role === 'replica' ? sentinel.replicaPool(masterName) : sentinel.masterPool(masterName);
-    const client = new SentinelBackedClient(sentinel, { pool });
-    if (!lazy) client.connect().catch(() => undefined); // surfaced on the first command
+    const { topology: _t, ...sentinelOptions } = options;
+    const { client } = sentinelClientParts(sentinelOptions);
+    if (sentinelOptions.lazyConnect !== true) client.connect().catch(() => undefined); // surfaced on the first command
     return client;
   }
   const { topology: _t, ...standalone } = options;

@@ -1,6 +1,5 @@
-import { RedisClient } from '../client/redis-client.js';
+import { sentinelClientParts } from '../create-client.js';
 import type { FailoverRecord } from '../sentinel/failover-tracker.js';
-import { Sentinel } from '../sentinel/sentinel.js';
 import { SentinelService } from '../sentinel/sentinel-service.js';
 import { forwardClientEvents } from './client-events.js';
 import { probeNode } from './probe-node.js';
@@ -13,10 +12,8 @@ function address(a: { host: string; port: number } | undefined): string {
 
 /** A Sentinel connection: a `RedisClient` over a Sentinel-managed pool (master or replica) + `SentinelService`. */
 export function sentinelRedisConnection(name: string, options: SentinelClientOptions): RedisConnection {
-  const { masterName, role = 'master', ...sentinelOptions } = options;
-  const sentinel = new Sentinel({ ...sentinelOptions, lazyConnect: true });
-  const pool = role === 'replica' ? sentinel.replicaPool(masterName) : sentinel.masterPool(masterName);
-  const client = new RedisClient({ pool });
+  const { masterName, role = 'master' } = options;
+  const { sentinel, pool, client } = sentinelClientParts(options);
   const service = new SentinelService(sentinel, masterName);
   const label = `sentinel '${masterName}' (${role}) via ${sentinel.sentinels.map(address).join(',')}`;
   return {
@@ -29,10 +26,10 @@ export function sentinelRedisConnection(name: string, options: SentinelClientOpt
     connect: () => client.connect(),
     async close(timeoutMs) {
       try {
-        await client.quit({ timeout: timeoutMs });
+        await client.quit({ timeout: timeoutMs }); // closes the Sentinel too
       } finally {
         await service.close();
-        await sentinel.close();
+        await sentinel.close(); // idempotent: when quit() threw before reaching it
       }
     },
     probe: (args, timeoutMs) => probeNode(pool, args, timeoutMs),
