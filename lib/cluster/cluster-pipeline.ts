@@ -9,6 +9,8 @@ import type { Route } from './command-router.js';
 
 export type { PipelineResult };
 
+const noop = (): void => undefined;
+
 function retryable(error: unknown): boolean {
   return error instanceof MovedError || error instanceof AskError || error instanceof TryAgainError ||
     error instanceof ClusterDownError || (error instanceof ConnectionError && wasNeverSent(error));
@@ -33,6 +35,16 @@ async function runClusterPipeline(runner: ClusterRunner, queued: readonly Queued
   const { router, executor } = runner;
   const nodes = executor.nodes;
   const settled: Promise<RespValue>[] = new Array(queued.length);
+  // Commands of one slot that leave the batch (redirected, retried, or sent while the slot has no known node) run
+  // one after another in pipeline order: after a failover a SET and the GET behind it may both be redirected, and
+  // the GET must not overtake the SET on the new node (found by the chaos soak: the GET read the value before).
+  const tails = new Map<number, Promise<unknown>>();
+  const inOrder = (slot: number, run: () => Promise<RespValue>): Promise<RespValue> => {
+    const before = tails.get(slot);
+    const result = before === undefined ? run() : before.then(run);
+    tails.set(slot, result.then(noop, noop));
+    return result;
+  };
   const groups = new Map<string, { index: number; route: Route }[]>();
   const routeErrors = new Map<number, unknown>();
   const routes = await Promise.all(queued.map((q, i) => (q instanceof FailedCall
@@ -61,7 +73,7 @@ async function runClusterPipeline(runner: ClusterRunner, queued: readonly Queued
       address = nodes.nodeForSlot(route.slot, route.readonly).address;
     } catch {
       const options = runner.sendOptions(q);
-      settled[i] = executor.run(q.args, route, options, executor.deadlineOf(options, started));
+      settled[i] = inOrder(route.slot, () => executor.run(q.args, route, options, executor.deadlineOf(options, started)));
       return;
     }
     let group = groups.get(address);
@@ -76,10 +88,12 @@ async function runClusterPipeline(runner: ClusterRunner, queued: readonly Queued
       // One deadline per command for the whole exec: the redirection loop after a MOVED gets what is left of it.
       const deadline = executor.deadlineOf(options, started);
       const node = nodes.nodeForSlot(route.kind === 'slot' ? route.slot : 0, route.readonly);
+      const slot = route.kind === 'slot' ? route.slot : -1;
+      // Failures arrive in reply order (one connection per node), so retries join their slot's queue in order.
       settled[index] = executor.sendTo(node, call.args, attemptOptions(options, deadline), false, deadline).catch((error: unknown) => {
         if (!retryable(error)) throw error;
         if (error instanceof MovedError) nodes.applyMoved(error.slot, nodes.nodeFromRedirect(error.host, error.port, node.host));
-        return executor.run(call.args, route, options, deadline);
+        return inOrder(slot, () => executor.run(call.args, route, options, deadline));
       });
     }
   }
