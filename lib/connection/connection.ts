@@ -215,17 +215,7 @@ export class Connection extends EventEmitter {
     const cmd = new PendingCommand(args, capturedResolve, capturedReject);
     capturedResolve = capturedReject = noop; // do not keep the last promise (and its reply) alive
     if (options !== undefined) {
-      try {
-        if (!this.#applyOptions(cmd, options)) return promise;
-      } catch (error) {
-        // Malformed options from untyped callers (null, a signal that is not an AbortSignal): reject, never throw.
-        cmd.fail(new DataError(`Invalid options for ${cmd.name}: ${asError(error).message}`, {
-          command: cmd.name,
-          endpoint: this.#label,
-          cause: error,
-        }));
-        return promise;
-      }
+      if (!this.#applyOptions(cmd, options)) return promise;
     } else if (this.#commandTimeout > 0) {
       this.#arm(cmd, this.#commandTimeout);
     }
@@ -264,12 +254,7 @@ export class Connection extends EventEmitter {
       cmd.sink = sink;
       cmd.index = i;
       if (c.signal !== undefined || c.timeout !== undefined) {
-        try {
-          if (!this.#applyOptions(cmd, optionsOf(c))) continue;
-        } catch (error) {
-          cmd.fail(new DataError(`Invalid options for ${cmd.name}: ${asError(error).message}`, { command: cmd.name, endpoint: this.#label, cause: error }));
-          continue;
-        }
+        if (!this.#applyOptions(cmd, optionsOf(c))) continue;
       } else {
         if (c.returnBuffers === true) cmd.buffers = true;
         if (group !== undefined) {
@@ -304,8 +289,22 @@ export class Connection extends EventEmitter {
     }
   }
 
-  /** Returns false when the command already settled (aborted signal, bad timeout). */
+  /** Returns false when the command already settled (aborted signal, bad timeout, malformed options). */
   #applyOptions(cmd: PendingCommand, options: CommandOptions): boolean {
+    try {
+      return this.#applyValidOptions(cmd, options);
+    } catch (error) {
+      // Malformed options from untyped callers (null, a signal that is not an AbortSignal): reject, never throw.
+      cmd.fail(new DataError(`Invalid options for ${cmd.name}: ${asError(error).message}`, {
+        command: cmd.name,
+        endpoint: this.#label,
+        cause: error,
+      }));
+      return false;
+    }
+  }
+
+  #applyValidOptions(cmd: PendingCommand, options: CommandOptions): boolean {
     if (options.returnBuffers === true) cmd.buffers = true;
     if (options.retryOnReconnect === true) cmd.retry = true;
     const signal = options.signal;
