@@ -8,6 +8,8 @@ export const VARIANTS = {
   glide: { peer: 'glide', module: 'glide', options: {} },
   // workload 8: decoders alone
   'redis-parser': { peer: 'ioredis', module: 'ioredis', options: {} },
+  // workload 3: not a client, the JavaScript floor of its shape (see clients/js-floor.mjs)
+  'js-floor': { peer: 'floor', module: 'js-floor', options: {} },
 };
 
 export const PEERS = ['ioredis', 'node-redis', 'glide'];

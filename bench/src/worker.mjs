@@ -1,9 +1,10 @@
 // Runs measurements for the orchestrator. One long-lived child process per variant (client + configuration), so
-// every client's memory is its own and no run pays for process start-up; each measurement opens a fresh client,
-// warms up, measures, closes. Memory: after a forced GC, rss and heapUsed are sampled every 10 ms; the peaks of
+// every client's memory is its own and no run pays for process start-up; each round opens a fresh client, warms it
+// up, measures it in slices interleaved with the other clients' slices, closes it. Memory: after a forced GC, rss and heapUsed are sampled every 10 ms; the peaks of
 // the measured window are reported (they include Node's own baseline).
-//   IPC (from main.mjs): message { workload, variant, durationMs, warmupMs } → reply { ops, seconds, opsPerSec,
-//   maxRssMB, peakHeapMB } or { error }.
+//   IPC (from main.mjs): { op: 'open', workload, variant, warmupMs, firstWarmupMs } opens a client and warms it up;
+//   { op: 'slice', durationMs } measures it → { ops, seconds, opsPerSec, maxRssMB, peakHeapMB }; { op: 'close' }.
+//   Any of them may answer { error }.
 //   CLI (for --cpu-prof):  node worker.mjs <workload-id> <variant> <durationMs> <warmupMs>
 import { PORTS } from './dataset.mjs';
 import { VARIANTS, loadModule } from './variants.mjs';
@@ -56,23 +57,50 @@ async function runFor(workload, ctx, ms) {
 /** Workloads this process has measured: the first measurement of each warms up for `firstWarmupMs`. */
 const warmed = new Set();
 
-async function measure({ workload: workloadId, variant: variantId, durationMs, warmupMs, firstWarmupMs = 0 }) {
+/** The client opened for the current workload (IPC: open, then slices, then close). */
+let current = null;
+
+async function openFor({ workload: workloadId, variant: variantId, warmupMs, firstWarmupMs = 0 }) {
+  if (current) await closeCurrent();
   const workload = byId(workloadId);
   const variant = VARIANTS[variantId];
   if (!variant) throw new Error(`unknown variant ${variantId}`);
   globalThis.gc?.();
+  const opened = await open(workload, variant);
+  current = { workload, ...opened, ops: 0, seconds: 0, rss: 0, heap: 0 };
+  await runFor(workload, opened.ctx, warmed.has(workloadId) ? warmupMs : Math.max(warmupMs, firstWarmupMs));
+  warmed.add(workloadId);
+  return { ok: true };
+}
+
+/**
+ * One measured slice of the open client. (No forced GC between slices: a forced full GC slowed the next few hundred
+ * milliseconds of every client 2-10x, measured; the GC at open is followed by the warm-up.)
+ */
+async function slice({ durationMs }) {
+  if (!current) throw new Error('slice without open');
   peak.rss = 0;
   peak.heap = 0;
   sample();
-  const { ctx, close } = await open(workload, variant);
+  const { ops, seconds } = await runFor(current.workload, current.ctx, durationMs);
+  sample();
+  return { ops, seconds, opsPerSec: ops / seconds, maxRssMB: peak.rss / 2 ** 20, peakHeapMB: peak.heap / 2 ** 20 };
+}
+
+async function closeCurrent() {
+  const c = current;
+  current = null;
+  if (c) await c.close();
+  return { ok: true };
+}
+
+/** One whole measurement (CLI, for --cpu-prof): open, warm up, one slice, close. */
+async function measure(request) {
+  await openFor(request);
   try {
-    await runFor(workload, ctx, warmed.has(workloadId) ? warmupMs : Math.max(warmupMs, firstWarmupMs));
-    warmed.add(workloadId);
-    const { ops, seconds } = await runFor(workload, ctx, durationMs);
-    sample();
-    return { ops, seconds, opsPerSec: ops / seconds, maxRssMB: peak.rss / 2 ** 20, peakHeapMB: peak.heap / 2 ** 20 };
+    return await slice(request);
   } finally {
-    await close();
+    await closeCurrent();
   }
 }
 
@@ -88,11 +116,13 @@ function withDeadline(promise, ms) {
 const errorText = (e) => String(e?.message ?? e).split('\n')[0].slice(0, 200);
 
 if (process.send) {
+  const ops = { open: openFor, slice, close: closeCurrent };
   process.on('message', async (request) => {
     if (request === 'exit') process.exit(0);
     try {
-      process.send(await withDeadline(measure(request), 60_000 + request.durationMs * 2));
+      process.send(await withDeadline(ops[request.op](request), 60_000 + (request.durationMs ?? 0) * 2 + (request.firstWarmupMs ?? 0)));
     } catch (e) {
+      if (request.op !== 'close') await closeCurrent().catch(() => {});
       process.send({ error: errorText(e) });
     }
   });

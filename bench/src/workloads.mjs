@@ -69,7 +69,7 @@ export const WORKLOADS = [
     id: '3',
     title: 'explicit pipeline of 1,000 GET',
     kind: 'standalone',
-    variants: ALL,
+    variants: [...ALL, 'js-floor'],
     async unit(c) {
       const r = await c.pipelineGet(KEYS.str, 1000);
       check(r.length === 1000 && r[999] === VALUE_100, 'pipeline results');
