@@ -34,8 +34,6 @@ export function recordRaw(command: string, args: RedisArg[]): QueuedCall {
 /** `[error, result]` per command, in order; the ioredis shape. */
 export type PipelineResult = [Error | null, unknown][];
 
-export function asError(reason: unknown): Error {
-  return reason instanceof Error ? reason : new Error(String(reason));
-}
+export { asError } from '../errors/as-error.js';
 
 export type { RespValue };

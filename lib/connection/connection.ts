@@ -3,6 +3,8 @@ import type { Socket } from 'node:net';
 import { inspect } from 'node:util';
 import { ConnectionError, DataError, ProtocolError, TimeoutError } from '../errors/index.js';
 import type { RedisArg, RespMap, RespValue } from '../protocol/resp-value.js';
+import { asError } from '../errors/as-error.js';
+import { applyCommandOptions, optionsOf, type BatchCommand, type CommandOptions } from './command-options.js';
 import { CommandPipeline } from './command-pipeline.js';
 import { CommandQueue } from './command-queue.js';
 import { commandChannel, connectChannel, traceCommand, traceConnect } from './connection-diagnostics.js';
@@ -14,6 +16,7 @@ import {
   lostError,
   socketOpenError,
 } from './connection-failures.js';
+import { ConnectLoop } from './connect-loop.js';
 import { isFatalConnectError, performHandshake } from './connection-handshake.js';
 import type { ConnectionOptions, Endpoint } from './connection-options.js';
 import {
@@ -28,32 +31,11 @@ import {
 } from './pending-command.js';
 import { createSocket, endpointLabel, readyEventOf } from './socket-factory.js';
 import { validateConnectionOptions, type NormalizedConnectionOptions } from './validate-connection-options.js';
+import { withDeadline } from './with-deadline.js';
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'ready' | 'reconnecting' | 'closing' | 'closed';
 
-export interface CommandOptions {
-  /** Settles the command with AbortError when aborted; a late reply is discarded. */
-  signal?: AbortSignal;
-  /** ms to wait for the reply, overriding `commandTimeout`; 0 = none. Counted from the call (queue time included). */
-  timeout?: number;
-  /** Decode this command's bulk strings as Buffers. */
-  returnBuffers?: boolean;
-  /**
-   * Re-send the command after a reconnect if the socket dies after it was written. Double-apply risk: the server may
-   * have executed it before the socket died (only the reply was lost), so a non-idempotent command (INCR, LPUSH, ...)
-   * can run twice. Default false: such commands fail with ConnectionError and the caller decides.
-   */
-  retryOnReconnect?: boolean;
-}
-
-/** One command of `sendBatch`: its arguments and its own options (a client's `CommandCall` fits as is). */
-export interface BatchCommand {
-  readonly args: readonly RedisArg[];
-  readonly returnBuffers?: boolean;
-  /** ms, overriding `commandTimeout` for this command; 0 = none. */
-  readonly timeout?: number;
-  readonly signal?: AbortSignal;
-}
+export type { BatchCommand, CommandOptions } from './command-options.js';
 
 export interface ReconnectingEvent {
   attempt: number;
@@ -77,22 +59,10 @@ function captureSettlers(resolve: (value: never) => void, reject: (error: Error)
   capturedReject = reject;
 }
 
-/** The per-command options of a batch entry, as `sendCommand` takes them. */
-function optionsOf(c: BatchCommand): CommandOptions {
-  const options: CommandOptions = {};
-  if (c.returnBuffers === true) options.returnBuffers = true;
-  if (c.timeout !== undefined) options.timeout = c.timeout;
-  if (c.signal !== undefined) options.signal = c.signal;
-  return options;
-}
-
-function asError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(String(value));
-}
-
 /**
  * One socket to one Redis endpoint: TCP, TLS or unix socket; the handshake; pipelined commands (see
- * CommandPipeline); per-command timeouts and abort; health check; reconnect with the retry policy.
+ * CommandPipeline); per-command timeouts and abort (options: command-options.ts); health check; reconnect with the
+ * retry policy (the loop: ConnectLoop).
  * Events: `connect`, `ready`, `error` (only emitted when someone listens), `close`, `reconnecting`, `end`, `push`.
  * Pub/sub subscriptions do not survive a reconnect: listen to `ready` and subscribe again.
  */
@@ -111,9 +81,6 @@ export class Connection extends EventEmitter {
   #db: number;
   #attempt = 0;
   #everReady = false;
-  #loopRunning = false;
-  #retryTimer: NodeJS.Timeout | undefined;
-  #retryWake: (() => void) | undefined;
   #readyWaiters: Waiter[] = [];
   #lastSocketError: Error | undefined;
   #stopping: 'graceful' | 'destroy' | undefined;
@@ -121,6 +88,10 @@ export class Connection extends EventEmitter {
   #checking = false;
   /** Bumped per connect attempt and when one times out, so a stale attempt cannot touch the next one's socket. */
   #attemptId = 0;
+  readonly #onAborted = (cmd: PendingCommand, signal: AbortSignal): void => {
+    this.#abandon(cmd, abortError(cmd, this.#label, signal));
+  };
+  readonly #loop: ConnectLoop;
 
   constructor(options: ConnectionOptions = {}) {
     super();
@@ -143,6 +114,14 @@ export class Connection extends EventEmitter {
       { maxBulkLength: o.maxBulkLength, pushBuffers: o.pushBuffers },
     );
     this.#pipeline.protocol = o.protocol;
+    this.#loop = new ConnectLoop({
+      get stopping() {
+        return self.#stopping !== undefined;
+      },
+      attemptOnce: () => this.#attemptOnce(),
+      attemptFailed: (cause) => this.#onAttemptFailed(cause),
+      connected: () => this.#becameReady(),
+    });
     if (!o.lazyConnect) this.connect().catch(() => undefined);
   }
 
@@ -185,7 +164,7 @@ export class Connection extends EventEmitter {
       this.#stopping = undefined;
       this.#endPending = false;
       this.#attempt = 0;
-      this.#runLoop(0);
+      this.#loop.start(0);
     }
     return promise;
   }
@@ -291,40 +270,9 @@ export class Connection extends EventEmitter {
 
   /** Returns false when the command already settled (aborted signal, bad timeout, malformed options). */
   #applyOptions(cmd: PendingCommand, options: CommandOptions): boolean {
-    try {
-      return this.#applyValidOptions(cmd, options);
-    } catch (error) {
-      // Malformed options from untyped callers (null, a signal that is not an AbortSignal): reject, never throw.
-      cmd.fail(new DataError(`Invalid options for ${cmd.name}: ${asError(error).message}`, {
-        command: cmd.name,
-        endpoint: this.#label,
-        cause: error,
-      }));
-      return false;
-    }
-  }
-
-  #applyValidOptions(cmd: PendingCommand, options: CommandOptions): boolean {
-    if (options.returnBuffers === true) cmd.buffers = true;
-    if (options.retryOnReconnect === true) cmd.retry = true;
-    const signal = options.signal;
-    if (signal !== undefined) {
-      if (signal.aborted) {
-        cmd.fail(abortError(cmd, this.#label, signal));
-        return false;
-      }
-      const onAbort = (): void => this.#abandon(cmd, abortError(cmd, this.#label, signal));
-      signal.addEventListener('abort', onAbort, { once: true });
-      cmd.signal = signal;
-      cmd.onAbort = onAbort;
-    }
-    const timeout = options.timeout ?? this.#options.commandTimeout;
-    if (typeof timeout !== 'number' || !(timeout >= 0) || !Number.isFinite(timeout)) {
-      cmd.fail(new DataError(`Invalid timeout for ${cmd.name}: expected ms >= 0, got ${String(timeout)}.`, { command: cmd.name, endpoint: this.#label }));
-      return false;
-    }
+    const timeout = applyCommandOptions(cmd, options, this.#commandTimeout, this.#label, this.#onAborted);
     if (timeout > 0) this.#arm(cmd, timeout);
-    return true;
+    return timeout >= 0;
   }
 
   #arm(cmd: PendingCommand, timeout: number): void {
@@ -465,38 +413,14 @@ export class Connection extends EventEmitter {
 
   // ---- connecting ----------------------------------------------------------------------------------------------
 
-  /** Connects, retrying per the policy, until ready, a fatal error, give-up, or stop. `delay` before the first try. */
-  #runLoop(delay: number): void {
-    if (this.#loopRunning) return;
-    this.#loopRunning = true;
-    void this.#loop(delay).finally(() => {
-      this.#loopRunning = false;
+  /** One attempt, traced when someone subscribes to `redwire:connect`. */
+  #attemptOnce(): Promise<void> {
+    if (!connectChannel.hasSubscribers) return this.#connectOnce();
+    return traceConnect(() => this.#connectOnce(), {
+      serverAddress: this.#endpoint.path ?? this.#endpoint.host ?? '',
+      serverPort: this.#endpoint.path === undefined ? this.#endpoint.port : undefined,
+      database: this.#db,
     });
-  }
-
-  async #loop(delay: number): Promise<void> {
-    for (;;) {
-      if (delay > 0) await this.#sleep(delay);
-      if (this.#stopping !== undefined) return;
-      try {
-        if (connectChannel.hasSubscribers) {
-          await traceConnect(() => this.#connectOnce(), {
-            serverAddress: this.#endpoint.path ?? this.#endpoint.host ?? '',
-            serverPort: this.#endpoint.path === undefined ? this.#endpoint.port : undefined,
-            database: this.#db,
-          });
-        } else {
-          await this.#connectOnce();
-        }
-      } catch (error) {
-        const next = this.#onAttemptFailed(asError(error));
-        if (next === false) return;
-        delay = next;
-        continue;
-      }
-      if (this.#stopping === undefined) this.#becameReady();
-      return;
-    }
   }
 
   /** After a failed attempt: the delay before the next one, or false when the loop stops (fatal, give-up, stop). */
@@ -519,41 +443,17 @@ export class Connection extends EventEmitter {
     return next;
   }
 
-  #sleep(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      this.#retryWake = resolve;
-      this.#retryTimer = setTimeout(resolve, ms);
-    }).then(() => {
-      this.#retryTimer = undefined;
-      this.#retryWake = undefined;
-    });
-  }
-
   /** One attempt: resolve the endpoint, open the socket, handshake; all within connectTimeout. */
   async #connectOnce(): Promise<void> {
     this.#status = this.#everReady ? 'reconnecting' : 'connecting';
     const id = ++this.#attemptId;
     const limit = this.#options.connectTimeout;
-    let timer: NodeJS.Timeout | undefined;
-    let expired: TimeoutError | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      if (limit <= 0) return;
-      timer = setTimeout(() => {
-        expired = connectTimeoutError(this.#label, limit);
-        this.#attemptId++;
-        this.#socket?.destroy();
-        reject(expired);
-      }, limit);
+    await withDeadline(this.#openAndHandshake(id), limit, () => {
+      const expired = connectTimeoutError(this.#label, limit);
+      this.#attemptId++;
+      this.#socket?.destroy();
+      return expired;
     });
-    const work = this.#openAndHandshake(id);
-    work.catch(() => undefined);
-    try {
-      await Promise.race([work, deadline]);
-    } catch (error) {
-      throw expired ?? error;
-    } finally {
-      clearTimeout(timer);
-    }
     if (this.#socket === undefined || this.#socket.destroyed || id !== this.#attemptId) {
       throw this.#lastSocketError ?? new ConnectionError(`${this.#label} closed the connection during the handshake.`, { endpoint: this.#label });
     }
@@ -686,7 +586,7 @@ export class Connection extends EventEmitter {
         return;
       }
       this.emit('reconnecting', { attempt: 1, delay, cause } satisfies ReconnectingEvent);
-      this.#runLoop(delay);
+      this.#loop.start(delay);
     }
     // Otherwise a connect attempt is running: its handshake fails and the loop decides.
   }
@@ -704,8 +604,7 @@ export class Connection extends EventEmitter {
 
   /** Closed for good: fail everything still waiting, reject connect() callers, emit `end`. */
   #finish(error: Error): void {
-    if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer);
-    this.#retryWake?.();
+    this.#loop.wake();
     this.#status = 'closed';
     if (this.#socket !== undefined) {
       this.#endPending = true;
@@ -742,12 +641,13 @@ export class Connection extends EventEmitter {
     this.#stopping = 'graceful';
     this.#status = 'closing';
     if (!ready || this.#socket === undefined) {
-      this.#finish(new ConnectionError(`disconnect() was called before ${this.#label} was ready; the command was not sent.`, { endpoint: this.#label }));
+      this.#finish(new ConnectionError(`disconnect() was called before ${this.#label} was ready: the connection is closed and nothing waiting for it was sent.`, { endpoint: this.#label }));
       return ended;
     }
     for (const cmd of this.#waiting.drain()) {
       cmd.fail(failureFor(cmd, this.#label, new ConnectionError('disconnect() was called first.', { endpoint: this.#label })));
     }
+    this.#waitingSettled = 0;
     this.#pipeline.flush();
     await this.#pipeline.drained(timeout);
     const socket = this.#socket;
@@ -793,10 +693,9 @@ export class Connection extends EventEmitter {
       // A connect attempt is running: fail it; the loop retries per the policy.
       this.#lastSocketError = reason;
       this.#socket.destroy();
-    } else if (this.#retryTimer !== undefined) {
+    } else if (this.#loop.sleeping) {
       // Waiting between attempts: try now.
-      clearTimeout(this.#retryTimer);
-      this.#retryWake?.();
+      this.#loop.wake();
     } else if (this.#status === 'idle') {
       this.connect().catch(() => undefined);
     }

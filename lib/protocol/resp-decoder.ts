@@ -1,5 +1,13 @@
 import { constants as bufferConstants, isAscii } from 'node:buffer';
 import { ProtocolError, RedisError, parseServerError } from '../errors/index.js';
+import { AggregateFrame } from './aggregate-frame.js';
+import { checkPartialCrlf, expectCrlf } from './expect-crlf.js';
+import { mapKey } from './map-key.js';
+import { exactInteger, parseBigNumber, parseDouble, scanNumberLine } from './number-line.js';
+import { PendingItem } from './pending-item.js';
+import { protocolErrorAt, unexpectedByte } from './protocol-error-at.js';
+import * as limits from './resp-decoder-limits.js';
+import * as typeBytes from './resp-type-bytes.js';
 import {
   DEFAULT_MAX_BULK_LENGTH,
   type DecoderHandlers,
@@ -7,104 +15,36 @@ import {
   type RespMap,
   type RespValue,
 } from './resp-value.js';
+import * as slicers from './utf8-slice.js';
+
+export { MAX_NESTING_DEPTH } from './resp-decoder-limits.js';
+
+// Module-local copies of what the hot paths read: V8 folds a module's own consts into optimised code, but not
+// imported bindings (importing these directly measured 3-7% slower on the bench's decoder workload).
+const {
+  CR, LF, T_ARRAY, T_ATTRIBUTE, T_BIG_NUMBER, T_BOOLEAN, T_BULK, T_BULK_ERROR, T_DOUBLE, T_ERROR, T_INTEGER, T_MAP,
+  T_NULL, T_PUSH, T_SET, T_SIMPLE, T_VERBATIM,
+} = typeBytes;
+const { MAX_INTEGER_DIGITS, MAX_NESTING_DEPTH, RECENT_STRINGS, SHORT_STRING, WINDOW_BYTES, WINDOW_STRING } = limits;
+const { latin1Slice, utf8Slice } = slicers;
 
 /*
  * Incremental RESP2/RESP3 decoder.
  *
  * Aggregates live on an explicit stack of reusable frames, so nesting never recurses and a partly received array
  * keeps the elements already decoded. When a chunk ends inside a scalar (or an aggregate header), only that item's
- * bytes are kept ("pending"): later chunks are appended to a list without copying until the item is complete
+ * bytes are kept (a PendingItem): later chunks are appended to it without copying until the item is complete
  * (the first LF for a line, the declared length for a bulk string), then the pieces are joined once. Each byte is
- * therefore scanned and copied O(1) times, however small the chunks are.
+ * therefore scanned and copied O(1) times, however small the chunks are. Cold parts live in files of their own:
+ * errors (protocol-error-at.ts), doubles and big numbers (number-line.ts), limits (resp-decoder-limits.ts).
  */
-
-const CR = 13;
-const LF = 10;
-
-// Type bytes.
-const T_SIMPLE = 43; // +
-const T_ERROR = 45; // -
-const T_INTEGER = 58; // :
-const T_BULK = 36; // $
-const T_ARRAY = 42; // *
-const T_NULL = 95; // _
-const T_BOOLEAN = 35; // #
-const T_DOUBLE = 44; // ,
-const T_BIG_NUMBER = 40; // (
-const T_BULK_ERROR = 33; // !
-const T_VERBATIM = 61; // =
-const T_MAP = 37; // %
-const T_SET = 126; // ~
-const T_ATTRIBUTE = 124; // |
-const T_PUSH = 62; // >
-
-/** Deeper nesting than this is treated as garbage: no Redis reply comes close, and consumers recurse over values. */
-export const MAX_NESTING_DEPTH = 1024;
-
-/** RESP integers are signed 64-bit: at most 19 digits (beyond 2^53 they decode to an exact bigint). Lengths too. */
-const MAX_INTEGER_DIGITS = 19;
-
-/** Up to this many bytes, strings are built byte by byte when ASCII (measured faster than the native decoder). */
-const SHORT_STRING = 8;
-
-/**
- * Inside an aggregate, strings shorter than this are cut from one decoded text of the bytes around them (a
- * "window") instead of one native call each. V8 copies substrings this short (longer ones would be slices that pin
- * the whole window), so a kept reply never retains more than its own text.
- */
-const WINDOW_STRING = 13;
-/** Bytes decoded at once for the window (ASCII only): enough for a few dozen short strings. */
-const WINDOW_BYTES = 4096;
-/** Slots of the per-decoder table of recent short strings (a power of two); each holds one string < 13 chars. */
-const RECENT_STRINGS = 512;
-
-type Utf8Slicer = (this: Buffer, start: number, end: number) => string;
-const nativeLatin1Slice = (Buffer.prototype as unknown as { latin1Slice?: Utf8Slicer }).latin1Slice;
-const latin1Slice: (buf: Buffer, start: number, end: number) => string =
-  typeof nativeLatin1Slice === 'function'
-    ? (buf, start, end) => nativeLatin1Slice.call(buf, start, end)
-    : (buf, start, end) => buf.toString('latin1', start, end);
-// Buffer#utf8Slice is what toString('utf8', ...) calls after checking its arguments; use it when present.
-const nativeUtf8Slice = (Buffer.prototype as unknown as { utf8Slice?: Utf8Slicer }).utf8Slice;
-const utf8Slice: (buf: Buffer, start: number, end: number) => string =
-  typeof nativeUtf8Slice === 'function'
-    ? (buf, start, end) => nativeUtf8Slice.call(buf, start, end)
-    : (buf, start, end) => buf.toString('utf8', start, end);
-
-class Frame {
-  kind = 0;
-  remaining = 0;
-  index = 0;
-  items: RespValue[] | null = null;
-  map: RespMap | null = null;
-  key: string | null = null;
-}
-
-function describeByte(byte: number | undefined): string {
-  if (byte === undefined) return 'end of input';
-  const hex = `0x${byte.toString(16).padStart(2, '0')}`;
-  return byte >= 32 && byte < 127 ? `${hex} ('${String.fromCharCode(byte)}')` : hex;
-}
-
-function mapKey(value: RespValue): string {
-  if (typeof value === 'string') return value;
-  if (Buffer.isBuffer(value)) return value.toString('utf8');
-  if (value instanceof RedisError) return value.message;
-  return String(value);
-}
-
-function isDoubleByte(c: number): boolean {
-  // digits . + - e E, and the letters of inf / nan (any case)
-  return (c >= 48 && c <= 57) || c === 46 || c === 43 || c === 45 || c === 101 || c === 69 ||
-    c === 105 || c === 73 || c === 110 || c === 78 || c === 102 || c === 70 || c === 97 || c === 65;
-}
 
 export class RespDecoder {
   readonly #handlers: DecoderHandlers;
   readonly #maxLength: number;
   readonly #pushBuffers: boolean;
 
-  readonly #stack: Frame[] = [];
+  readonly #stack: AggregateFrame[] = [];
   #depth = 0;
   /** Whether bulk strings of the current top-level frame decode to Buffers. */
   #buffers = false;
@@ -119,12 +59,8 @@ export class RespDecoder {
   /** The buffer being parsed is our own copy (joined pending bytes), so Buffers may be sliced from it. */
   #owned = false;
 
-  // An item cut by the end of a chunk: its bytes so far, and how many it needs in total (-1: up to the next LF).
-  #pending: Buffer[] = [];
-  #pendingLength = 0;
-  #pendingNeed = -1;
-  /** Stream offset of the first pending byte. */
-  #pendingBase = 0;
+  /** An item cut by the end of a chunk. */
+  readonly #pending = new PendingItem();
 
   #failed: ProtocolError | null = null;
 
@@ -157,9 +93,7 @@ export class RespDecoder {
     this.#frameStarted = false;
     this.#fed = 0;
     this.#owned = false;
-    this.#pending = [];
-    this.#pendingLength = 0;
-    this.#pendingNeed = -1;
+    this.#pending.clear();
     this.#failed = null;
   }
 
@@ -176,7 +110,7 @@ export class RespDecoder {
     }
     try {
       let off = 0;
-      if (this.#pendingLength > 0) {
+      if (this.#pending.size > 0) {
         off = this.#resume(chunk);
         if (off < 0) {
           this.#fed += chunk.length;
@@ -199,18 +133,19 @@ export class RespDecoder {
 
   /** Completes the pending item with the start of `chunk`. Returns the offset to continue at, or -1 if it needs more. */
   #resume(chunk: Buffer): number {
+    const pending = this.#pending;
     let off = 0;
     // Each turn either consumes bytes of `chunk` or returns, so this ends.
-    while (this.#pendingLength > 0) {
+    while (pending.size > 0) {
       if (off >= chunk.length) return -1;
-      if (this.#pendingNeed < 0) {
+      if (pending.need < 0) {
         // The pending bytes hold no LF (the item was cut before the LF ending its line): the first LF ends it.
         // After a pending CR only LF may follow: parse with the next byte so a wrong one fails now, not at some later LF.
-        const lf = this.#pendingEndsWithCr() ? off : chunk.indexOf(LF, off);
+        const lf = pending.endsWithCr() ? off : chunk.indexOf(LF, off);
         if (lf === -1) {
           const rest = off === 0 ? chunk : chunk.subarray(off);
-          if (this.#pending[0][0] === T_SIMPLE || this.#pending[0][0] === T_ERROR) {
-            this.#addPending(rest);
+          if (pending.type === T_SIMPLE || pending.type === T_ERROR) {
+            pending.add(rest, this.#maxLength);
           } else {
             // Number and header lines are short (their parsers reject long ones): re-parse them now, so a bad
             // byte fails as soon as it arrives, exactly as when the line comes in one piece.
@@ -223,9 +158,9 @@ export class RespDecoder {
         // Completes the item, or (a bulk string whose header just completed) suspends it with a known size.
         this.#parse(joined, 0);
       } else {
-        const missing = this.#pendingNeed - this.#pendingLength;
+        const missing = pending.need - pending.size;
         if (chunk.length - off < missing) {
-          this.#addPending(off === 0 ? chunk : chunk.subarray(off));
+          pending.add(off === 0 ? chunk : chunk.subarray(off), this.#maxLength);
           return -1;
         }
         const joined = this.#joinPending(chunk.subarray(off, off + missing));
@@ -236,50 +171,16 @@ export class RespDecoder {
     return off;
   }
 
-  #pendingEndsWithCr(): boolean {
-    const last = this.#pending[this.#pending.length - 1];
-    return last !== undefined && last[last.length - 1] === CR;
-  }
-
-  #addPending(piece: Buffer): void {
-    this.#pending.push(piece);
-    this.#pendingLength += piece.length;
-    if (this.#pendingNeed < 0 && this.#pendingLength > this.#maxLength + 64) {
-      throw this.#error(`a line of more than ${this.#maxLength} bytes without CRLF`, this.#pendingBase);
-    }
-  }
-
   /** Joins the pending pieces and `tail` into our own buffer and prepares to parse it at stream offset of piece 0. */
   #joinPending(tail: Buffer): Buffer {
-    const pieces = this.#pending;
-    pieces.push(tail);
-    const joined = Buffer.concat(pieces, this.#pendingLength + tail.length);
-    this.#base = this.#pendingBase;
+    this.#base = this.#pending.base;
     this.#owned = true;
-    this.#pending = [];
-    this.#pendingLength = 0;
-    this.#pendingNeed = -1;
-    return joined;
+    return this.#pending.join(tail);
   }
 
   /** Remembers the cut item starting at `start` (need: its total size if known, else -1). */
   #suspend(buf: Buffer, start: number, need: number): void {
-    const piece = buf.subarray(start);
-    this.#pending = [piece];
-    this.#pendingLength = piece.length;
-    this.#pendingNeed = need;
-    this.#pendingBase = this.#base + start;
-  }
-
-  #error(what: string, offset: number): ProtocolError {
-    return new ProtocolError(
-      `Protocol error: ${what} at stream offset ${offset}. The server sent bytes that are not valid RESP; ` +
-        'the connection will be closed (replies can no longer be matched to commands).',
-    );
-  }
-
-  #unexpected(buf: Buffer, pos: number, expected: string): ProtocolError {
-    return this.#error(`unexpected ${describeByte(buf[pos])}, expected ${expected},`, this.#base + pos);
+    this.#pending.hold(buf.subarray(start), need, this.#base + start);
   }
 
   /** Parses items from `buf` at `off` to the end; a cut item is suspended as pending. */
@@ -315,7 +216,7 @@ export class RespDecoder {
             return;
           }
           if (len === -1) {
-            if (type !== T_BULK) throw this.#unexpected(buf, off + 1, 'a length of at least 0');
+            if (type !== T_BULK) throw unexpectedByte(buf, off + 1, this.#base, 'a length of at least 0');
             value = null;
             off = this.#cursor;
             break;
@@ -326,15 +227,15 @@ export class RespDecoder {
             this.#suspend(buf, start, bodyEnd + 2 - start);
             return;
           }
-          if (buf[bodyEnd] !== CR) throw this.#unexpected(buf, bodyEnd, `CR after a ${len}-byte bulk string`);
-          if (buf[bodyEnd + 1] !== LF) throw this.#unexpected(buf, bodyEnd + 1, 'LF');
+          if (buf[bodyEnd] !== CR) throw unexpectedByte(buf, bodyEnd, this.#base, `CR after a ${len}-byte bulk string`);
+          if (buf[bodyEnd + 1] !== LF) throw unexpectedByte(buf, bodyEnd + 1, this.#base, 'LF');
           off = bodyEnd + 2;
           if (type === T_BULK) {
             value = this.#bulk(buf, bodyStart, bodyEnd);
           } else if (type === T_VERBATIM) {
             // `=<len>\r\ntxt:<text>\r\n`: three format bytes and a colon precede the text.
             if (len < 4 || buf[bodyStart + 3] !== 58) {
-              throw this.#unexpected(buf, bodyStart + Math.min(len, 3), "a verbatim string format like 'txt:'");
+              throw unexpectedByte(buf, bodyStart + Math.min(len, 3), this.#base, "a verbatim string format like 'txt:'");
             }
             value = this.#bulk(buf, bodyStart + 4, bodyEnd);
           } else {
@@ -358,7 +259,7 @@ export class RespDecoder {
             this.#suspend(buf, start, -1);
             return;
           }
-          if (buf[lf - 1] !== CR || lf - 1 <= off) throw this.#unexpected(buf, lf, 'CR before LF');
+          if (buf[lf - 1] !== CR || lf - 1 <= off) throw unexpectedByte(buf, lf, this.#base, 'CR before LF');
           const text = this.#text(buf, off + 1, lf - 1);
           off = lf + 1;
           value = type === T_SIMPLE ? text : parseServerError(text);
@@ -375,11 +276,11 @@ export class RespDecoder {
         }
         case T_NULL: {
           if (off + 2 >= end) {
-            this.#checkPartialCrlf(buf, off + 1, end);
+            checkPartialCrlf(buf, off + 1, end, this.#base);
             this.#suspend(buf, start, -1);
             return;
           }
-          this.#expectCrlf(buf, off + 1);
+          expectCrlf(buf, off + 1, this.#base);
           value = null;
           off += 3;
           break;
@@ -387,23 +288,24 @@ export class RespDecoder {
         case T_BOOLEAN: {
           if (off + 3 >= end) {
             if (off + 1 < end) this.#checkBoolean(buf, off + 1);
-            this.#checkPartialCrlf(buf, off + 2, end);
+            checkPartialCrlf(buf, off + 2, end, this.#base);
             this.#suspend(buf, start, -1);
             return;
           }
           value = this.#checkBoolean(buf, off + 1);
-          this.#expectCrlf(buf, off + 2);
+          expectCrlf(buf, off + 2, this.#base);
           off += 4;
           break;
         }
         case T_DOUBLE:
         case T_BIG_NUMBER: {
-          const lineEnd = this.#scanNumberLine(buf, off + 1, end, type === T_DOUBLE);
+          const lineEnd = scanNumberLine(buf, off + 1, end, type === T_DOUBLE, this.#base);
           if (lineEnd < 0) {
             this.#suspend(buf, start, -1);
             return;
           }
-          value = type === T_DOUBLE ? this.#double(buf, off + 1, lineEnd) : this.#bigNumber(buf, off + 1, lineEnd);
+          const base = this.#base;
+          value = type === T_DOUBLE ? parseDouble(buf, off + 1, lineEnd, base) : parseBigNumber(buf, off + 1, lineEnd, base);
           off = lineEnd + 2;
           break;
         }
@@ -419,7 +321,7 @@ export class RespDecoder {
           }
           off = this.#cursor;
           if (count === -1) {
-            if (type !== T_ARRAY) throw this.#unexpected(buf, start + 1, 'a count of at least 0');
+            if (type !== T_ARRAY) throw unexpectedByte(buf, start + 1, this.#base, 'a count of at least 0');
             value = null;
             break;
           }
@@ -439,7 +341,7 @@ export class RespDecoder {
           break;
         }
         default:
-          throw this.#unexpected(buf, off, 'a RESP type byte (one of +-:$*_#,(!=%~|>)');
+          throw unexpectedByte(buf, off, this.#base, 'a RESP type byte (one of +-:$*_#,(!=%~|>)');
       }
       // Fast path for a top-level scalar (the common case: one reply per command).
       if (this.#depth === 0) this.#dispatch(value);
@@ -450,11 +352,11 @@ export class RespDecoder {
   /** Pushes a frame for an aggregate of `count` elements (pairs for maps and attributes). */
   #open(kind: number, count: number, start: number): void {
     if (this.#depth >= MAX_NESTING_DEPTH) {
-      throw this.#error(`aggregates nested deeper than ${MAX_NESTING_DEPTH} levels`, this.#base + start);
+      throw protocolErrorAt(`aggregates nested deeper than ${MAX_NESTING_DEPTH} levels`, this.#base + start);
     }
     let frame = this.#stack[this.#depth];
     if (frame === undefined) {
-      frame = new Frame();
+      frame = new AggregateFrame();
       this.#stack.push(frame);
     }
     this.#depth++;
@@ -471,7 +373,7 @@ export class RespDecoder {
     }
   }
 
-  #clearFrame(frame: Frame): void {
+  #clearFrame(frame: AggregateFrame): void {
     frame.items = null;
     frame.map = null;
     frame.key = null;
@@ -530,7 +432,7 @@ export class RespDecoder {
 
   #text(buf: Buffer, start: number, end: number): string {
     if (end - start > bufferConstants.MAX_STRING_LENGTH) {
-      throw this.#error(
+      throw protocolErrorAt(
         `a ${end - start}-byte string, longer than the largest JavaScript string (ask for Buffer replies)`,
         this.#base + start,
       );
@@ -590,13 +492,13 @@ export class RespDecoder {
   #readLength(buf: Buffer, pos: number, end: number): number {
     if (pos < end && buf[pos] === 45) {
       // Only -1 (null) is a valid negative length.
-      if (pos + 1 < end && buf[pos + 1] !== 49) throw this.#unexpected(buf, pos + 1, "'1' (the only negative length is -1)");
+      if (pos + 1 < end && buf[pos + 1] !== 49) throw unexpectedByte(buf, pos + 1, this.#base, "'1' (the only negative length is -1)");
       if (pos + 3 >= end) {
-        this.#checkPartialCrlf(buf, pos + 2, end);
+        checkPartialCrlf(buf, pos + 2, end, this.#base);
         this.#cursor = -1;
         return 0;
       }
-      this.#expectCrlf(buf, pos + 2);
+      expectCrlf(buf, pos + 2, this.#base);
       this.#cursor = pos + 4;
       return -1;
     }
@@ -607,7 +509,7 @@ export class RespDecoder {
       if (c >= 48 && c <= 57) {
         n = n * 10 + (c - 48);
         if (n > this.#maxLength || pos - first >= MAX_INTEGER_DIGITS) {
-          throw this.#error(
+          throw protocolErrorAt(
             `a declared length above the limit of ${this.#maxLength} (maxBulkLength)`,
             this.#base + first,
           );
@@ -617,11 +519,11 @@ export class RespDecoder {
       }
       if (c === CR && pos > first) {
         if (pos + 1 >= end) break;
-        if (buf[pos + 1] !== LF) throw this.#unexpected(buf, pos + 1, 'LF');
+        if (buf[pos + 1] !== LF) throw unexpectedByte(buf, pos + 1, this.#base, 'LF');
         this.#cursor = pos + 2;
         return n;
       }
-      throw this.#unexpected(buf, pos, 'a digit in a length');
+      throw unexpectedByte(buf, pos, this.#base, 'a digit in a length');
     }
     this.#cursor = -1;
     return 0;
@@ -636,77 +538,29 @@ export class RespDecoder {
     while (pos < end) {
       const c = buf[pos];
       if (c >= 48 && c <= 57) {
-        if (pos - first >= MAX_INTEGER_DIGITS) throw this.#unexpected(buf, pos, 'CR after at most 19 digits');
+        if (pos - first >= MAX_INTEGER_DIGITS) throw unexpectedByte(buf, pos, this.#base, 'CR after at most 19 digits');
         n = n * 10 + (c - 48);
         pos++;
         continue;
       }
       if (c === CR && pos > first) {
         if (pos + 1 >= end) break;
-        if (buf[pos + 1] !== LF) throw this.#unexpected(buf, pos + 1, 'LF');
+        if (buf[pos + 1] !== LF) throw unexpectedByte(buf, pos + 1, this.#base, 'LF');
         this.#cursor = pos + 2;
         const negative = buf[lineStart] === 45;
         if (n <= Number.MAX_SAFE_INTEGER) return negative ? -n : n;
-        const exact = BigInt(buf.toString('latin1', first, pos));
-        return negative ? -exact : exact;
+        return exactInteger(buf, first, pos, negative);
       }
-      throw this.#unexpected(buf, pos, 'a digit in an integer');
+      throw unexpectedByte(buf, pos, this.#base, 'a digit in an integer');
     }
     this.#cursor = -1;
     return 0;
-  }
-
-  /** Finds the CR of a double/big-number line, validating its bytes; -1 when the input ends first. */
-  #scanNumberLine(buf: Buffer, pos: number, end: number, double: boolean): number {
-    const first = pos;
-    for (; pos < end; pos++) {
-      const c = buf[pos];
-      if (c === CR) {
-        if (pos === first) throw this.#unexpected(buf, pos, 'a number');
-        if (pos + 1 >= end) return -1;
-        if (buf[pos + 1] !== LF) throw this.#unexpected(buf, pos + 1, 'LF');
-        return pos;
-      }
-      const ok = double ? isDoubleByte(c) : (c >= 48 && c <= 57) || (pos === first && (c === 45 || c === 43));
-      if (!ok) throw this.#unexpected(buf, pos, double ? 'a double' : 'a digit in a big number');
-      if (pos - first > 4096) throw this.#unexpected(buf, pos, 'CR (number too long)');
-    }
-    return -1;
-  }
-
-  #double(buf: Buffer, start: number, end: number): number {
-    const text = buf.toString('latin1', start, end);
-    const lower = text.toLowerCase();
-    if (lower === 'inf' || lower === '+inf') return Infinity;
-    if (lower === '-inf') return -Infinity;
-    if (lower === 'nan' || lower === '-nan' || lower === '+nan') return NaN;
-    // Number() accepts 'Infinity' and hex; the byte check already excluded x and y, so NaN here means malformed.
-    const value = Number(text);
-    if (Number.isNaN(value)) throw this.#error(`malformed double '${text}'`, this.#base + start);
-    return value;
-  }
-
-  #bigNumber(buf: Buffer, start: number, end: number): bigint {
-    const text = buf.toString('latin1', start, end);
-    if (end - start === 1 && (text === '-' || text === '+')) throw this.#error(`malformed big number '${text}'`, this.#base + start);
-    return BigInt(text);
   }
 
   #checkBoolean(buf: Buffer, pos: number): boolean {
     const c = buf[pos];
     if (c === 116) return true; // t
     if (c === 102) return false; // f
-    throw this.#unexpected(buf, pos, "'t' or 'f'");
-  }
-
-  #expectCrlf(buf: Buffer, pos: number): void {
-    if (buf[pos] !== CR) throw this.#unexpected(buf, pos, 'CR');
-    if (buf[pos + 1] !== LF) throw this.#unexpected(buf, pos + 1, 'LF');
-  }
-
-  /** Validates the bytes of a CRLF that may be cut by the end of input. */
-  #checkPartialCrlf(buf: Buffer, pos: number, end: number): void {
-    if (pos < end && buf[pos] !== CR) throw this.#unexpected(buf, pos, 'CR');
-    if (pos + 1 < end && buf[pos + 1] !== LF) throw this.#unexpected(buf, pos + 1, 'LF');
+    throw unexpectedByte(buf, pos, this.#base, "'t' or 'f'");
   }
 }
