@@ -58,7 +58,25 @@ export function applyCommandOptions(
   onAborted: OnCommandAborted,
 ): number {
   try {
-    return applyValidOptions(cmd, options, defaultTimeout, endpoint, onAborted);
+    if (options.returnBuffers === true) cmd.buffers = true;
+    if (options.retryOnReconnect === true) cmd.retry = true;
+    const signal = options.signal;
+    if (signal !== undefined) {
+      if (signal.aborted) {
+        cmd.fail(abortError(cmd, endpoint, signal));
+        return -1;
+      }
+      const onAbort = (): void => onAborted(cmd, signal);
+      signal.addEventListener('abort', onAbort, { once: true });
+      cmd.signal = signal;
+      cmd.onAbort = onAbort;
+    }
+    const timeout = options.timeout ?? defaultTimeout;
+    if (typeof timeout !== 'number' || !(timeout >= 0) || !Number.isFinite(timeout)) {
+      cmd.fail(new DataError(`Invalid timeout for ${cmd.name}: expected ms >= 0, got ${String(timeout)}.`, { command: cmd.name, endpoint }));
+      return -1;
+    }
+    return timeout;
   } catch (error) {
     // Malformed options from untyped callers (null, a signal that is not an AbortSignal): reject, never throw.
     cmd.fail(new DataError(`Invalid options for ${cmd.name}: ${asError(error).message}`, {
@@ -68,32 +86,4 @@ export function applyCommandOptions(
     }));
     return -1;
   }
-}
-
-function applyValidOptions(
-  cmd: PendingCommand,
-  options: CommandOptions,
-  defaultTimeout: number,
-  endpoint: string,
-  onAborted: OnCommandAborted,
-): number {
-  if (options.returnBuffers === true) cmd.buffers = true;
-  if (options.retryOnReconnect === true) cmd.retry = true;
-  const signal = options.signal;
-  if (signal !== undefined) {
-    if (signal.aborted) {
-      cmd.fail(abortError(cmd, endpoint, signal));
-      return -1;
-    }
-    const onAbort = (): void => onAborted(cmd, signal);
-    signal.addEventListener('abort', onAbort, { once: true });
-    cmd.signal = signal;
-    cmd.onAbort = onAbort;
-  }
-  const timeout = options.timeout ?? defaultTimeout;
-  if (typeof timeout !== 'number' || !(timeout >= 0) || !Number.isFinite(timeout)) {
-    cmd.fail(new DataError(`Invalid timeout for ${cmd.name}: expected ms >= 0, got ${String(timeout)}.`, { command: cmd.name, endpoint }));
-    return -1;
-  }
-  return timeout;
 }
