@@ -13,7 +13,10 @@ import type { ClusterRunner } from './cluster-runner.js';
 /**
  * MULTI/EXEC in a cluster: every key of every command must hash to one slot (else CrossSlotError before anything
  * is sent). MULTI, the commands and EXEC are written together on a leased connection of the slot's primary. A
- * MOVED while queueing aborts the transaction server-side (EXECABORT), so it is safely re-run on the new node.
+ * MOVED or ASK while queueing aborts the transaction server-side (EXECABORT), so it is safely re-run: on the new
+ * owner after MOVED; after ASK (the slot is migrating and a key has left), once on the importing node as ASKING,
+ * MULTI, …, EXEC (the server keeps the ASKING flag for the whole transaction, and answers TRYAGAIN when the keys
+ * are split between the two nodes, which is then waited out like TRYAGAIN).
  */
 export class ClusterTransaction extends CommandBatch {
   constructor(runner: ClusterRunner) {
@@ -44,6 +47,7 @@ async function runClusterTransaction(runner: ClusterRunner, queued: readonly Que
   const nodes = executor.nodes;
   let lastError: unknown;
   let target = slot === undefined ? nodes.randomPrimary() : nodes.nodeForSlot(slot, false);
+  let asking = false;
   // The client's commandTimeout bounds the whole transaction: leases, redirections and backoffs included.
   const deadline = executor.deadlineOf({}, started);
   for (let attempt = 0; attempt <= executor.maxRedirections; attempt++) {
@@ -52,8 +56,11 @@ async function runClusterTransaction(runner: ClusterRunner, queued: readonly Que
       throw executor.timeoutError(['EXEC'], slot, node.address, lastError, {}, false);
     }
     const each = attemptOptions({}, deadline);
+    const withAsking = asking;
+    asking = false;
     const replies = await executor.withLease(nodes.poolFor(node), deadline, ['MULTI'], each, async (conn) => {
-      const sent = [conn.sendCommand(['MULTI'], each)];
+      const sent = withAsking ? [conn.sendCommand(['ASKING'], each)] : [];
+      sent.push(conn.sendCommand(['MULTI'], each));
       for (const call of calls) sent.push(conn.sendCommand(call.args, { ...runner.sendOptions(call), ...each }));
       sent.push(conn.sendCommand(['EXEC'], each));
       return Promise.allSettled(sent);
@@ -71,15 +78,19 @@ async function runClusterTransaction(runner: ClusterRunner, queued: readonly Que
         }
       });
     }
-    const queued = replies.slice(1, -1).find((r) => r.status === 'rejected');
+    // Before the replies of the queued commands: ASKING's (when sent), then MULTI's.
+    const queued = replies.slice(withAsking ? 2 : 1, -1).find((r) => r.status === 'rejected');
     const reason: unknown = queued?.status === 'rejected' ? queued.reason
       : exec?.status === 'rejected' ? exec.reason : new ExecAbortError('EXECABORT Transaction discarded');
     lastError = reason;
     if (reason instanceof MovedError) {
       target = nodes.nodeFromRedirect(reason.host, reason.port, node.host);
       nodes.applyMoved(reason.slot, target);
+    } else if (reason instanceof AskError && !withAsking) {
+      target = nodes.nodeFromRedirect(reason.host, reason.port, node.host);
+      asking = true;
     } else if (reason instanceof AskError || reason instanceof TryAgainError || reason instanceof ClusterDownError) {
-      // Keys are mid-migration: wait for the migration to finish instead of splitting the transaction.
+      // Keys split between the migrating and the importing node: wait for the migration to move on.
       nodes.refresh().catch(() => undefined);
       await new Promise((r) => setTimeout(r, Math.max(0, Math.min(executor.retryDelay(attempt + 1), remainingUntil(deadline)))));
       target = slot === undefined ? nodes.randomPrimary() : nodes.nodeForSlot(slot, false);

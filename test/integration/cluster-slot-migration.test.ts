@@ -1,4 +1,5 @@
 import { ClusterClient } from '../../lib/cluster/index.js';
+import { RedisError } from '../../lib/errors/index.js';
 import { Connection } from '../../lib/connection/connection.js';
 import { CLUSTER, HOST, requireTopology } from '../support/topology.js';
 
@@ -130,6 +131,51 @@ describe('ClusterClient during a slot migration (official cluster topology)', ()
       }
     } finally {
       await owner.disconnect();
+    }
+  });
+  it('runs a transaction on a key that already moved to the importing node (ASKING, MULTI, …, EXEC), never split', async () => {
+    const client = new ClusterClient({ nodes: CLUSTER.nodes, slotsRefreshInterval: 0, commandTimeout: 1500 });
+    clients.push(client);
+    await client.connect();
+    const moved = '{askmulti}:moved';
+    const stays = '{askmulti}:stays';
+    const slot = client.keySlot(moved);
+    const all = await primaries();
+    const sourcePort = client.nodesManager.nodeForSlot(slot, false).port;
+    const source = all.find((p) => p.port === sourcePort)!;
+    const target = all.find((p) => p.port !== sourcePort)!;
+    await client.set(moved, 'before');
+    await client.set(stays, 'kept');
+    const onTarget = (args: (string | number)[]): Promise<unknown> =>
+      withNode(target.port, async (c) => {
+        await c.sendCommand(['ASKING']);
+        return c.sendCommand(args);
+      });
+    try {
+      // Half-way through a migration: `moved` is on the importing node, `stays` still on the migrating one.
+      await withNode(target.port, (c) => c.sendCommand(['CLUSTER', 'SETSLOT', slot, 'IMPORTING', source.id]));
+      await withNode(source.port, async (c) => {
+        await c.sendCommand(['CLUSTER', 'SETSLOT', slot, 'MIGRATING', target.id]);
+        await c.sendCommand(['MIGRATE', HOST, target.port, moved, 0, 5000, 'REPLACE']);
+      });
+      // The source answers ASK while queueing (EXECABORT); the transaction then runs whole on the importing node.
+      expect(await client.multi().set(moved, 'after').get(moved).exec()).toEqual([[null, 'OK'], [null, 'after']]);
+      expect(await onTarget(['GET', moved])).toBe('after');
+      // Keys still on the source: the source runs it, as before any migration.
+      expect(await client.multi().get(stays).exec()).toEqual([[null, 'kept']]);
+      // Keys on both nodes: neither node may run it (the importing node answers TRYAGAIN), so it fails typed
+      // within the client's commandTimeout and nothing was applied anywhere.
+      const split = client.multi().set(moved, 'split').set(stays, 'split').exec();
+      await expect(split).rejects.toBeInstanceOf(RedisError);
+      expect(await onTarget(['GET', moved])).toBe('after');
+      expect(await withNode(source.port, (c) => c.sendCommand(['GET', stays]))).toBe('kept');
+    } finally {
+      // Undo: the source stops migrating (a migrating node refuses to restore a key it lacks), the key goes back
+      // to it, the target stops importing, the slot is left empty.
+      await withNode(source.port, (c) => c.sendCommand(['CLUSTER', 'SETSLOT', slot, 'STABLE']));
+      await onTarget(['MIGRATE', HOST, source.port, moved, 0, 5000, 'REPLACE']);
+      await withNode(target.port, (c) => c.sendCommand(['CLUSTER', 'SETSLOT', slot, 'STABLE']));
+      await client.del(moved, stays);
     }
   });
 });
