@@ -18,7 +18,8 @@ import { runPipeline, runTransaction } from './run-batch.js';
 import { scanHash, scanKeys, scanSet, scanSortedSet, type KeyScanOptions, type ScanOptions } from './scan-iterators.js';
 import { commandOptionsOf, sendCall } from './send-call.js';
 import { Transaction } from './transaction.js';
-import { WatchContext } from './watch-context.js';
+import type { WatchContext } from './watch-context.js';
+import { runWatch, watchKeys } from './run-watch.js';
 
 /** Options of `RedisClient` (and `createClient` for a standalone server): pool + connection options and the client's own. */
 export interface RedisClientOptions extends PoolOptions {
@@ -149,23 +150,7 @@ export class RedisClient extends CommandsBase implements RedisApi {
    * on failure the keys are UNWATCHed (or the connection closed).
    */
   watch(keys: RedisArg | readonly RedisArg[], fn: (tx: WatchContext) => Promise<unknown> | unknown): Promise<PipelineResult | null> {
-    const list = Array.isArray(keys) ? [...(keys as readonly RedisArg[])] : [keys as RedisArg];
-    return this.#pool.withConnection(async (conn) => {
-      await conn.sendCommand(['WATCH', ...list]);
-      const tx = new WatchContext(conn, this.#commandTimeout);
-      try {
-        await fn(tx);
-        const queued = tx.pendingTransaction();
-        if (queued === undefined) {
-          await conn.sendCommand(['UNWATCH']);
-          return tx.lastResult ?? null;
-        }
-        return await queued.exec();
-      } catch (error) {
-        await conn.sendCommand(['UNWATCH']).catch(() => conn.destroy());
-        throw error;
-      }
-    });
+    return this.#pool.withConnection((conn) => runWatch(conn, watchKeys(keys), this.#commandTimeout, fn));
   }
 
   // ---- pub/sub -----------------------------------------------------------------------------------------------

@@ -13,6 +13,10 @@ import { keySlot } from './key-slot.js';
 import { NodesManager } from './nodes-manager.js';
 import { ClusterPipeline } from './cluster-pipeline.js';
 import { ClusterTransaction } from './cluster-transaction.js';
+import { runClusterWatch } from './cluster-watch.js';
+import { watchKeys } from '../client/run-watch.js';
+import type { WatchContext } from '../client/watch-context.js';
+import type { PipelineResult } from '../client/call-recorder.js';
 import type { ClusterRunner } from './cluster-runner.js';
 import { ClusterPubSub, type MessageListener } from './cluster-pubsub.js';
 import type { ScoredMember } from '../client/commands/command-types.js';
@@ -154,6 +158,15 @@ export class ClusterClient extends CommandsBase {
   /** MULTI/EXEC on the node owning the one slot every key of the transaction must hash to. */
   multi(): ClusterTransaction {
     return new ClusterTransaction(this.#runner());
+  }
+
+  /**
+   * Optimistic locking, as `RedisClient.watch`: all keys in one slot; WATCH, the reads of `fn` (through `tx`), and
+   * the transaction it queues on `tx.multi()` run on one connection of that slot's primary. Rejects with
+   * `WatchError` when a watched key changed meanwhile (retry then), CrossSlotError for keys of several slots.
+   */
+  watch(keys: RedisArg | readonly RedisArg[], fn: (tx: WatchContext) => Promise<unknown> | unknown): Promise<PipelineResult | null> {
+    return runClusterWatch(this.#runner(), watchKeys(keys), this.#commandTimeout, fn);
   }
 
   /** Hash slot of a key (hash tags honoured). */

@@ -1,0 +1,52 @@
+import { CrossSlotError, DataError, MovedError, RedirectionLimitError } from '../errors/index.js';
+import type { RedisArg } from '../protocol/resp-value.js';
+import type { PipelineResult } from '../client/call-recorder.js';
+import { runWatch } from '../client/run-watch.js';
+import type { WatchContext } from '../client/watch-context.js';
+import type { ClusterRunner } from './cluster-runner.js';
+import { keySlot } from './key-slot.js';
+
+/**
+ * `ClusterClient.watch`: WATCH, the caller's reads, MULTI/EXEC, all on one leased connection of the primary owning
+ * the one slot every watched key must hash to (else CrossSlotError before anything is sent). A MOVED answering
+ * WATCH itself (stale slot table) is followed before `fn` runs; once `fn` has started, any error reaches the caller
+ * (a WATCH cannot move with its slot: retry the whole watch, as after a WatchError).
+ */
+export async function runClusterWatch(
+  runner: ClusterRunner,
+  keys: readonly RedisArg[],
+  commandTimeout: number,
+  fn: (tx: WatchContext) => Promise<unknown> | unknown,
+): Promise<PipelineResult | null> {
+  if (keys.length === 0) throw new DataError('watch() needs at least one key.', { command: 'WATCH' });
+  const slot = keySlot(keys[0]!);
+  for (const key of keys) {
+    if (keySlot(key) !== slot) {
+      throw new CrossSlotError(
+        'CROSSSLOT A cluster watch must keep all its keys in one hash slot (they are watched on one node). ' +
+          'Use one {hash tag} for all keys.',
+        { command: 'WATCH', prefix: 'CROSSSLOT' },
+      );
+    }
+  }
+  await runner.ready();
+  const { executor } = runner;
+  const nodes = executor.nodes;
+  const deadline = executor.deadlineOf({});
+  let lastError: unknown;
+  for (let attempt = 0; attempt <= executor.maxRedirections; attempt++) {
+    const node = nodes.nodeForSlot(slot, false);
+    try {
+      return await executor.withLease(nodes.poolFor(node), deadline, ['WATCH'], {}, (conn) => runWatch(conn, keys, commandTimeout, fn));
+    } catch (error) {
+      if (!(error instanceof MovedError) || error.command !== 'WATCH') throw error;
+      lastError = error;
+      nodes.applyMoved(error.slot, nodes.nodeFromRedirect(error.host, error.port, node.host));
+    }
+  }
+  throw new RedirectionLimitError(
+    `WATCH gave up after ${executor.maxRedirections} redirections for slot ${slot}; last error: ` +
+      `${(lastError as Error | undefined)?.message ?? 'none'}.`,
+    slot, { command: 'WATCH', cause: lastError },
+  );
+}
