@@ -4,7 +4,8 @@ import { CR } from './resp-type-bytes.js';
 /*
  * The bytes of the one item cut by the end of a chunk, for RespDecoder. Later chunks' pieces are appended without
  * copying until the item is complete, then joined once, so each byte is copied O(1) times however small the chunks.
- * (Completing the item, which parses it, stays in the decoder: a callback per decoder here measured much slower.)
+ * (Completing the item, which parses it, stays in the decoder: a parse callback here would be a closure per
+ * decoder, the kind of per-connection call target V8 kept deoptimising, see command-pipeline.ts.)
  */
 
 export class PendingItem {
