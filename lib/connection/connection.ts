@@ -1,24 +1,17 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { inspect } from 'node:util';
-import { ConnectionError, DataError, ProtocolError, TimeoutError } from '../errors/index.js';
+import { ConnectionError, DataError, TimeoutError } from '../errors/index.js';
 import type { RedisArg, RespMap, RespValue } from '../protocol/resp-value.js';
 import { asError } from '../errors/as-error.js';
 import { applyCommandOptions, optionsOf, type BatchCommand, type CommandOptions } from './command-options.js';
 import { CommandPipeline } from './command-pipeline.js';
-import { CommandQueue } from './command-queue.js';
 import { commandChannel, connectChannel, traceCommand, traceConnect } from './connection-diagnostics.js';
-import {
-  abortError,
-  commandTimeoutError,
-  connectTimeoutError,
-  failureFor,
-  lostError,
-  socketOpenError,
-} from './connection-failures.js';
+import { abortError, commandTimeoutError, failureFor, lostError } from './connection-failures.js';
 import { ConnectLoop } from './connect-loop.js';
-import { isFatalConnectError, performHandshake } from './connection-handshake.js';
+import { isFatalConnectError } from './connection-handshake.js';
 import type { ConnectionOptions, Endpoint } from './connection-options.js';
+import { ConnectionSocket } from './connection-socket.js';
 import {
   AT_WAITING,
   KIND_HELLO,
@@ -29,9 +22,9 @@ import {
   PendingCommand,
   type ReplySink,
 } from './pending-command.js';
-import { createSocket, endpointLabel, readyEventOf } from './socket-factory.js';
+import { endpointLabel } from './socket-factory.js';
 import { validateConnectionOptions, type NormalizedConnectionOptions } from './validate-connection-options.js';
-import { withDeadline } from './with-deadline.js';
+import { WaitingQueue } from './waiting-queue.js';
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'ready' | 'reconnecting' | 'closing' | 'closed';
 
@@ -60,9 +53,9 @@ function captureSettlers(resolve: (value: never) => void, reject: (error: Error)
 }
 
 /**
- * One socket to one Redis endpoint: TCP, TLS or unix socket; the handshake; pipelined commands (see
- * CommandPipeline); per-command timeouts and abort (options: command-options.ts); health check; reconnect with the
- * retry policy (the loop: ConnectLoop).
+ * One socket to one Redis endpoint: TCP, TLS or unix socket and the handshake (ConnectionSocket); pipelined commands
+ * (see CommandPipeline), and those waiting for the connection (WaitingQueue); per-command timeouts and abort
+ * (options: command-options.ts); health check; reconnect with the retry policy (the loop: ConnectLoop).
  * Events: `connect`, `ready`, `error` (only emitted when someone listens), `close`, `reconnecting`, `end`, `push`.
  * Pub/sub subscriptions do not survive a reconnect: listen to `ready` and subscribe again.
  */
@@ -73,21 +66,18 @@ export class Connection extends EventEmitter {
   readonly #healthCheckInterval: number;
   readonly #pipeline: CommandPipeline;
   #status: ConnectionStatus = 'idle';
-  #socket: Socket | undefined;
+  /** The socket, its handshake and its last error. */
+  readonly #link: ConnectionSocket;
   #endpoint: Endpoint;
   #label: string;
-  readonly #waiting = new CommandQueue<PendingCommand>();
-  #waitingSettled = 0;
+  readonly #waiting: WaitingQueue;
   #db: number;
   #attempt = 0;
   #everReady = false;
   #readyWaiters: Waiter[] = [];
-  #lastSocketError: Error | undefined;
   #stopping: 'graceful' | 'destroy' | undefined;
   #endPending = false;
   #checking = false;
-  /** Bumped per connect attempt and when one times out, so a stale attempt cannot touch the next one's socket. */
-  #attemptId = 0;
   readonly #onAborted = (cmd: PendingCommand, signal: AbortSignal): void => {
     this.#abandon(cmd, abortError(cmd, this.#label, signal));
   };
@@ -114,6 +104,37 @@ export class Connection extends EventEmitter {
       { maxBulkLength: o.maxBulkLength, pushBuffers: o.pushBuffers },
     );
     this.#pipeline.protocol = o.protocol;
+    this.#waiting = new WaitingQueue(o.maxQueued);
+    this.#link = new ConnectionSocket(
+      {
+        get endpoint() {
+          return self.#endpoint;
+        },
+        get label() {
+          return self.#label;
+        },
+        get db() {
+          return self.#db;
+        },
+        get stopping() {
+          return self.#stopping !== undefined;
+        },
+        resolved: (endpoint, label) => {
+          this.#endpoint = endpoint;
+          this.#label = label;
+        },
+        opened: () => this.#emitSafely('connect'),
+        replyFailed: (socket, failure) => {
+          this.#emitError(failure);
+          if (this.#status === 'ready') this.#socketLost(failure, false);
+          else socket.destroy();
+        },
+        closed: (socket) => this.#onSocketClose(socket),
+        arm: (cmd, timeout) => this.#arm(cmd, timeout),
+      },
+      o,
+      this.#pipeline,
+    );
     this.#loop = new ConnectLoop({
       get stopping() {
         return self.#stopping !== undefined;
@@ -138,7 +159,7 @@ export class Connection extends EventEmitter {
   }
   /** Commands waiting for the connection to be ready. */
   get queued(): number {
-    return this.#waiting.length - this.#waitingSettled;
+    return this.#waiting.length;
   }
   get lastActivity(): number {
     return this.#pipeline.lastActivity;
@@ -287,7 +308,7 @@ export class Connection extends EventEmitter {
     if (cmd.settled) return;
     cmd.fail(error);
     if (cmd.at === AT_WAITING) {
-      this.#waitingSettled++;
+      this.#waiting.settledOne();
     } else if (this.#pipeline.abandon(cmd) > MAX_ABANDONED_IN_FLIGHT) {
       this.reconnect(new ConnectionError(
         `${this.#pipeline.abandoned} commands to ${this.#label} timed out or were aborted with their replies still due; replacing the socket.`,
@@ -305,36 +326,7 @@ export class Connection extends EventEmitter {
       ));
       return;
     }
-    if (this.queued >= this.#options.maxQueued) {
-      cmd.fail(new ConnectionError(
-        `Cannot queue ${cmd.name}: ${this.queued} commands already wait for ${this.#label} to be ${status === 'idle' ? 'connected' : 'ready'} (maxQueued=${this.#options.maxQueued}). The command was not sent.`,
-        { command: cmd.name, endpoint: this.#label, written: cmd.written },
-      ));
-      return;
-    }
-    cmd.at = AT_WAITING;
-    this.#waiting.push(cmd);
-    if (status === 'idle') this.connect().catch(() => undefined);
-  }
-
-  /**
-   * Writes internal commands now (handshake, health check, QUIT), in one write; only on `owner` (when given), so a
-   * stale handshake never writes to a newer socket.
-   */
-  #sendInternal(batch: readonly (readonly RedisArg[])[], timeout = 0, owner?: Socket): Promise<RespValue>[] {
-    const commands: PendingCommand[] = [];
-    const promises = batch.map((args) => new Promise<RespValue>((resolve, reject) => {
-      const cmd = new PendingCommand(args, resolve as (value: never) => void, reject);
-      if (timeout > 0) this.#arm(cmd, timeout);
-      commands.push(cmd);
-    }));
-    try {
-      if (this.#socket === undefined || this.#socket.destroyed || (owner !== undefined && owner !== this.#socket)) throw this.#lastSocketError ?? new Error('socket closed');
-      this.#pipeline.writeNow(commands);
-    } catch (error) {
-      for (const cmd of commands) cmd.fail(error instanceof DataError ? error : lostError(cmd, this.#label, asError(error)));
-    }
-    return promises;
+    if (this.#waiting.add(cmd, this.#label, status === 'idle') && status === 'idle') this.connect().catch(() => undefined);
   }
 
   #afterSpecial(cmd: PendingCommand, value: RespValue): void {
@@ -385,16 +377,16 @@ export class Connection extends EventEmitter {
 
   #healthCheck(): void {
     this.#checking = true;
-    const socket = this.#socket;
+    const socket = this.#link.socket;
     const timeout = this.#options.connectTimeout > 0 ? this.#options.connectTimeout : 5000;
-    void this.#sendInternal([['PING']], timeout)[0]!.then(
+    void this.#link.sendInternal([['PING']], timeout)[0]!.then(
       () => {
         this.#checking = false;
-        if (this.#status === 'ready') this.#drainWaiting();
+        if (this.#status === 'ready') this.#waiting.drainInto(this.#pipeline);
       },
       (error: unknown) => {
         this.#checking = false;
-        if (socket !== this.#socket || this.#status !== 'ready') return;
+        if (socket !== this.#link.socket || this.#status !== 'ready') return;
         this.reconnect(new ConnectionError(`Health check PING to ${this.#label} failed: ${asError(error).message}`, {
           command: 'PING',
           endpoint: this.#label,
@@ -402,13 +394,6 @@ export class Connection extends EventEmitter {
         }));
       },
     );
-  }
-
-  #drainWaiting(): void {
-    for (let cmd = this.#waiting.shift(); cmd !== undefined; cmd = this.#waiting.shift()) {
-      if (!cmd.settled) this.#pipeline.enqueue(cmd);
-    }
-    this.#waitingSettled = 0;
   }
 
   // ---- connecting ----------------------------------------------------------------------------------------------
@@ -443,72 +428,9 @@ export class Connection extends EventEmitter {
     return next;
   }
 
-  /** One attempt: resolve the endpoint, open the socket, handshake; all within connectTimeout. */
-  async #connectOnce(): Promise<void> {
+  #connectOnce(): Promise<void> {
     this.#status = this.#everReady ? 'reconnecting' : 'connecting';
-    const id = ++this.#attemptId;
-    const limit = this.#options.connectTimeout;
-    await withDeadline(this.#openAndHandshake(id), limit, () => {
-      const expired = connectTimeoutError(this.#label, limit);
-      this.#attemptId++;
-      this.#socket?.destroy();
-      return expired;
-    });
-    if (this.#socket === undefined || this.#socket.destroyed || id !== this.#attemptId) {
-      throw this.#lastSocketError ?? new ConnectionError(`${this.#label} closed the connection during the handshake.`, { endpoint: this.#label });
-    }
-  }
-
-  async #openAndHandshake(id: number): Promise<void> {
-    const o = this.#options;
-    if (o.resolveEndpoint !== undefined) {
-      let endpoint: Endpoint;
-      try {
-        endpoint = await o.resolveEndpoint();
-      } catch (error) {
-        throw new ConnectionError(`Could not resolve the endpoint (was ${this.#label}): ${asError(error).message}`, {
-          endpoint: this.#label,
-          cause: error,
-        });
-      }
-      if (id !== this.#attemptId) throw new ConnectionError(`Connect attempt to ${this.#label} was abandoned.`, { endpoint: this.#label });
-      this.#endpoint = endpoint;
-      this.#label = endpointLabel(endpoint);
-    }
-    if (this.#stopping !== undefined) throw new ConnectionError(`Connection to ${this.#label} was closed while connecting.`, { endpoint: this.#label });
-    const settings = { tls: o.tls, noDelay: o.noDelay, keepAlive: o.keepAlive };
-    this.#lastSocketError = undefined;
-    const socket = createSocket(this.#endpoint, settings);
-    this.#socket = socket;
-    this.#pipeline.socket = socket;
-    socket.on('data', (chunk: Buffer) => this.#onData(socket, chunk));
-    socket.on('error', (error: Error) => {
-      if (socket === this.#socket) this.#lastSocketError = error;
-    });
-    socket.on('close', () => this.#onSocketClose(socket));
-    await new Promise<void>((resolve, reject) => {
-      const fail = (): void => reject(socketOpenError(this.#label, this.#lastSocketError));
-      socket.once(readyEventOf(settings), () => {
-        socket.off('close', fail);
-        resolve();
-      });
-      socket.once('close', fail);
-    });
-    this.#pipeline.lastActivity = Date.now();
-    this.#emitSafely('connect');
-    const result = await performHandshake((batch) => this.#sendInternal(batch, 0, socket), {
-      protocol: o.protocol,
-      username: o.username,
-      password: o.password,
-      credentialProvider: o.credentialProvider,
-      clientName: o.clientName,
-      db: this.#db,
-      endpoint: this.#label,
-    });
-    this.#pipeline.protocol = result.protocol;
-    if (o.afterHandshake !== undefined) {
-      await o.afterHandshake((args) => this.#sendInternal([args], 0, socket)[0]!, this.#endpoint);
-    }
+    return this.#link.connectOnce();
   }
 
   #becameReady(): void {
@@ -517,35 +439,15 @@ export class Connection extends EventEmitter {
     this.#attempt = 0;
     this.#emitSafely('ready');
     if (this.#status !== 'ready') return;
-    this.#drainWaiting();
+    this.#waiting.drainInto(this.#pipeline);
     const waiters = this.#readyWaiters;
     this.#readyWaiters = [];
     for (const w of waiters) w.resolve();
   }
 
-  #onData(socket: Socket, chunk: Buffer): void {
-    if (socket !== this.#socket) return;
-    try {
-      this.#pipeline.feed(chunk);
-    } catch (error) {
-      const failure = error instanceof ProtocolError ? error : new ProtocolError(
-        `Handling a reply from ${this.#label} failed: ${asError(error).message}`,
-        { endpoint: this.#label, cause: error },
-      );
-      failure.endpoint = this.#label;
-      this.#lastSocketError = failure;
-      this.#emitError(failure);
-      if (this.#status === 'ready') this.#socketLost(failure, false);
-      else socket.destroy();
-    }
-  }
-
   /** Forgets the current socket (if any): written commands fail (or wait, if retryable), unwritten ones wait. */
   #dropSocket(cause: Error | undefined): void {
-    const socket = this.#socket;
-    if (socket === undefined) return;
-    this.#socket = undefined;
-    socket.destroy();
+    if (this.#link.release() === undefined) return;
     this.#checking = false;
     const { inFlight, unwritten } = this.#pipeline.detach();
     const again: PendingCommand[] = [];
@@ -554,17 +456,16 @@ export class Connection extends EventEmitter {
       else cmd.fail(lostError(cmd, this.#label, cause));
     }
     again.push(...unwritten);
-    for (const cmd of again) cmd.at = AT_WAITING;
-    this.#waiting.unshiftAll(again);
+    this.#waiting.requeue(again);
   }
 
   #onSocketClose(socket: Socket): void {
-    if (socket === this.#socket) {
-      const cause = this.#lastSocketError ?? new ConnectionError(`${this.#label} closed the connection.`, { endpoint: this.#label });
+    if (socket === this.#link.socket) {
+      const cause = this.#link.lastError ?? new ConnectionError(`${this.#label} closed the connection.`, { endpoint: this.#label });
       this.#socketLost(cause, false);
     }
     this.#emitSafely('close');
-    if (this.#endPending && this.#socket === undefined) {
+    if (this.#endPending && this.#link.socket === undefined) {
       this.#endPending = false;
       this.emit('end');
     }
@@ -606,14 +507,13 @@ export class Connection extends EventEmitter {
   #finish(error: Error): void {
     this.#loop.wake();
     this.#status = 'closed';
-    if (this.#socket !== undefined) {
+    if (this.#link.socket !== undefined) {
       this.#endPending = true;
       this.#dropSocket(error);
     } else {
       process.nextTick(() => this.emit('end'));
     }
-    for (const cmd of this.#waiting.drain()) cmd.fail(failureFor(cmd, this.#label, error));
-    this.#waitingSettled = 0;
+    this.#waiting.failAll((cmd) => failureFor(cmd, this.#label, error));
     const waiters = this.#readyWaiters;
     this.#readyWaiters = [];
     for (const w of waiters) w.reject(error);
@@ -640,43 +540,20 @@ export class Connection extends EventEmitter {
     const ready = this.#status === 'ready';
     this.#stopping = 'graceful';
     this.#status = 'closing';
-    if (!ready || this.#socket === undefined) {
+    if (!ready || this.#link.socket === undefined) {
       this.#finish(new ConnectionError(`disconnect() was called before ${this.#label} was ready: the connection is closed and nothing waiting for it was sent.`, { endpoint: this.#label }));
       return ended;
     }
-    for (const cmd of this.#waiting.drain()) {
-      cmd.fail(failureFor(cmd, this.#label, new ConnectionError('disconnect() was called first.', { endpoint: this.#label })));
-    }
-    this.#waitingSettled = 0;
-    this.#pipeline.flush();
-    await this.#pipeline.drained(timeout);
-    const socket = this.#socket;
-    if (socket === undefined) return ended;
-    if (!this.#pipeline.idle) {
-      // Past the deadline: what is still due fails with TimeoutError('disconnect'); no QUIT on a busy socket.
-      this.#lastSocketError = new TimeoutError(
-        `No reply from ${this.#label} within disconnect()'s ${timeout} ms deadline.`,
-        'disconnect',
-        timeout,
-        { endpoint: this.#label },
-      );
-      socket.destroy();
-      return ended;
-    }
-    const quit = this.#sendInternal([['QUIT']], 1000)[0]!;
-    await quit.catch(() => undefined);
-    socket.end();
-    const timer = setTimeout(() => socket.destroy(), 1000);
-    await ended;
-    clearTimeout(timer);
+    this.#waiting.failAll((cmd) => failureFor(cmd, this.#label, new ConnectionError('disconnect() was called first.', { endpoint: this.#label })));
+    return this.#link.quit(timeout, ended);
   }
 
   /** Closes now: everything in flight or queued fails with `error` (default ConnectionError); no reconnect. */
   destroy(error?: Error): void {
-    if (this.#status === 'closed' && this.#socket === undefined) return;
+    if (this.#status === 'closed' && this.#link.socket === undefined) return;
     this.#stopping = 'destroy';
     const cause = error ?? new ConnectionError(`Connection to ${this.#label} was destroyed.`, { endpoint: this.#label });
-    this.#lastSocketError = cause;
+    this.#link.lastError = cause;
     this.#finish(cause);
   }
 
@@ -687,12 +564,13 @@ export class Connection extends EventEmitter {
   reconnect(cause?: Error): void {
     if (this.#stopping !== undefined || this.#status === 'closed' || this.#status === 'closing') return;
     const reason = cause ?? new ConnectionError(`Reconnect of ${this.#label} requested.`, { endpoint: this.#label });
-    if (this.#socket !== undefined && this.#status === 'ready') {
+    const socket = this.#link.socket;
+    if (socket !== undefined && this.#status === 'ready') {
       this.#socketLost(reason, true);
-    } else if (this.#socket !== undefined) {
+    } else if (socket !== undefined) {
       // A connect attempt is running: fail it; the loop retries per the policy.
-      this.#lastSocketError = reason;
-      this.#socket.destroy();
+      this.#link.lastError = reason;
+      socket.destroy();
     } else if (this.#loop.sleeping) {
       // Waiting between attempts: try now.
       this.#loop.wake();
