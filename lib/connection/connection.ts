@@ -474,6 +474,9 @@ export class Connection extends EventEmitter {
   /** The current socket is gone (closed, or dropped by us): settle its commands, then reconnect or finish. */
   #socketLost(cause: Error, immediate: boolean): void {
     const wasReady = this.#status === 'ready';
+    // Not 'ready' while its in-flight commands fail: a batch sink that sends from inside settle() must queue the
+    // command for the next socket (or the final failure), not into the write of the socket being dropped.
+    if (wasReady && this.#stopping === undefined) this.#status = 'reconnecting';
     this.#dropSocket(cause);
     if (this.#stopping !== undefined) {
       this.#finish(new ConnectionError(`Connection to ${this.#label} was closed.`, { endpoint: this.#label }));

@@ -144,4 +144,31 @@ describe('Connection.sendBatch', () => {
     }
     expect(names).toEqual(['ECHO', 'PING']);
   });
+  it.each([
+    ['reconnects', true, { value: 'PONG' }],
+    ['gives up', false, { error: 'ConnectionError' }],
+  ] as const)('a command sent from inside settle() while the socket is dropped is not lost (the connection %s)', async (_what, retries, expected) => {
+    const c = connection({ commandTimeout: 0, ...(retries ? {} : { retry: false as const }) });
+    const killer = connection();
+    await Promise.all([c.connect(), killer.connect()]);
+    const id = await c.sendCommand(['CLIENT', 'ID']);
+    let fromSettle: Promise<unknown> | undefined;
+    const failed = new Promise<Error | null>((resolve) => {
+      c.sendBatch([{ args: ['BLPOP', key('never'), '0'] }], {
+        settle(_index, error) {
+          // Synchronously, inside the failure of the in-flight command.
+          fromSettle = c.sendCommand(['PING']).then((value) => ({ value }), (error: Error) => ({ error: error.name }));
+          resolve(error);
+        },
+      });
+    });
+    await new Promise((r) => setImmediate(r)); // the BLPOP is written and in flight
+    await killer.sendCommand(['CLIENT', 'KILL', 'ID', String(id)]); // the server drops the socket
+    expect(await failed).toBeInstanceOf(Error);
+    const outcome = await Promise.race([
+      fromSettle!,
+      new Promise((r) => setTimeout(() => r({ hung: 'not settled within 3 s: the command was lost' }), 3000).unref()),
+    ]);
+    expect(outcome).toEqual(expected);
+  });
 });
