@@ -1,3 +1,4 @@
+import { withinDeadline } from '../connection/within-deadline.js';
 import {
   AskError, ClusterDownError, ClusterError, ConnectionError, MasterDownError, MovedError, RedirectionLimitError,
   SlotNotCoveredError, TimeoutError, TryAgainError,
@@ -31,27 +32,6 @@ export function remainingUntil(deadline: number): number {
 /** The options of one attempt: the time left of the command's deadline, unless no deadline applies. */
 export function attemptOptions(options: SendOptions, deadline: number): SendOptions {
   return deadline === 0 ? options : { ...options, timeout: Math.max(1, deadline - Date.now()) };
-}
-
-/** A deadline that settles `work` with `timeoutError()` when it passes first (a lease that comes late is released). */
-export function withinDeadline<T>(work: Promise<T>, deadline: number, timeoutError: () => Error,
-  onLate?: (value: T) => void): Promise<T> {
-  if (deadline === 0) return work;
-  return new Promise<T>((resolve, reject) => {
-    let expired = false;
-    const timer = setTimeout(() => {
-      expired = true;
-      reject(timeoutError());
-    }, Math.max(0, deadline - Date.now()));
-    work.then((value) => {
-      clearTimeout(timer);
-      if (expired) onLate?.(value);
-      else resolve(value);
-    }, (error: unknown) => {
-      clearTimeout(timer);
-      if (!expired) reject(error);
-    });
-  });
 }
 
 /**

@@ -9,7 +9,7 @@ import type { Endpoint } from './connection-options.js';
 import { PendingCommand } from './pending-command.js';
 import { createSocket, endpointLabel, readyEventOf } from './socket-factory.js';
 import type { NormalizedConnectionOptions } from './validate-connection-options.js';
-import { withDeadline } from './with-deadline.js';
+import { withinDeadline } from './within-deadline.js';
 
 /** What the socket half asks its connection. */
 export interface SocketHost {
@@ -62,7 +62,7 @@ export class ConnectionSocket {
   async connectOnce(): Promise<void> {
     const id = ++this.#attemptId;
     const limit = this.#options.connectTimeout;
-    await withDeadline(this.#openAndHandshake(id), limit, () => {
+    await withinDeadline(this.#openAndHandshake(id), limit > 0 ? Date.now() + limit : 0, () => {
       const expired = connectTimeoutError(this.#host.label, limit);
       this.#attemptId++;
       this.#socket?.destroy();
