@@ -1,16 +1,15 @@
-import { CrossSlotError, DataError, MovedError, RedirectionLimitError } from '../errors/index.js';
+import { DataError, MovedError, RedirectionLimitError } from '../errors/index.js';
 import type { RedisArg } from '../protocol/resp-value.js';
 import type { PipelineResult } from '../client/call-recorder.js';
 import { runWatch } from '../client/run-watch.js';
 import type { WatchContext } from '../client/watch-context.js';
 import type { ClusterRunner } from './cluster-runner.js';
-import { keySlot } from './key-slot.js';
 
 /**
  * `ClusterClient.watch`: WATCH, the caller's reads, MULTI/EXEC, all on one leased connection of the primary owning
- * the one slot every watched key must hash to (else CrossSlotError before anything is sent). A MOVED answering
- * WATCH itself (stale slot table) is followed before `fn` runs; once `fn` has started, any error reaches the caller
- * (a WATCH cannot move with its slot: retry the whole watch, as after a WatchError).
+ * the one slot every watched key must hash to (else the router's CrossSlotError, before anything is sent). A MOVED
+ * answering WATCH itself (stale slot table) is followed before `fn` runs; once `fn` has started, any error reaches
+ * the caller (a WATCH cannot move with its slot: retry the whole watch, as after a WatchError).
  */
 export async function runClusterWatch(
   runner: ClusterRunner,
@@ -19,17 +18,12 @@ export async function runClusterWatch(
   fn: (tx: WatchContext) => Promise<unknown> | unknown,
 ): Promise<PipelineResult | null> {
   if (keys.length === 0) throw new DataError('watch() needs at least one key.', { command: 'WATCH' });
-  const slot = keySlot(keys[0]!);
-  for (const key of keys) {
-    if (keySlot(key) !== slot) {
-      throw new CrossSlotError(
-        'CROSSSLOT A cluster watch must keep all its keys in one hash slot (they are watched on one node). ' +
-          'Use one {hash tag} for all keys.',
-        { command: 'WATCH', prefix: 'CROSSSLOT' },
-      );
-    }
-  }
   await runner.ready();
+  // The router's key check: CrossSlotError when the keys hash to several slots, before anything is sent.
+  const args = ['WATCH', ...keys];
+  const route = await runner.router.route(args);
+  if (route.kind !== 'slot') throw new DataError('watch() got no key it can route.', { command: 'WATCH' });
+  const slot = route.slot;
   const { executor } = runner;
   const nodes = executor.nodes;
   const deadline = executor.deadlineOf({});
