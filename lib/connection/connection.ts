@@ -481,7 +481,6 @@ export class Connection extends EventEmitter {
     if (this.#stopping !== undefined) {
       this.#finish(new ConnectionError(`Connection to ${this.#label} was closed.`, { endpoint: this.#label }));
     } else if (wasReady) {
-      this.#status = 'reconnecting';
       this.#attempt = 1;
       const delay = immediate ? 0 : this.#options.retry(1, cause);
       this.#emitError(cause);
