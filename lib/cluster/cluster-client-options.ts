@@ -1,6 +1,6 @@
 import type { PoolOptions } from '../pool/pool-options.js';
 import type { AddressMapFn, NatMap } from './address-mapper.js';
-import type { ClusterRetryDelay } from './cluster-executor.js';
+import type { ClusterRetryDelay } from './redirect-policy.js';
 import type { ReadFrom } from './nodes-manager.js';
 
 /**

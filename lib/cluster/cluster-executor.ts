@@ -1,8 +1,5 @@
 import { withinDeadline } from '../connection/within-deadline.js';
-import {
-  AskError, ClusterDownError, ClusterError, ConnectionError, MasterDownError, MovedError, RedirectionLimitError,
-  SlotNotCoveredError, TimeoutError, TryAgainError,
-} from '../errors/index.js';
+import { AskError, ConnectionError, MovedError, RedirectionLimitError, TimeoutError } from '../errors/index.js';
 import type { ConnectionPool } from '../pool/connection-pool.js';
 import type { PoolCommandOptions, PoolConnection } from '../pool/pool-connection.js';
 import type { RedisArg, RespValue } from '../protocol/resp-value.js';
@@ -11,23 +8,14 @@ import type { ClusterNodeInfo } from './cluster-topology.js';
 import { mergeReplies } from './command-policy.js';
 import type { Route } from './command-router.js';
 import type { NodesManager } from './nodes-manager.js';
+import { classify, RedirectPolicy, wasNeverSent, type ClusterRetryDelay } from './redirect-policy.js';
 
 /** How one command is sent: the pool options plus whether it must run on a leased connection. */
 export interface SendOptions extends PoolCommandOptions {
   blocking?: boolean;
 }
 
-/** Delay before retry `attempt` (1-based) after TRYAGAIN / CLUSTERDOWN / a connection error. */
-export type ClusterRetryDelay = (attempt: number) => number;
-
-export const defaultClusterRetryDelay: ClusterRetryDelay = (attempt) => Math.min(100 * attempt, 1000);
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** ms left until `deadline` (0 = no deadline: Infinity). */
-export function remainingUntil(deadline: number): number {
-  return deadline === 0 ? Infinity : deadline - Date.now();
-}
+export { defaultClusterRetryDelay, remainingUntil, wasNeverSent, type ClusterRetryDelay } from './redirect-policy.js';
 
 /** The options of one attempt: the time left of the command's deadline, unless no deadline applies. */
 export function attemptOptions(options: SendOptions, deadline: number): SendOptions {
@@ -35,29 +23,23 @@ export function attemptOptions(options: SendOptions, deadline: number): SendOpti
 }
 
 /**
- * A connection error after which resending cannot apply the command twice: it never left this process. The
- * connection marks every command error with `written`; a pool acquire timeout (the command never reached a
- * connection) is the one unmarked case known to be unsent.
- */
-export function wasNeverSent(error: unknown): boolean {
-  if (!(error instanceof ConnectionError)) return false;
-  if (error.written !== undefined) return !error.written;
-  return error instanceof TimeoutError && error.kind === 'acquire';
-}
-
-/**
- * The redirection loop of one command: picks the node from the slot table, follows MOVED (table patched) and ASK
- * (ASKING + command on the target, once), retries TRYAGAIN / CLUSTERDOWN / unsent connection errors with backoff,
- * and stops after `maxRedirections` with RedirectionLimitError naming the slot and the last node.
+ * The redirection loop of one command: picks the node from the slot table and acts on each failure as the redirect
+ * policy (`classify`) says: follows MOVED (table patched) and ASK (ASKING + command on the target, once), backs off
+ * on TRYAGAIN, refreshes and backs off on CLUSTERDOWN / MASTERDOWN / connection errors the command survives, and
+ * stops after `maxRedirections` with RedirectionLimitError naming the slot and the last node.
  */
 export class ClusterExecutor {
+  readonly policy: RedirectPolicy;
+
   constructor(
     readonly nodes: NodesManager,
     readonly maxRedirections: number,
     readonly retryDelay: ClusterRetryDelay,
     /** The client's `commandTimeout` (ms, 0 = none): the whole-command deadline when a call sets no `timeout`. */
     readonly commandTimeout = 0,
-  ) {}
+  ) {
+    this.policy = new RedirectPolicy(nodes, retryDelay);
+  }
 
   /**
    * The deadline (Date.now() based; 0 = none) of a command sent now with `options`: its `timeout`, else
@@ -171,9 +153,10 @@ export class ClusterExecutor {
       try {
         node = target ?? this.#pick(slot, readonly, route);
       } catch (error) {
-        if (!(error instanceof SlotNotCoveredError) && !(error instanceof ClusterError)) throw error;
+        const action = classify(error, { readonly, stage: 'pick' });
+        if (action !== 'refresh-and-retry') throw error;
         lastError = error;
-        await this.#backoff(++retries, true, deadline);
+        await this.policy.backoff(action, ++retries, deadline);
         continue;
       }
       lastNode = node.address;
@@ -186,20 +169,12 @@ export class ClusterExecutor {
         if (error instanceof ConnectionError && !wasNeverSent(error)) written = true;
         target = undefined;
         asking = false;
-        if (error instanceof MovedError) {
-          const to = this.nodes.nodeFromRedirect(error.host, error.port, node.host);
-          this.nodes.applyMoved(error.slot, to);
-          target = to;
-        } else if (error instanceof AskError) {
-          target = this.nodes.nodeFromRedirect(error.host, error.port, node.host);
-          asking = true;
-        } else if (error instanceof TryAgainError) {
-          await this.#backoff(++retries, false, deadline);
-        } else if (error instanceof ClusterDownError || error instanceof MasterDownError) {
-          await this.#backoff(++retries, true, deadline);
-        } else if (error instanceof ConnectionError && (readonly || wasNeverSent(error)) &&
-          !(error instanceof TimeoutError && error.kind === 'command' && !readonly)) {
-          await this.#backoff(++retries, true, deadline);
+        const action = classify(error, { readonly });
+        if (action === 'follow-moved' || action === 'ask') {
+          target = this.policy.redirectTarget(error as MovedError | AskError, node.host);
+          asking = action === 'ask';
+        } else if (action === 'backoff-retry' || action === 'refresh-and-retry') {
+          await this.policy.backoff(action, ++retries, deadline);
         } else {
           throw error;
         }
@@ -238,11 +213,5 @@ export class ClusterExecutor {
     if (slot !== undefined) return this.nodes.nodeForSlot(slot, readonly);
     return route.kind === 'keyless' && route.policy.request === 'random-node' ? this.nodes.randomNode()
       : this.nodes.randomPrimary();
-  }
-
-  /** Waits before a retry; never past the command's deadline (the loop then reports the timeout). */
-  async #backoff(retry: number, refresh: boolean, deadline: number): Promise<void> {
-    if (refresh) this.nodes.refresh().catch(() => undefined);
-    await sleep(Math.max(0, Math.min(this.retryDelay(retry), remainingUntil(deadline))));
   }
 }

@@ -1,25 +1,21 @@
-import { AskError, ClusterDownError, ConnectionError, MovedError, TryAgainError } from '../errors/index.js';
+import type { MovedError } from '../errors/index.js';
 import type { RespValue } from '../protocol/resp-value.js';
 import { FailedCall, type PipelineResult, type QueuedCall } from '../client/call-recorder.js';
 import { CommandBatch } from '../client/command-batch.js';
 import type { ChainableCommands } from '../client/commands/redis-commands.js';
-import { attemptOptions, wasNeverSent } from './cluster-executor.js';
+import { attemptOptions } from './cluster-executor.js';
 import type { ClusterRunner } from './cluster-runner.js';
 import type { Route } from './command-router.js';
+import { classify } from './redirect-policy.js';
 
 export type { PipelineResult };
 
 const noop = (): void => undefined;
 
-function retryable(error: unknown): boolean {
-  return error instanceof MovedError || error instanceof AskError || error instanceof TryAgainError ||
-    error instanceof ClusterDownError || (error instanceof ConnectionError && wasNeverSent(error));
-}
-
 /**
  * A cluster pipeline: commands are grouped by node, each group written in one go on the node's shared connection,
- * groups run in parallel. A command answered with MOVED/ASK/TRYAGAIN/CLUSTERDOWN (or never sent) is followed on its
- * own through the redirection loop. One command failing does not fail the others. Queues like the standalone
+ * groups run in parallel. A command whose failure the redirect policy retries (MOVED, ASK, TRYAGAIN, CLUSTERDOWN,
+ * MASTERDOWN, a connection error it survives) is followed on its own through the executor's redirection loop. One command failing does not fail the others. Queues like the standalone
  * `Pipeline` (same typed methods, one-shot `exec()`, `[error, result]` per command).
  */
 export class ClusterPipeline extends CommandBatch {
@@ -91,8 +87,10 @@ async function runClusterPipeline(runner: ClusterRunner, queued: readonly Queued
       const slot = route.kind === 'slot' ? route.slot : -1;
       // Failures arrive in reply order (one connection per node), so retries join their slot's queue in order.
       settled[index] = executor.sendTo(node, call.args, attemptOptions(options, deadline), false, deadline).catch((error: unknown) => {
-        if (!retryable(error)) throw error;
-        if (error instanceof MovedError) nodes.applyMoved(error.slot, nodes.nodeFromRedirect(error.host, error.port, node.host));
+        const action = classify(error, { readonly: route.readonly });
+        if (action === 'give-up') throw error;
+        // MOVED patches the table now, so the loop (and the pipeline's other commands of the slot) go straight there.
+        if (action === 'follow-moved') executor.policy.redirectTarget(error as MovedError, node.host);
         return inOrder(slot, () => executor.run(call.args, route, options, deadline));
       });
     }

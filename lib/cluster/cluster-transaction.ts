@@ -1,5 +1,5 @@
 import {
-  AskError, CrossSlotError, ExecAbortError, MovedError, RedirectionLimitError, TryAgainError, ClusterDownError,
+  CrossSlotError, ExecAbortError, RedirectionLimitError, type AskError, type MovedError,
 } from '../errors/index.js';
 import type { RespValue } from '../protocol/resp-value.js';
 import type { ChainableCommands } from '../client/commands/redis-commands.js';
@@ -7,7 +7,8 @@ import { argText } from '../client/commands/command-spec.js';
 import { FailedCall, type PipelineResult, type QueuedCall } from '../client/call-recorder.js';
 import { CommandBatch } from '../client/command-batch.js';
 import type { CommandCall } from '../client/commands/command-call.js';
-import { attemptOptions, remainingUntil } from './cluster-executor.js';
+import { attemptOptions } from './cluster-executor.js';
+import { classify } from './redirect-policy.js';
 import type { ClusterRunner } from './cluster-runner.js';
 
 /**
@@ -48,6 +49,7 @@ async function runClusterTransaction(runner: ClusterRunner, queued: readonly Que
   let lastError: unknown;
   let target = slot === undefined ? nodes.randomPrimary() : nodes.nodeForSlot(slot, false);
   let asking = false;
+  let retries = 0;
   // The client's commandTimeout bounds the whole transaction: leases, redirections and backoffs included.
   const deadline = executor.deadlineOf({}, started);
   for (let attempt = 0; attempt <= executor.maxRedirections; attempt++) {
@@ -83,16 +85,14 @@ async function runClusterTransaction(runner: ClusterRunner, queued: readonly Que
     const reason: unknown = queued?.status === 'rejected' ? queued.reason
       : exec?.status === 'rejected' ? exec.reason : new ExecAbortError('EXECABORT Transaction discarded');
     lastError = reason;
-    if (reason instanceof MovedError) {
-      target = nodes.nodeFromRedirect(reason.host, reason.port, node.host);
-      nodes.applyMoved(reason.slot, target);
-    } else if (reason instanceof AskError && !withAsking) {
-      target = nodes.nodeFromRedirect(reason.host, reason.port, node.host);
-      asking = true;
-    } else if (reason instanceof AskError || reason instanceof TryAgainError || reason instanceof ClusterDownError) {
-      // Keys split between the migrating and the importing node: wait for the migration to move on.
-      nodes.refresh().catch(() => undefined);
-      await new Promise((r) => setTimeout(r, Math.max(0, Math.min(executor.retryDelay(attempt + 1), remainingUntil(deadline)))));
+    // A transaction is a write; after a second ASK (already sent as ASKING) the keys are split between the
+    // migrating and the importing node: the policy waits for the migration to move on.
+    const action = classify(reason, { readonly: false, asked: withAsking });
+    if (action === 'follow-moved' || action === 'ask') {
+      target = executor.policy.redirectTarget(reason as MovedError | AskError, node.host);
+      asking = action === 'ask';
+    } else if (action === 'backoff-retry' || action === 'refresh-and-retry') {
+      await executor.policy.backoff(action, ++retries, deadline);
       target = slot === undefined ? nodes.randomPrimary() : nodes.nodeForSlot(slot, false);
     } else {
       throw reason;

@@ -1,9 +1,10 @@
-import { DataError, MovedError, RedirectionLimitError } from '../errors/index.js';
+import { DataError, RedirectionLimitError, type MovedError } from '../errors/index.js';
 import type { RedisArg } from '../protocol/resp-value.js';
 import type { PipelineResult } from '../client/call-recorder.js';
 import { runWatch } from '../client/run-watch.js';
 import type { WatchContext } from '../client/watch-context.js';
 import type { ClusterRunner } from './cluster-runner.js';
+import { classify } from './redirect-policy.js';
 
 /**
  * `ClusterClient.watch`: WATCH, the caller's reads, MULTI/EXEC, all on one leased connection of the primary owning
@@ -33,9 +34,11 @@ export async function runClusterWatch(
     try {
       return await executor.withLease(nodes.poolFor(node), deadline, ['WATCH'], {}, (conn) => runWatch(conn, keys, commandTimeout, fn));
     } catch (error) {
-      if (!(error instanceof MovedError) || error.command !== 'WATCH') throw error;
+      // Only WATCH's own MOVED is followed: after it nothing of the caller's has run. Anything else (an ASK, which
+      // would need every command of the watch sent as ASKING) reaches the caller.
+      if (classify(error, { readonly: false }) !== 'follow-moved' || (error as MovedError).command !== 'WATCH') throw error;
       lastError = error;
-      nodes.applyMoved(error.slot, nodes.nodeFromRedirect(error.host, error.port, node.host));
+      executor.policy.redirectTarget(error as MovedError, node.host);
     }
   }
   throw new RedirectionLimitError(

@@ -7,12 +7,13 @@
 import { ClusterPipeline } from '../../lib/cluster/cluster-pipeline.js';
 import type { ClusterRunner } from '../../lib/cluster/cluster-runner.js';
 import type { Route } from '../../lib/cluster/command-router.js';
-import { TryAgainError } from '../../lib/errors/index.js';
+import { ConnectionError, MasterDownError, TryAgainError } from '../../lib/errors/index.js';
 import type { RedisArg, RespValue } from '../../lib/protocol/resp-value.js';
 
 const NODE = { address: '127.0.0.1:7999', host: '127.0.0.1', port: 7999 };
 
-function fakeRunner(slotOf: (key: string) => number) {
+function fakeRunner(slotOf: (key: string) => number,
+  firstFailure: (args: readonly RedisArg[]) => Error = () => new TryAgainError('TRYAGAIN slot is moving')) {
   const events: string[] = [];
   let value = 'old';
   const executor = {
@@ -21,7 +22,7 @@ function fakeRunner(slotOf: (key: string) => number) {
     // First attempt: every command fails as if its slot were being moved.
     sendTo: (_node: unknown, args: readonly RedisArg[]): Promise<RespValue> => {
       events.push(`try ${String(args[0])}`);
-      return Promise.reject(new TryAgainError('TRYAGAIN slot is moving'));
+      return Promise.reject(firstFailure(args));
     },
     // The retry: a SET is slow (a backoff, a refresh), a GET fast.
     run: async (args: readonly RedisArg[]): Promise<RespValue> => {
@@ -61,5 +62,24 @@ describe('cluster pipeline retries', () => {
     expect(results).toEqual([[null, 'OK'], [null, 'old']]);
     // The GET of another slot did not wait for the slow SET.
     expect(events.indexOf('done GET b')).toBeLessThan(events.indexOf('done SET a'));
+  });
+});
+
+describe('cluster pipeline failures', () => {
+  it('are retried by the same policy as single commands: MASTERDOWN, and a read whose connection broke', async () => {
+    const { runner, events } = fakeRunner(() => 42, (args) => (args[0] === 'SET'
+      ? new MasterDownError('MASTERDOWN Link with MASTER is down')
+      : Object.assign(new ConnectionError('socket closed'), { written: true })));
+    const results = await new ClusterPipeline(runner).call('SET', 'k', 'new').call('GET', 'k').exec();
+    expect(results).toEqual([[null, 'OK'], [null, 'new']]);
+    expect(events).toContain('start SET k');
+    expect(events).toContain('start GET k');
+  });
+
+  it('a write whose connection broke after it was written is not resent', async () => {
+    const { runner, events } = fakeRunner(() => 42, () => Object.assign(new ConnectionError('socket closed'), { written: true }));
+    const [[error]] = await new ClusterPipeline(runner).call('SET', 'k', 'new').exec() as [[Error | null, unknown]];
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(events).toEqual(['try SET']);
   });
 });
