@@ -5,7 +5,7 @@ import { checkPartialCrlf, expectCrlf } from './expect-crlf.js';
 import { mapKey } from './map-key.js';
 import { exactInteger, parseBigNumber, parseDouble, scanNumberLine } from './number-line.js';
 import { PendingItem } from './pending-item.js';
-import { protocolErrorAt, unexpectedByte } from './protocol-error-at.js';
+import { badLength, protocolErrorAt, unexpectedByte, unknownTypeByte } from './protocol-error-at.js';
 import * as limits from './resp-decoder-limits.js';
 import * as typeBytes from './resp-type-bytes.js';
 import {
@@ -37,6 +37,13 @@ const { latin1Slice, utf8Slice } = slicers;
  * (the first LF for a line, the declared length for a bulk string), then the pieces are joined once. Each byte is
  * therefore scanned and copied O(1) times, however small the chunks are. Cold parts live in files of their own:
  * errors (protocol-error-at.ts), doubles and big numbers (number-line.ts), limits (resp-decoder-limits.ts).
+ *
+ * Frames where RESP3 does not allow them are ProtocolErrors, never guessed around: a push (`>`) anywhere but the
+ * top level (inside an array, map, set, attribute or another push), and an attribute followed by a push (an
+ * attribute describes the reply part after it; a push is no part of any reply). Taking such a push as an element
+ * would leave the aggregate's real last element over as a reply of its own, and every later reply would reach
+ * the caller after the one it belongs to. Streamed strings/aggregates (`?` lengths, `;` chunks, `.` end markers),
+ * which Redis sends only to replicas, are refused too.
  */
 
 export class RespDecoder {
@@ -50,6 +57,8 @@ export class RespDecoder {
   #buffers = false;
   /** wantBuffers() has been asked for the current top-level frame. */
   #frameStarted = false;
+  /** A top-level attribute was decoded and the frame it describes has not started yet. */
+  #afterAttribute = false;
   /** Set by the number readers: position after the parsed line, or -1 when the input ended first. */
   #cursor = 0;
   /** Stream offset of byte 0 of the buffer being parsed (for error messages). */
@@ -91,6 +100,7 @@ export class RespDecoder {
     this.#depth = 0;
     this.#buffers = false;
     this.#frameStarted = false;
+    this.#afterAttribute = false;
     this.#fed = 0;
     this.#owned = false;
     this.#pending.clear();
@@ -194,6 +204,9 @@ export class RespDecoder {
       const type = buf[off];
       if (this.#depth === 0 && !this.#frameStarted) {
         if (type === T_PUSH) {
+          if (this.#afterAttribute) {
+            throw protocolErrorAt('a push frame right after an attribute (which must precede the reply it describes)', this.#base + off);
+          }
           this.#buffers = this.#pushBuffers;
           this.#frameStarted = true;
         } else if (type === T_ATTRIBUTE) {
@@ -203,6 +216,7 @@ export class RespDecoder {
           const want = this.#handlers.wantBuffers;
           this.#buffers = want === undefined ? false : want.call(this.#handlers) === true;
           this.#frameStarted = true;
+          this.#afterAttribute = false;
         }
       }
       let value: RespValue;
@@ -314,6 +328,9 @@ export class RespDecoder {
         case T_PUSH:
         case T_MAP:
         case T_ATTRIBUTE: {
+          if (type === T_PUSH && this.#depth !== 0) {
+            throw protocolErrorAt('a push frame inside an aggregate (RESP3 sends pushes only at the top level)', this.#base + off);
+          }
           const count = this.#readLength(buf, off + 1, end);
           if (this.#cursor < 0) {
             this.#suspend(buf, start, -1);
@@ -331,9 +348,10 @@ export class RespDecoder {
           }
           if (type === T_MAP) value = Object.create(null) as RespMap;
           else if (type === T_ATTRIBUTE) {
+            if (this.#depth === 0) this.#afterAttribute = true;
             this.#handlers.onAttribute?.(Object.create(null) as RespMap);
             continue;
-          } else if (type === T_PUSH && this.#depth === 0) {
+          } else if (type === T_PUSH) {
             this.#frameStarted = false;
             this.#handlers.onPush([]);
             continue;
@@ -341,7 +359,7 @@ export class RespDecoder {
           break;
         }
         default:
-          throw unexpectedByte(buf, off, this.#base, 'a RESP type byte (one of +-:$*_#,(!=%~|>)');
+          throw unknownTypeByte(buf, off, this.#base);
       }
       // Fast path for a top-level scalar (the common case: one reply per command).
       if (this.#depth === 0) this.#dispatch(value);
@@ -400,10 +418,12 @@ export class RespDecoder {
       this.#clearFrame(frame);
       if (kind === T_ATTRIBUTE) {
         // Not an element: the value after it is. At top level, the next frame is the reply.
+        if (this.#depth === 0) this.#afterAttribute = true;
         this.#handlers.onAttribute?.(done as RespMap);
         return;
       }
-      if (kind === T_PUSH && this.#depth === 0) {
+      // Pushes open only at the top level, so this one is a whole frame.
+      if (kind === T_PUSH) {
         this.#frameStarted = false;
         this.#handlers.onPush(done as RespValue[]);
         return;
@@ -523,7 +543,7 @@ export class RespDecoder {
         this.#cursor = pos + 2;
         return n;
       }
-      throw unexpectedByte(buf, pos, this.#base, 'a digit in a length');
+      throw badLength(buf, pos, first, this.#base);
     }
     this.#cursor = -1;
     return 0;

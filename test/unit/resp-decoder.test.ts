@@ -123,7 +123,6 @@ const fixtures: [string, string | Buffer, Event[]][] = [
   ['empty attribute', '|0\r\n+OK\r\n', [{ attribute: map([]) }, { reply: 'OK' }]],
   ['pushes interleaved with replies', '+a\r\n>2\r\n+invalidate\r\n*1\r\n+k\r\n:2\r\n>1\r\n+x\r\n$1\r\nb\r\n',
     [{ reply: 'a' }, { push: ['invalidate', ['k']] }, { reply: 2 }, { push: ['x'] }, { reply: 'b' }]],
-  ['nested > is an ordinary element', '*1\r\n>1\r\n:1\r\n', [{ reply: [[1]] }]],
 ];
 
 describe('RespDecoder: every type, fed whole, byte by byte and split at every position', () => {
