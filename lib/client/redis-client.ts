@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { inspect } from 'node:util';
 import { ConfigError, DataError, PubSubError, type RedisError } from '../errors/index.js';
+import { redactSecrets } from '../connection/redact-secrets.js';
 import { BlockingConnectionPool } from '../pool/blocking-connection-pool.js';
 import { ConnectionPool, type PoolConnectionEventInfo } from '../pool/connection-pool.js';
 import type { PoolConnection } from '../pool/pool-connection.js';
@@ -238,8 +239,14 @@ export class RedisClient extends CommandsBase implements RedisApi {
     return this.#events.listenerCount(event);
   }
 
+  /** What `JSON.stringify` (pino, Nest's JSON logger) and `util.inspect` show: endpoint and stats, never options. */
+  toJSON(): unknown {
+    const pool = this.#pool;
+    return redactSecrets({ endpoint: pool.endpointLabel, closed: pool.closed, pool: pool.stats(), cache: this.#cache?.stats() });
+  }
+
   [inspect.custom](depth: number, opts: object, insp: typeof inspect): string {
-    return `RedisClient ${insp({ pool: this.#pool, cache: this.#cache?.stats() }, { ...opts, depth })}`;
+    return `RedisClient ${insp(this.toJSON(), { ...opts, depth })}`;
   }
 
   // ---- execution ---------------------------------------------------------------------------------------------

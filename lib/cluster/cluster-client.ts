@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { ConfigError } from '../errors/index.js';
+import { redactSecrets } from '../connection/redact-secrets.js';
 import type { RedisArg, RespValue } from '../protocol/resp-value.js';
 import { CommandsBase } from '../client/commands/commands-base.js';
 import type { CommandCall } from '../client/commands/command-call.js';
@@ -265,7 +266,12 @@ export class ClusterClient extends CommandsBase {
     };
   }
 
-  [inspect.custom](): string {
-    return `ClusterClient { ${inspect(this.nodesManager)} }`;
+  /** What `JSON.stringify` and `util.inspect` show: the nodes manager's summary, never options. */
+  toJSON(): unknown {
+    return redactSecrets({ nodesManager: this.nodesManager.toJSON() });
+  }
+
+  [inspect.custom](depth: number, opts: object, insp: typeof inspect): string {
+    return `ClusterClient ${insp(this.toJSON(), { ...opts, depth })}`;
   }
 }

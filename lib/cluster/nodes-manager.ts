@@ -1,12 +1,14 @@
 import { EventEmitter } from 'node:events';
 import { inspect } from 'node:util';
 import { ClusterError, ConfigError, ResponseError, SlotNotCoveredError } from '../errors/index.js';
+import { redactSecrets } from '../connection/redact-secrets.js';
 import { ConnectionPool } from '../pool/connection-pool.js';
 import type { PoolOptions } from '../pool/pool-options.js';
 import type { RedisArg, RespValue } from '../protocol/resp-value.js';
 import { createAddressMapper, type AddressMapFn, type NatMap } from './address-mapper.js';
-import type { AddressMapper, ClusterNodeInfo, ClusterShard } from './cluster-topology.js';
-import { parseClusterShards, parseClusterSlots } from './parse-cluster-topology.js';
+import type { AddressMapper, ClusterNodeInfo } from './cluster-topology.js';
+import { parseClusterShardsListing, parseClusterSlots } from './parse-cluster-topology.js';
+import { mergeTopology, type MergedTopology } from './merge-topology.js';
 import { SlotTable } from './slot-table.js';
 import { SLOT_COUNT } from './key-slot.js';
 
@@ -44,10 +46,15 @@ export interface FailoverEvent {
 /** Node pools keep few reconnect attempts: the cluster layer re-routes instead of queueing on a dead node. */
 const NODE_POOL_RETRY = Object.freeze({ attempts: 3, base: 50, cap: 500 });
 
+/** First re-read after a refresh found a node the table does not place; doubles while that lasts (up to 5 s). */
+const UNPLACED_RECHECK_MS = 250;
+const UNPLACED_RECHECK_MAX_MS = 5000;
+
 /**
- * Knows the cluster: the slot table (CLUSTER SHARDS, or CLUSTER SLOTS on servers before 7.0) and one
- * `ConnectionPool` per node. Refreshes run one at a time and at most every `minRefreshInterval` ms; callers asking
- * meanwhile share the pending one.
+ * Knows the cluster: the slot table (CLUSTER SLOTS, with node health from CLUSTER SHARDS where the server has it:
+ * see merge-topology.ts) and one `ConnectionPool` per node. Refreshes run one at a time and at most every
+ * `minRefreshInterval` ms; callers asking meanwhile share the pending one. A refresh that finds a node the table
+ * does not place (a replica CLUSTER SHARDS lists on its own) re-reads soon, and so does a MOVED.
  *
  * Events: `slots-refreshed` (SlotTable), `node-added` / `node-removed` (ClusterNodeInfo), `failover` (FailoverEvent),
  * `error` (a refresh failed; only emitted when someone listens).
@@ -60,7 +67,10 @@ export class NodesManager extends EventEmitter {
   readonly #pools = new Map<string, ConnectionPool>();
   #table = new SlotTable();
   #loaded = false;
-  #useSlotsCommand = false;
+  /** Servers before 7.0 have no CLUSTER SHARDS: node health is then 'online' for every listed node. */
+  #hasShardsCommand = true;
+  #recheckTimer: NodeJS.Timeout | undefined;
+  #recheckDelay = 0;
   #refreshing: Promise<SlotTable> | undefined;
   #lastRefreshAt = 0;
   #timer: NodeJS.Timeout | undefined;
@@ -206,6 +216,8 @@ export class NodesManager extends EventEmitter {
     this.#closed = true;
     clearInterval(this.#timer);
     this.#timer = undefined;
+    clearTimeout(this.#recheckTimer);
+    this.#recheckTimer = undefined;
     const pools = [...this.#pools.values()];
     this.#pools.clear();
     await Promise.all(pools.map((p) => p.disconnect(options).catch(() => undefined)));
@@ -215,7 +227,7 @@ export class NodesManager extends EventEmitter {
     const errors: string[] = [];
     for (const candidate of this.#candidates()) {
       try {
-        const shards = await this.#query(candidate);
+        const { shards, unplaced } = await this.#query(candidate);
         const table = new SlotTable(shards);
         if (!table.fullyCovered && this.#options.requireFullCoverage) {
           const missing = table.uncoveredRanges();
@@ -228,6 +240,7 @@ export class NodesManager extends EventEmitter {
           continue;
         }
         this.#install(table);
+        this.#recheckIf(unplaced.length > 0);
         return table;
       } catch (error) {
         errors.push(`${candidate.address}: ${(error as Error).message}`);
@@ -240,6 +253,22 @@ export class NodesManager extends EventEmitter {
     );
     if (this.listenerCount('error') > 0) this.emit('error', error);
     throw error;
+  }
+
+  /** A node is known that the table does not place: re-read soon (backing off while the servers disagree). */
+  #recheckIf(unplaced: boolean): void {
+    if (!unplaced) {
+      this.#recheckDelay = 0;
+      return;
+    }
+    if (this.#recheckTimer !== undefined || this.#closed) return;
+    this.#recheckDelay = this.#recheckDelay === 0 ? UNPLACED_RECHECK_MS
+      : Math.min(this.#recheckDelay * 2, UNPLACED_RECHECK_MAX_MS);
+    this.#recheckTimer = setTimeout(() => {
+      this.#recheckTimer = undefined;
+      this.refresh().catch(() => undefined);
+    }, this.#recheckDelay);
+    this.#recheckTimer.unref();
   }
 
   /** Nodes to ask: known ones (shuffled, healthy first) then the startup nodes. */
@@ -257,22 +286,26 @@ export class NodesManager extends EventEmitter {
     return out;
   }
 
-  async #query(node: ClusterNodeInfo): Promise<ClusterShard[]> {
+  /** CLUSTER SLOTS (the slot table) and CLUSTER SHARDS (node health only), in one round trip. */
+  async #query(node: ClusterNodeInfo): Promise<MergedTopology> {
     const pool = this.poolFor(node);
     const send = (args: RedisArg[]): Promise<RespValue> => pool.sendCommand<RespValue>(args, {
       timeout: this.#options.refreshTimeout,
       signal: AbortSignal.timeout(this.#options.refreshTimeout + 50),
     });
-    if (!this.#useSlotsCommand) {
-      try {
-        return parseClusterShards(await send(['CLUSTER', 'SHARDS']), node.host, this.#map, Boolean(this.#poolOptions.tls));
-      } catch (error) {
-        // Servers before 7.0 answer "unknown subcommand": use CLUSTER SLOTS from now on.
-        if (!(error instanceof ResponseError) || !/unknown subcommand|unknown command/i.test(error.message)) throw error;
-        this.#useSlotsCommand = true;
-      }
-    }
-    return parseClusterSlots(await send(['CLUSTER', 'SLOTS']), node.host, this.#map);
+    const tls = Boolean(this.#poolOptions.tls);
+    const listing = this.#hasShardsCommand
+      ? send(['CLUSTER', 'SHARDS']).then((reply) => parseClusterShardsListing(reply, node.host, this.#map, tls),
+        (error: unknown) => {
+          // Servers before 7.0 answer "unknown subcommand": stop asking. Any other failure only costs the health.
+          if (error instanceof ResponseError && /unknown subcommand|unknown command/i.test(error.message)) {
+            this.#hasShardsCommand = false;
+          }
+          return undefined;
+        })
+      : Promise.resolve(undefined);
+    const slots = parseClusterSlots(await send(['CLUSTER', 'SLOTS']), node.host, this.#map);
+    return mergeTopology(slots, await listing, tls);
   }
 
   #install(table: SlotTable): void {
@@ -310,8 +343,13 @@ export class NodesManager extends EventEmitter {
     this.emit('slots-refreshed', table);
   }
 
-  [inspect.custom](): string {
-    return `NodesManager { nodes: ${this.#table.nodes().length}, pools: ${this.#pools.size}, loaded: ${this.#loaded} }`;
+  /** What `JSON.stringify` and `util.inspect` show: counts and state, never the pools' options. */
+  toJSON(): unknown {
+    return redactSecrets({ nodes: this.#table.nodes().length, pools: this.#pools.size, loaded: this.#loaded, closed: this.#closed });
+  }
+
+  [inspect.custom](depth: number, opts: object, insp: typeof inspect): string {
+    return `NodesManager ${insp(this.toJSON(), { ...opts, depth })}`;
   }
 }
 

@@ -1,5 +1,8 @@
 import { ConfigError } from '../errors/index.js';
 import type { ConnectionOptions } from './connection-options.js';
+import { redactRedisUrl } from './redact-redis-url.js';
+
+export { redactRedisUrl };
 
 /** A host and port, as listed in `redis+sentinel://` and `redis+cluster://` URLs. */
 export interface HostAndPort {
@@ -27,15 +30,12 @@ export interface ParsedRedisUrl extends ConnectionOptions {
 type Scheme = 'redis' | 'rediss' | 'unix' | 'redis+sentinel' | 'rediss+sentinel' | 'redis+cluster' | 'rediss+cluster';
 const SCHEMES: readonly Scheme[] = ['redis', 'rediss', 'unix', 'redis+sentinel', 'rediss+sentinel', 'redis+cluster', 'rediss+cluster'];
 
-/** The URL with any password replaced by `***`, for messages. */
-export function redactRedisUrl(url: string): string {
-  return url
-    .replace(/^([a-z+]+:\/\/)([^@/?#]*:)[^@]*@/i, '$1$2***@')
-    .replace(/([?&](?:password|sentinelPassword)=)[^&#]*/gi, '$1***');
-}
-
 function fail(url: string, what: string): never {
-  throw new ConfigError(`Invalid Redis URL ${redactRedisUrl(url)}: ${what}`);
+  const beforeQuery = url.split('?')[0] ?? '';
+  // Several '@': the password was read up to the last one; say so, in case the host is what went wrong.
+  const hint = beforeQuery.indexOf('@') !== beforeQuery.lastIndexOf('@')
+    ? " The credentials contain an unencoded '@' (read as part of the password): write it as %40." : '';
+  throw new ConfigError(`Invalid Redis URL ${redactRedisUrl(url)}: ${what}${hint}`);
 }
 
 function decode(url: string, text: string, part: string, secret = false): string {
@@ -48,7 +48,9 @@ function decode(url: string, text: string, part: string, secret = false): string
 
 function parsePort(url: string, text: string, part: string): number {
   if (!/^\d{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535) {
-    fail(url, `the ${part} port '${text}' is not a number from 1 to 65535.`);
+    // Only digits are echoed: in 'redis://user:secret' (no '@') the password sits where the port goes.
+    const shown = /^\d+$/.test(text) ? `'${text}'` : `(${text.length} characters, not all digits)`;
+    fail(url, `the ${part} port ${shown} is not a number from 1 to 65535.`);
   }
   return Number(text);
 }
@@ -115,16 +117,25 @@ function parseDb(url: string, value: string, where: string): number {
  */
 export function parseRedisUrl(url: string): ParsedRedisUrl {
   if (typeof url !== 'string') throw new ConfigError(`Invalid Redis URL: expected a string, got ${typeof url}.`);
+  if (/^\s/.test(url)) fail(url, 'the URL must not start with whitespace; trim it.');
+  if (/\s$/.test(url)) fail(url, 'the URL must not end with whitespace (a trailing newline from a file or env var?); trim it.');
   const sep = url.indexOf('://');
-  if (sep === -1) fail(url, "it has no scheme; expected e.g. 'redis://host:6379'.");
-  const scheme = url.slice(0, sep).toLowerCase() as Scheme;
-  if (!SCHEMES.includes(scheme)) fail(url, `unknown scheme '${url.slice(0, sep)}:'; expected one of ${SCHEMES.map((s) => s + '://').join(', ')}.`);
+  const schemeText = sep === -1 ? '' : url.slice(0, sep);
+  // Echo the scheme only when it looks like one: in 'user:pw@host://...' the text before '://' is credentials.
+  if (!/^[a-z][a-z0-9+.-]*$/i.test(schemeText)) fail(url, "it has no scheme (or it is misspelt); expected e.g. 'redis://host:6379'.");
+  const scheme = schemeText.toLowerCase() as Scheme;
+  if (!SCHEMES.includes(scheme)) fail(url, `unknown scheme '${schemeText}:'; expected one of ${SCHEMES.map((s) => s + '://').join(', ')}.`);
   if (url.includes('#')) fail(url, "a '#' fragment is not allowed (percent-encode '#' in passwords as %23).");
 
   let rest = url.slice(sep + 3);
   const q = rest.indexOf('?');
   const queryText = q === -1 ? '' : rest.slice(q + 1);
   rest = q === -1 ? rest : rest.slice(0, q);
+  // The query ends the userinfo, so an '@' after '?' means a password with an unencoded '?'; parsing on would echo
+  // pieces of it as host or query option names.
+  if (queryText.includes('@')) {
+    fail(url, "an '@' follows the '?'. Percent-encode '?' as %3F and '@' as %40 in passwords and query values.");
+  }
 
   const result: ParsedRedisUrl = { topology: 'standalone' };
   // Userinfo ends at the last '@' before the query, so an unencoded '/' in a password still works.
@@ -134,7 +145,7 @@ export function parseRedisUrl(url: string): ParsedRedisUrl {
     rest = rest.slice(at + 1);
     const colon = userinfo.indexOf(':');
     const user = colon === -1 ? userinfo : userinfo.slice(0, colon);
-    if (user !== '') result.username = decode(url, user, 'username');
+    if (user !== '') result.username = decode(url, user, 'username', true);
     if (colon !== -1) result.password = decode(url, userinfo.slice(colon + 1), 'password', true);
   }
 
@@ -181,9 +192,9 @@ function applyQuery(url: string, queryText: string, result: ParsedRedisUrl): voi
     if (pair === '') continue;
     const eq = pair.indexOf('=');
     const key = decode(url, eq === -1 ? pair : pair.slice(0, eq), 'query option name');
+    if (!QUERY_KEYS.has(key)) fail(url, `unknown query option '${key}'; known: ${[...QUERY_KEYS].join(', ')}.`);
     const secret = key === 'password' || key === 'sentinelPassword';
     const value = decode(url, eq === -1 ? '' : pair.slice(eq + 1), `value of '${key}'`, secret);
-    if (!QUERY_KEYS.has(key)) fail(url, `unknown query option '${key}'; known: ${[...QUERY_KEYS].join(', ')}.`);
     if (seen.has(key)) fail(url, `query option '${key}' is given twice.`);
     seen.add(key);
     if (eq === -1 || value === '') fail(url, `query option '${key}' has no value.`);

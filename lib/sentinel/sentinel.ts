@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { inspect } from 'node:util';
 import { RedisClient, type RedisClientOptions } from '../client/redis-client.js';
 import { ConfigError, MasterNotFoundError, type ResponseError } from '../errors/index.js';
+import { redactSecrets } from '../connection/redact-secrets.js';
 import { defaultConnectionFactory } from '../pool/default-connection-factory.js';
 import type { PoolOptions } from '../pool/pool-options.js';
 import { FailoverTracker, type FailoverRecord } from './failover-tracker.js';
@@ -221,8 +222,7 @@ export class Sentinel extends EventEmitter {
   }
 
   [inspect.custom](depth: number, opts: object, insp: typeof inspect): string {
-    const shown = { sentinels: this.sentinels.map((s) => `${s.host}:${s.port}`), masters: [...new Set([...this.#resolvers.values()].map((r) => r.masterName))] };
-    return `Sentinel ${insp(shown, { ...opts, depth })}`;
+    return `Sentinel ${insp(this.toJSON(), { ...opts, depth })}`;
   }
 
   #client(name: string, role: SentinelRole, options: SentinelClientOptions): RedisClient {
@@ -297,5 +297,11 @@ export class Sentinel extends EventEmitter {
         // Nothing to move to yet; the pools' own reconnects keep discovering.
       }
     }
+  }
+
+  /** What `JSON.stringify` and `util.inspect` show: sentinel addresses and watched masters, never options. */
+  toJSON(): unknown {
+    const masters = [...new Set([...this.#resolvers.values()].map((r) => r.masterName))];
+    return redactSecrets({ sentinels: this.sentinels.map((s) => `${s.host}:${s.port}`), masters, closed: this.#closed });
   }
 }

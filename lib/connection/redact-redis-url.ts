@@ -1,0 +1,39 @@
+/** Query keys whose values are secrets (matched after percent-decoding the key). */
+const SECRET_QUERY_KEY = /pass|secret|token|credential/i;
+
+function decodedKey(key: string): string {
+  try {
+    return decodeURIComponent(key);
+  } catch {
+    return key;
+  }
+}
+
+/**
+ * The URL with its password (and secret query values) replaced by `***`, for messages. Works on any string, valid
+ * URL or not: everything between the authority start (after the last '//' before it, else the start) and the last
+ * '@' is credentials, so an unencoded '@', '?', '#' or '/' in a password, a leading space or a mistyped scheme
+ * never shows part of it. A lone userinfo (`redis://secret@host`) is hidden too: it may be a password by mistake.
+ */
+export function redactRedisUrl(url: string): string {
+  let head = '';
+  let tail = url;
+  const at = url.lastIndexOf('@');
+  if (at !== -1) {
+    const slashes = url.lastIndexOf('//', at);
+    const start = slashes === -1 ? 0 : slashes + 2;
+    const userinfo = url.slice(start, at);
+    const colon = userinfo.indexOf(':');
+    head = `${url.slice(0, start)}${colon === -1 ? '' : userinfo.slice(0, colon + 1)}***@`;
+    tail = url.slice(at + 1);
+  }
+  const q = tail.indexOf('?');
+  if (q === -1) return head + tail;
+  const pairs = tail.slice(q + 1).split(/([&;#])/);
+  for (let i = 0; i < pairs.length; i += 2) {
+    const pair = pairs[i] ?? '';
+    const eq = pair.indexOf('=');
+    if (eq !== -1 && SECRET_QUERY_KEY.test(decodedKey(pair.slice(0, eq)))) pairs[i] = `${pair.slice(0, eq)}=***`;
+  }
+  return `${head}${tail.slice(0, q + 1)}${pairs.join('')}`;
+}
