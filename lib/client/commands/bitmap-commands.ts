@@ -1,7 +1,7 @@
 import type { RedisArg } from '../../protocol/resp-value.js';
 import type { RedisKey, StringOrBuffer } from './command-types.js';
 import { firstKey, keyRange, read, write, type CommandSpec } from './command-spec.js';
-import { methodTable } from './method-spec.js';
+import { methodTable, type OptionKeys } from './method-spec.js';
 import { asArray, asInteger, asNullableInteger } from './reply-transforms.js';
 
 export interface BitRange {
@@ -31,6 +31,8 @@ export interface BitmapCommands<S extends StringOrBuffer = string> {
   bitfield(key: RedisKey, operations: BitFieldOperation[]): Promise<(number | null)[]>;
 }
 
+const bitRangeKeys: OptionKeys<BitRange> = { start: true, end: true, unit: true };
+
 function rangeArgs(range: { start: number; end?: number; unit?: 'BYTE' | 'BIT' } | undefined): RedisArg[] {
   if (range === undefined) return [];
   const args: RedisArg[] = [range.start];
@@ -55,12 +57,22 @@ function bitfieldArgs(operations: BitFieldOperation[]): RedisArg[] {
 }
 
 export const bitmapMethods = methodTable<BitmapCommands>({
-  setbit: { args: (key, offset, value) => ['SETBIT', key, offset, value], reply: (r) => asInteger(r) as 0 | 1 },
-  getbit: { args: (key, offset) => ['GETBIT', key, offset], reply: (r) => asInteger(r) as 0 | 1 },
-  bitcount: { args: (key, range) => ['BITCOUNT', key, ...rangeArgs(range)], reply: asInteger },
-  bitpos: { args: (key, bit, range) => ['BITPOS', key, bit, ...rangeArgs(range)], reply: asInteger },
-  bitop: { args: (op, dst, ...keys) => ['BITOP', op, dst, ...keys], reply: asInteger },
-  bitfield: { args: (key, ops) => ['BITFIELD', key, ...bitfieldArgs(ops)], reply: (r) => asArray(r).map(asNullableInteger) },
+  setbit: { params: ['key', 'offset', 'value'], args: (key, offset, value) => ['SETBIT', key, offset, value], reply: (r) => asInteger(r) as 0 | 1 },
+  getbit: { params: ['key', 'offset'], args: (key, offset) => ['GETBIT', key, offset], reply: (r) => asInteger(r) as 0 | 1 },
+  bitcount: {
+    params: ['key', 'range?'],
+    options: bitRangeKeys,
+    args: (key, range) => ['BITCOUNT', key, ...rangeArgs(range)],
+    reply: asInteger,
+  },
+  bitpos: {
+    params: ['key', 'bit', 'range?'],
+    options: bitRangeKeys,
+    args: (key, bit, range) => ['BITPOS', key, bit, ...rangeArgs(range)],
+    reply: asInteger,
+  },
+  bitop: { params: ['operation', 'destination', '...keys'], args: (op, dst, ...keys) => ['BITOP', op, dst, ...keys], reply: asInteger },
+  bitfield: { params: ['key', 'operations'], args: (key, ops) => ['BITFIELD', key, ...bitfieldArgs(ops)], reply: (r) => asArray(r).map(asNullableInteger) },
 });
 
 export const bitmapCommandSpecs: CommandSpec[] = [

@@ -1,14 +1,11 @@
 import type { RedisArg, RespValue } from '../../protocol/resp-value.js';
 import type { CommandCall } from './command-call.js';
 import { blockTimeoutFor } from './command-table.js';
+import type { ErasedMethodSpec } from './method-spec.js';
+import { checkParams } from './param-check.js';
 import { asBulk, asNullableBulk } from './reply-transforms.js';
 
-/** A method spec with its parameter types erased, as the prototype methods use it at run time. */
-export interface ErasedMethodSpec {
-  args(...params: unknown[]): RedisArg[];
-  reply(reply: RespValue, params: unknown[]): unknown;
-  returnBuffers?: true;
-}
+export type { ErasedMethodSpec } from './method-spec.js';
 
 /** Adds `blocking` / `blockTimeoutMs` from the command table to a call. */
 export function withBlocking<T>(call: CommandCall<T>): CommandCall<T> {
@@ -20,8 +17,13 @@ export function withBlocking<T>(call: CommandCall<T>): CommandCall<T> {
   return call;
 }
 
-/** The CommandCall a typed method sends for these parameters. Throws DataError on invalid parameters. */
+/**
+ * The CommandCall a typed method sends for these parameters. Throws DataError on invalid parameters: ones the method
+ * does not take (surplus arguments, unknown option keys, tokens where an options object belongs) before `args()`
+ * runs, then whatever `args()` refuses. Client methods, Pipeline and Transaction all build their calls here.
+ */
 export function buildCommandCall(spec: ErasedMethodSpec, params: unknown[]): CommandCall<unknown> {
+  checkParams(spec, params);
   const call: CommandCall<unknown> = { args: spec.args(...params), transform: transformOf(spec, params) };
   if (spec.returnBuffers) call.returnBuffers = true;
   return withBlocking(call);

@@ -1,5 +1,5 @@
 import type { StringOrBuffer } from './command-types.js';
-import type { MethodSpec } from './method-spec.js';
+import type { ErasedMethodSpec } from './method-spec.js';
 import { stringMethods, type StringCommands } from './string-commands.js';
 import { keyMethods, type KeyCommands } from './key-commands.js';
 import { hashMethods, type HashCommands } from './hash-commands.js';
@@ -37,7 +37,7 @@ export interface RedisCommandMethods<S extends StringOrBuffer = string>
 
 export type CommandMethodName = keyof RedisCommandMethods;
 
-export const commandMethods: Record<CommandMethodName, MethodSpec<never, unknown>> = {
+export const commandMethods: Readonly<Record<CommandMethodName, ErasedMethodSpec>> = {
   ...stringMethods,
   ...keyMethods,
   ...hashMethods,

@@ -2,7 +2,7 @@ import type { RedisArg } from '../../protocol/resp-value.js';
 import { DataError } from '../../errors/index.js';
 import type { RedisValue, StringOrBuffer } from './command-types.js';
 import { container, read, write, type CommandSpec } from './command-spec.js';
-import { methodTable } from './method-spec.js';
+import { methodTable, type OptionKeys } from './method-spec.js';
 import { asBulk, asInteger, asNullableText, asOk, asText } from './reply-transforms.js';
 import { asClientInfo, asClientList, type ClientInfo } from './server-replies.js';
 
@@ -52,6 +52,9 @@ export interface ConnectionCommands<S extends StringOrBuffer = string> {
   clientGetredir(): Promise<number>;
 }
 
+const killFilterKeys: OptionKeys<ClientKillFilter> = { ID: true, ADDR: true, LADDR: true, TYPE: true, USER: true, SKIPME: true, MAXAGE: true };
+const trackingOptionKeys: OptionKeys<ClientTrackingOptions> = { REDIRECT: true, PREFIX: true, BCAST: true, OPTIN: true, OPTOUT: true, NOLOOP: true };
+
 function killArgs(filter: ClientKillFilter): RedisArg[] {
   const args: RedisArg[] = ['CLIENT', 'KILL'];
   if (filter.ID !== undefined) args.push('ID', filter.ID);
@@ -76,13 +79,15 @@ function trackingArgs(on: boolean, o: ClientTrackingOptions): RedisArg[] {
 }
 
 export const connectionMethods = methodTable<ConnectionCommands>({
-  ping: { args: (message) => (message === undefined ? ['PING'] : ['PING', message]), reply: asText },
-  echo: { args: (message) => ['ECHO', message], reply: asBulk },
-  select: { args: (db) => ['SELECT', db], reply: asOk },
-  clientId: { args: () => ['CLIENT', 'ID'], reply: asInteger },
-  clientGetname: { args: () => ['CLIENT', 'GETNAME'], reply: asNullableText },
-  clientSetname: { args: (name) => ['CLIENT', 'SETNAME', name], reply: asOk },
+  ping: { params: ['message?'], args: (message) => (message === undefined ? ['PING'] : ['PING', message]), reply: asText },
+  echo: { params: ['message'], args: (message) => ['ECHO', message], reply: asBulk },
+  select: { params: ['db'], args: (db) => ['SELECT', db], reply: asOk },
+  clientId: { params: [], args: () => ['CLIENT', 'ID'], reply: asInteger },
+  clientGetname: { params: [], args: () => ['CLIENT', 'GETNAME'], reply: asNullableText },
+  clientSetname: { params: ['name'], args: (name) => ['CLIENT', 'SETNAME', name], reply: asOk },
   clientList: {
+    params: ['options?'],
+    options: { TYPE: true, ID: true },
     args: (o = {}) => {
       const args: RedisArg[] = ['CLIENT', 'LIST'];
       if (o.TYPE !== undefined) args.push('TYPE', o.TYPE);
@@ -91,11 +96,11 @@ export const connectionMethods = methodTable<ConnectionCommands>({
     },
     reply: asClientList,
   },
-  clientInfo: { args: () => ['CLIENT', 'INFO'], reply: asClientInfo },
-  clientKill: { args: (filter) => killArgs(filter), reply: asInteger },
-  clientNoEvict: { args: (on) => ['CLIENT', 'NO-EVICT', on ? 'ON' : 'OFF'], reply: asOk },
-  clientTracking: { args: (on, o = {}) => trackingArgs(on, o), reply: asOk },
-  clientGetredir: { args: () => ['CLIENT', 'GETREDIR'], reply: asInteger },
+  clientInfo: { params: [], args: () => ['CLIENT', 'INFO'], reply: asClientInfo },
+  clientKill: { params: ['filter'], options: killFilterKeys, args: (filter) => killArgs(filter), reply: asInteger },
+  clientNoEvict: { params: ['on'], args: (on) => ['CLIENT', 'NO-EVICT', on ? 'ON' : 'OFF'], reply: asOk },
+  clientTracking: { params: ['on', 'options?'], options: trackingOptionKeys, args: (on, o = {}) => trackingArgs(on, o), reply: asOk },
+  clientGetredir: { params: [], args: () => ['CLIENT', 'GETREDIR'], reply: asInteger },
 });
 
 export const connectionCommandSpecs: CommandSpec[] = [

@@ -89,6 +89,8 @@ function asSearchHits(reply: RespValue, options: GeoSearchOptions): GeoSearchHit
 
 export const geoMethods = methodTable<GeoCommands>({
   geoadd: {
+    params: ['key', 'members', 'options?'],
+    options: { NX: true, XX: true, CH: true },
     args: (key, members, options = {}) => {
       const args: RedisArg[] = ['GEOADD', key];
       for (const flag of ['NX', 'XX', 'CH'] as const) if (options[flag]) args.push(flag);
@@ -97,13 +99,16 @@ export const geoMethods = methodTable<GeoCommands>({
     },
     reply: asInteger,
   },
-  geopos: { args: (key, ...members) => ['GEOPOS', key, ...members], reply: (r) => asArray(r).map((p) => (p === null ? null : asCoordinates(p))) },
+  geopos: { params: ['key', '...members'], args: (key, ...members) => ['GEOPOS', key, ...members], reply: (r) => asArray(r).map((p) => (p === null ? null : asCoordinates(p))) },
   geodist: {
+    params: ['key', 'member1', 'member2', 'unit?'],
     args: (key, m1, m2, unit) => (unit === undefined ? ['GEODIST', key, m1, m2] : ['GEODIST', key, m1, m2, unit]),
     reply: asNullableDouble,
   },
-  geohash: { args: (key, ...members) => ['GEOHASH', key, ...members], reply: (r) => asArray(r).map(asNullableText) },
+  geohash: { params: ['key', '...members'], args: (key, ...members) => ['GEOHASH', key, ...members], reply: (r) => asArray(r).map(asNullableText) },
   geosearch: {
+    params: ['key', 'from', 'by', 'options?'],
+    options: { order: true, COUNT: true, ANY: true, WITHCOORD: true, WITHDIST: true, WITHHASH: true },
     args: (key, from, by, options = {}) => searchArgs(key, from, by, options),
     reply: (r, [, , , options = {}]) =>
       (options.WITHCOORD || options.WITHDIST || options.WITHHASH ? asSearchHits(r, options) : asArray(r)) as never,

@@ -6,7 +6,7 @@ import {
 } from './reply-transforms.js';
 import { keyValueArgs, type KeyValuePairs } from './string-commands.js';
 import { asScanReply } from './key-commands.js';
-import { scanArgs, type ScanOptions } from './scan-options.js';
+import { scanArgs, scanOptionKeys, type ScanOptions } from './scan-options.js';
 import type { RespValue } from '../../protocol/resp-value.js';
 
 export interface HashCommands<S extends StringOrBuffer = string> {
@@ -40,23 +40,25 @@ function asFieldValuePairs(reply: RespValue): [string, string][] {
 }
 
 export const hashMethods = methodTable<HashCommands>({
-  hset: { args: (key, ...fv) => ['HSET', key, ...keyValueArgs('HSET', fv as KeyValuePairs)], reply: asInteger },
-  hsetnx: { args: (key, field, value) => ['HSETNX', key, field, value], reply: asBoolean },
-  hget: { args: (key, field) => ['HGET', key, field], reply: asNullableBulk },
-  hmget: { args: (key, ...fields) => ['HMGET', key, ...fields], reply: asNullableBulkArray },
-  hgetall: { args: (key) => ['HGETALL', key], reply: asRecord },
-  hdel: { args: (key, ...fields) => ['HDEL', key, ...fields], reply: asInteger },
-  hexists: { args: (key, field) => ['HEXISTS', key, field], reply: asBoolean },
-  hincrby: { args: (key, field, n) => ['HINCRBY', key, field, n], reply: asInteger },
-  hincrbyfloat: { args: (key, field, n) => ['HINCRBYFLOAT', key, field, n], reply: asDouble },
-  hkeys: { args: (key) => ['HKEYS', key], reply: asBulkArray },
-  hvals: { args: (key) => ['HVALS', key], reply: asBulkArray },
-  hlen: { args: (key) => ['HLEN', key], reply: asInteger },
-  hstrlen: { args: (key, field) => ['HSTRLEN', key, field], reply: asInteger },
-  hrandfield: { args: (key) => ['HRANDFIELD', key], reply: asNullableBulk },
-  hrandfieldCount: { args: (key, count) => ['HRANDFIELD', key, count], reply: asBulkArray },
-  hrandfieldWithValues: { args: (key, count) => ['HRANDFIELD', key, count, 'WITHVALUES'], reply: asFieldValuePairs },
+  hset: { params: ['key', '...fieldValues'], args: (key, ...fv) => ['HSET', key, ...keyValueArgs('HSET', fv as KeyValuePairs)], reply: asInteger },
+  hsetnx: { params: ['key', 'field', 'value'], args: (key, field, value) => ['HSETNX', key, field, value], reply: asBoolean },
+  hget: { params: ['key', 'field'], args: (key, field) => ['HGET', key, field], reply: asNullableBulk },
+  hmget: { params: ['key', '...fields'], args: (key, ...fields) => ['HMGET', key, ...fields], reply: asNullableBulkArray },
+  hgetall: { params: ['key'], args: (key) => ['HGETALL', key], reply: asRecord },
+  hdel: { params: ['key', '...fields'], args: (key, ...fields) => ['HDEL', key, ...fields], reply: asInteger },
+  hexists: { params: ['key', 'field'], args: (key, field) => ['HEXISTS', key, field], reply: asBoolean },
+  hincrby: { params: ['key', 'field', 'increment'], args: (key, field, n) => ['HINCRBY', key, field, n], reply: asInteger },
+  hincrbyfloat: { params: ['key', 'field', 'increment'], args: (key, field, n) => ['HINCRBYFLOAT', key, field, n], reply: asDouble },
+  hkeys: { params: ['key'], args: (key) => ['HKEYS', key], reply: asBulkArray },
+  hvals: { params: ['key'], args: (key) => ['HVALS', key], reply: asBulkArray },
+  hlen: { params: ['key'], args: (key) => ['HLEN', key], reply: asInteger },
+  hstrlen: { params: ['key', 'field'], args: (key, field) => ['HSTRLEN', key, field], reply: asInteger },
+  hrandfield: { params: ['key'], args: (key) => ['HRANDFIELD', key], reply: asNullableBulk },
+  hrandfieldCount: { params: ['key', 'count'], args: (key, count) => ['HRANDFIELD', key, count], reply: asBulkArray },
+  hrandfieldWithValues: { params: ['key', 'count'], args: (key, count) => ['HRANDFIELD', key, count, 'WITHVALUES'], reply: asFieldValuePairs },
   hscan: {
+    params: ['key', 'cursor', 'options?'],
+    options: scanOptionKeys,
     args: (key, cursor, options) => ['HSCAN', key, cursor, ...scanArgs(options)],
     reply: (r) => asScanReply(r, asFieldValuePairs),
   },

@@ -12,9 +12,9 @@ export interface HyperLogLogCommands<S extends StringOrBuffer = string> {
 }
 
 export const hyperLogLogMethods = methodTable<HyperLogLogCommands>({
-  pfadd: { args: (key, ...els) => ['PFADD', key, ...els], reply: asBoolean },
-  pfcount: { args: (...keys) => ['PFCOUNT', ...keys], reply: asInteger },
-  pfmerge: { args: (dst, ...sources) => ['PFMERGE', dst, ...sources], reply: asOk },
+  pfadd: { params: ['key', '...elements'], args: (key, ...els) => ['PFADD', key, ...els], reply: asBoolean },
+  pfcount: { params: ['...keys'], args: (...keys) => ['PFCOUNT', ...keys], reply: asInteger },
+  pfmerge: { params: ['destination', '...sources'], args: (dst, ...sources) => ['PFMERGE', dst, ...sources], reply: asOk },
 });
 
 export const hyperLogLogCommandSpecs: CommandSpec[] = [

@@ -5,7 +5,7 @@ import { methodTable } from './method-spec.js';
 import {
   asBoolean, asBulkArray, asInteger, asNullableBulk, asNullableInteger, asNullableText, asOk, asText,
 } from './reply-transforms.js';
-import { scanArgs, type KeyScanOptions } from './scan-options.js';
+import { keyScanOptionKeys, scanArgs, type KeyScanOptions } from './scan-options.js';
 
 export interface CopyOptions {
   /** Destination database. */
@@ -74,22 +74,24 @@ export function asScanReply<T>(reply: unknown, shape: (elements: never) => T): [
 }
 
 export const keyMethods = methodTable<KeyCommands>({
-  del: { args: (...keys) => ['DEL', ...keys], reply: asInteger },
-  unlink: { args: (...keys) => ['UNLINK', ...keys], reply: asInteger },
-  exists: { args: (...keys) => ['EXISTS', ...keys], reply: asInteger },
-  expire: { args: (key, t, c) => expireArgs('EXPIRE', key, t, c), reply: asBoolean },
-  pexpire: { args: (key, t, c) => expireArgs('PEXPIRE', key, t, c), reply: asBoolean },
-  expireat: { args: (key, t, c) => expireArgs('EXPIREAT', key, t, c), reply: asBoolean },
-  pexpireat: { args: (key, t, c) => expireArgs('PEXPIREAT', key, t, c), reply: asBoolean },
-  ttl: { args: (key) => ['TTL', key], reply: asInteger },
-  pttl: { args: (key) => ['PTTL', key], reply: asInteger },
-  expiretime: { args: (key) => ['EXPIRETIME', key], reply: asInteger },
-  pexpiretime: { args: (key) => ['PEXPIRETIME', key], reply: asInteger },
-  persist: { args: (key) => ['PERSIST', key], reply: asBoolean },
-  type: { args: (key) => ['TYPE', key], reply: asText },
-  rename: { args: (key, newKey) => ['RENAME', key, newKey], reply: asOk },
-  renamenx: { args: (key, newKey) => ['RENAMENX', key, newKey], reply: asBoolean },
+  del: { params: ['...keys'], args: (...keys) => ['DEL', ...keys], reply: asInteger },
+  unlink: { params: ['...keys'], args: (...keys) => ['UNLINK', ...keys], reply: asInteger },
+  exists: { params: ['...keys'], args: (...keys) => ['EXISTS', ...keys], reply: asInteger },
+  expire: { params: ['key', 'seconds', 'condition?'], args: (key, t, c) => expireArgs('EXPIRE', key, t, c), reply: asBoolean },
+  pexpire: { params: ['key', 'milliseconds', 'condition?'], args: (key, t, c) => expireArgs('PEXPIRE', key, t, c), reply: asBoolean },
+  expireat: { params: ['key', 'unixSeconds', 'condition?'], args: (key, t, c) => expireArgs('EXPIREAT', key, t, c), reply: asBoolean },
+  pexpireat: { params: ['key', 'unixMilliseconds', 'condition?'], args: (key, t, c) => expireArgs('PEXPIREAT', key, t, c), reply: asBoolean },
+  ttl: { params: ['key'], args: (key) => ['TTL', key], reply: asInteger },
+  pttl: { params: ['key'], args: (key) => ['PTTL', key], reply: asInteger },
+  expiretime: { params: ['key'], args: (key) => ['EXPIRETIME', key], reply: asInteger },
+  pexpiretime: { params: ['key'], args: (key) => ['PEXPIRETIME', key], reply: asInteger },
+  persist: { params: ['key'], args: (key) => ['PERSIST', key], reply: asBoolean },
+  type: { params: ['key'], args: (key) => ['TYPE', key], reply: asText },
+  rename: { params: ['key', 'newKey'], args: (key, newKey) => ['RENAME', key, newKey], reply: asOk },
+  renamenx: { params: ['key', 'newKey'], args: (key, newKey) => ['RENAMENX', key, newKey], reply: asBoolean },
   copy: {
+    params: ['source', 'destination', 'options?'],
+    options: { DB: true, REPLACE: true },
     args: (source, destination, options = {}) => {
       const args: RedisArg[] = ['COPY', source, destination];
       if (options.DB !== undefined) args.push('DB', options.DB);
@@ -98,12 +100,19 @@ export const keyMethods = methodTable<KeyCommands>({
     },
     reply: asBoolean,
   },
-  keys: { args: (pattern) => ['KEYS', pattern], reply: asBulkArray },
-  scan: { args: (cursor, options) => ['SCAN', cursor, ...scanArgs(options)], reply: (r) => asScanReply(r, asBulkArray) },
-  randomkey: { args: () => ['RANDOMKEY'], reply: asNullableBulk },
-  touch: { args: (...keys) => ['TOUCH', ...keys], reply: asInteger },
-  dump: { args: (key) => ['DUMP', key], reply: (r) => (r === null ? null : (r as Buffer)), returnBuffers: true },
+  keys: { params: ['pattern'], args: (pattern) => ['KEYS', pattern], reply: asBulkArray },
+  scan: {
+    params: ['cursor', 'options?'],
+    options: keyScanOptionKeys,
+    args: (cursor, options) => ['SCAN', cursor, ...scanArgs(options)],
+    reply: (r) => asScanReply(r, asBulkArray),
+  },
+  randomkey: { params: [], args: () => ['RANDOMKEY'], reply: asNullableBulk },
+  touch: { params: ['...keys'], args: (...keys) => ['TOUCH', ...keys], reply: asInteger },
+  dump: { params: ['key'], args: (key) => ['DUMP', key], reply: (r) => (r === null ? null : (r as Buffer)), returnBuffers: true },
   restore: {
+    params: ['key', 'ttl', 'serialized', 'options?'],
+    options: { REPLACE: true, ABSTTL: true, IDLETIME: true, FREQ: true },
     args: (key, ttl, serialized, options = {}) => {
       const args: RedisArg[] = ['RESTORE', key, ttl, serialized];
       if (options.REPLACE) args.push('REPLACE');
@@ -114,10 +123,10 @@ export const keyMethods = methodTable<KeyCommands>({
     },
     reply: asOk,
   },
-  objectEncoding: { args: (key) => ['OBJECT', 'ENCODING', key], reply: asNullableText },
-  objectRefcount: { args: (key) => ['OBJECT', 'REFCOUNT', key], reply: asNullableInteger },
-  objectIdletime: { args: (key) => ['OBJECT', 'IDLETIME', key], reply: asNullableInteger },
-  objectFreq: { args: (key) => ['OBJECT', 'FREQ', key], reply: asNullableInteger },
+  objectEncoding: { params: ['key'], args: (key) => ['OBJECT', 'ENCODING', key], reply: asNullableText },
+  objectRefcount: { params: ['key'], args: (key) => ['OBJECT', 'REFCOUNT', key], reply: asNullableInteger },
+  objectIdletime: { params: ['key'], args: (key) => ['OBJECT', 'IDLETIME', key], reply: asNullableInteger },
+  objectFreq: { params: ['key'], args: (key) => ['OBJECT', 'FREQ', key], reply: asNullableInteger },
 });
 
 

@@ -76,20 +76,22 @@ function asKeyElement(reply: RespValue): [string, string] | null {
 }
 
 export const listMethods = methodTable<ListCommands>({
-  lpush: { args: (key, ...els) => ['LPUSH', key, ...els], reply: asInteger },
-  rpush: { args: (key, ...els) => ['RPUSH', key, ...els], reply: asInteger },
-  lpushx: { args: (key, ...els) => ['LPUSHX', key, ...els], reply: asInteger },
-  rpushx: { args: (key, ...els) => ['RPUSHX', key, ...els], reply: asInteger },
-  lpop: { args: (key, count) => (count === undefined ? ['LPOP', key] : ['LPOP', key, count]), reply: (r) => r as never },
-  rpop: { args: (key, count) => (count === undefined ? ['RPOP', key] : ['RPOP', key, count]), reply: (r) => r as never },
-  lrange: { args: (key, start, stop) => ['LRANGE', key, start, stop], reply: asBulkArray },
-  llen: { args: (key) => ['LLEN', key], reply: asInteger },
-  lindex: { args: (key, index) => ['LINDEX', key, index], reply: asNullableBulk },
-  lset: { args: (key, index, element) => ['LSET', key, index, element], reply: asOk },
-  lrem: { args: (key, count, element) => ['LREM', key, count, element], reply: asInteger },
-  ltrim: { args: (key, start, stop) => ['LTRIM', key, start, stop], reply: asOk },
-  linsert: { args: (key, where, pivot, element) => ['LINSERT', key, where, pivot, element], reply: asInteger },
+  lpush: { params: ['key', '...elements'], args: (key, ...els) => ['LPUSH', key, ...els], reply: asInteger },
+  rpush: { params: ['key', '...elements'], args: (key, ...els) => ['RPUSH', key, ...els], reply: asInteger },
+  lpushx: { params: ['key', '...elements'], args: (key, ...els) => ['LPUSHX', key, ...els], reply: asInteger },
+  rpushx: { params: ['key', '...elements'], args: (key, ...els) => ['RPUSHX', key, ...els], reply: asInteger },
+  lpop: { params: ['key', 'count?'], args: (key, count) => (count === undefined ? ['LPOP', key] : ['LPOP', key, count]), reply: (r) => r as never },
+  rpop: { params: ['key', 'count?'], args: (key, count) => (count === undefined ? ['RPOP', key] : ['RPOP', key, count]), reply: (r) => r as never },
+  lrange: { params: ['key', 'start', 'stop'], args: (key, start, stop) => ['LRANGE', key, start, stop], reply: asBulkArray },
+  llen: { params: ['key'], args: (key) => ['LLEN', key], reply: asInteger },
+  lindex: { params: ['key', 'index'], args: (key, index) => ['LINDEX', key, index], reply: asNullableBulk },
+  lset: { params: ['key', 'index', 'element'], args: (key, index, element) => ['LSET', key, index, element], reply: asOk },
+  lrem: { params: ['key', 'count', 'element'], args: (key, count, element) => ['LREM', key, count, element], reply: asInteger },
+  ltrim: { params: ['key', 'start', 'stop'], args: (key, start, stop) => ['LTRIM', key, start, stop], reply: asOk },
+  linsert: { params: ['key', 'where', 'pivot', 'element'], args: (key, where, pivot, element) => ['LINSERT', key, where, pivot, element], reply: asInteger },
   lpos: {
+    params: ['key', 'element', 'options?'],
+    options: { RANK: true, COUNT: true, MAXLEN: true },
     args: (key, element, options = {}) => {
       const args: RedisArg[] = ['LPOS', key, element];
       if (options.RANK !== undefined) args.push('RANK', options.RANK);
@@ -99,14 +101,14 @@ export const listMethods = methodTable<ListCommands>({
     },
     reply: (r, [, , options]) => (options?.COUNT !== undefined ? asIntegerArray(r) : asNullableInteger(r)) as never,
   },
-  lmove: { args: (src, dst, from, to) => ['LMOVE', src, dst, from, to], reply: asNullableBulk },
-  rpoplpush: { args: (src, dst) => ['RPOPLPUSH', src, dst], reply: asNullableBulk },
-  lmpop: { args: (keys, from, count) => ['LMPOP', ...mpopArgs(keys, from, count)], reply: asListPopResult },
-  blpop: { args: (keys, timeout) => ['BLPOP', ...keyList(keys), timeout], reply: asKeyElement },
-  brpop: { args: (keys, timeout) => ['BRPOP', ...keyList(keys), timeout], reply: asKeyElement },
-  blmove: { args: (src, dst, from, to, timeout) => ['BLMOVE', src, dst, from, to, timeout], reply: asNullableBulk },
-  brpoplpush: { args: (src, dst, timeout) => ['BRPOPLPUSH', src, dst, timeout], reply: asNullableBulk },
-  blmpop: { args: (timeout, keys, from, count) => ['BLMPOP', timeout, ...mpopArgs(keys, from, count)], reply: asListPopResult },
+  lmove: { params: ['source', 'destination', 'from', 'to'], args: (src, dst, from, to) => ['LMOVE', src, dst, from, to], reply: asNullableBulk },
+  rpoplpush: { params: ['source', 'destination'], args: (src, dst) => ['RPOPLPUSH', src, dst], reply: asNullableBulk },
+  lmpop: { params: ['keys', 'from', 'count?'], args: (keys, from, count) => ['LMPOP', ...mpopArgs(keys, from, count)], reply: asListPopResult },
+  blpop: { params: ['keys', 'timeoutSeconds'], args: (keys, timeout) => ['BLPOP', ...keyList(keys), timeout], reply: asKeyElement },
+  brpop: { params: ['keys', 'timeoutSeconds'], args: (keys, timeout) => ['BRPOP', ...keyList(keys), timeout], reply: asKeyElement },
+  blmove: { params: ['source', 'destination', 'from', 'to', 'timeoutSeconds'], args: (src, dst, from, to, timeout) => ['BLMOVE', src, dst, from, to, timeout], reply: asNullableBulk },
+  brpoplpush: { params: ['source', 'destination', 'timeoutSeconds'], args: (src, dst, timeout) => ['BRPOPLPUSH', src, dst, timeout], reply: asNullableBulk },
+  blmpop: { params: ['timeoutSeconds', 'keys', 'from', 'count?'], args: (timeout, keys, from, count) => ['BLMPOP', timeout, ...mpopArgs(keys, from, count)], reply: asListPopResult },
 });
 
 /** Timeout in seconds as the last argument (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BZPOPMIN/MAX). */

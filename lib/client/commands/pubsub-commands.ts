@@ -25,16 +25,17 @@ function asCounts(reply: RespValue): Record<string, number> {
 }
 
 export const pubSubMethods = methodTable<PubSubCommands>({
-  publish: { args: (channel, message) => ['PUBLISH', channel, message], reply: asInteger },
-  spublish: { args: (channel, message) => ['SPUBLISH', channel, message], reply: asInteger },
-  pubsubChannels: { args: (p) => (p === undefined ? ['PUBSUB', 'CHANNELS'] : ['PUBSUB', 'CHANNELS', p]), reply: asBulkArray },
-  pubsubNumsub: { args: (...channels) => ['PUBSUB', 'NUMSUB', ...channels], reply: asCounts },
-  pubsubNumpat: { args: () => ['PUBSUB', 'NUMPAT'], reply: asInteger },
+  publish: { params: ['channel', 'message'], args: (channel, message) => ['PUBLISH', channel, message], reply: asInteger },
+  spublish: { params: ['shardChannel', 'message'], args: (channel, message) => ['SPUBLISH', channel, message], reply: asInteger },
+  pubsubChannels: { params: ['pattern?'], args: (p) => (p === undefined ? ['PUBSUB', 'CHANNELS'] : ['PUBSUB', 'CHANNELS', p]), reply: asBulkArray },
+  pubsubNumsub: { params: ['...channels'], args: (...channels) => ['PUBSUB', 'NUMSUB', ...channels], reply: asCounts },
+  pubsubNumpat: { params: [], args: () => ['PUBSUB', 'NUMPAT'], reply: asInteger },
   pubsubShardchannels: {
+    params: ['pattern?'],
     args: (p) => (p === undefined ? ['PUBSUB', 'SHARDCHANNELS'] : ['PUBSUB', 'SHARDCHANNELS', p]),
     reply: asBulkArray,
   },
-  pubsubShardnumsub: { args: (...channels) => ['PUBSUB', 'SHARDNUMSUB', ...channels], reply: asCounts },
+  pubsubShardnumsub: { params: ['...channels'], args: (...channels) => ['PUBSUB', 'SHARDNUMSUB', ...channels], reply: asCounts },
 });
 
 export const pubSubCommandSpecs: CommandSpec[] = [

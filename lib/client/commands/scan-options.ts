@@ -1,4 +1,5 @@
 import type { RedisArg } from '../../protocol/resp-value.js';
+import type { OptionKeys } from './method-spec.js';
 
 /** MATCH / COUNT of SCAN, HSCAN, SSCAN, ZSCAN. */
 export interface ScanOptions {
@@ -12,6 +13,10 @@ export interface ScanOptions {
 export interface KeyScanOptions extends ScanOptions {
   TYPE?: string;
 }
+
+/** The keys of ScanOptions / KeyScanOptions, checked against the interfaces. */
+export const scanOptionKeys: OptionKeys<ScanOptions> = { MATCH: true, COUNT: true };
+export const keyScanOptionKeys: OptionKeys<KeyScanOptions> = { ...scanOptionKeys, TYPE: true };
 
 export function scanArgs(options: KeyScanOptions = {}): RedisArg[] {
   const out: RedisArg[] = [];

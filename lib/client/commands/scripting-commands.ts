@@ -67,19 +67,26 @@ function flushArgs(command: string, mode?: FlushMode): RedisArg[] {
 }
 
 export const scriptingMethods = methodTable<ScriptingCommands>({
-  eval: { args: (script, keys, args) => scriptArgs('EVAL', script, keys, args), reply: asIs },
-  evalsha: { args: (sha, keys, args) => scriptArgs('EVALSHA', sha, keys, args), reply: asIs },
-  eval_ro: { args: (script, keys, args) => scriptArgs('EVAL_RO', script, keys, args), reply: asIs },
-  evalsha_ro: { args: (sha, keys, args) => scriptArgs('EVALSHA_RO', sha, keys, args), reply: asIs },
-  scriptLoad: { args: (script) => ['SCRIPT', 'LOAD', script], reply: asText },
-  scriptExists: { args: (...shas) => ['SCRIPT', 'EXISTS', ...shas], reply: asBooleanArray },
-  scriptFlush: { args: (mode) => flushArgs('SCRIPT', mode), reply: asOk },
-  fcall: { args: (fn, keys, args) => scriptArgs('FCALL', fn, keys, args), reply: asIs },
-  fcall_ro: { args: (fn, keys, args) => scriptArgs('FCALL_RO', fn, keys, args), reply: asIs },
-  functionLoad: { args: (code, o = {}) => (o.REPLACE ? ['FUNCTION', 'LOAD', 'REPLACE', code] : ['FUNCTION', 'LOAD', code]), reply: (r) => r as string },
-  functionDelete: { args: (name) => ['FUNCTION', 'DELETE', name], reply: asOk },
-  functionFlush: { args: (mode) => flushArgs('FUNCTION', mode), reply: asOk },
+  eval: { params: ['script', 'keys?', 'args?'], args: (script, keys, args) => scriptArgs('EVAL', script, keys, args), reply: asIs },
+  evalsha: { params: ['sha1', 'keys?', 'args?'], args: (sha, keys, args) => scriptArgs('EVALSHA', sha, keys, args), reply: asIs },
+  eval_ro: { params: ['script', 'keys?', 'args?'], args: (script, keys, args) => scriptArgs('EVAL_RO', script, keys, args), reply: asIs },
+  evalsha_ro: { params: ['sha1', 'keys?', 'args?'], args: (sha, keys, args) => scriptArgs('EVALSHA_RO', sha, keys, args), reply: asIs },
+  scriptLoad: { params: ['script'], args: (script) => ['SCRIPT', 'LOAD', script], reply: asText },
+  scriptExists: { params: ['...sha1s'], args: (...shas) => ['SCRIPT', 'EXISTS', ...shas], reply: asBooleanArray },
+  scriptFlush: { params: ['mode?'], args: (mode) => flushArgs('SCRIPT', mode), reply: asOk },
+  fcall: { params: ['fn', 'keys?', 'args?'], args: (fn, keys, args) => scriptArgs('FCALL', fn, keys, args), reply: asIs },
+  fcall_ro: { params: ['fn', 'keys?', 'args?'], args: (fn, keys, args) => scriptArgs('FCALL_RO', fn, keys, args), reply: asIs },
+  functionLoad: {
+    params: ['code', 'options?'],
+    options: { REPLACE: true },
+    args: (code, o = {}) => (o.REPLACE ? ['FUNCTION', 'LOAD', 'REPLACE', code] : ['FUNCTION', 'LOAD', code]),
+    reply: (r) => r as string,
+  },
+  functionDelete: { params: ['libraryName'], args: (name) => ['FUNCTION', 'DELETE', name], reply: asOk },
+  functionFlush: { params: ['mode?'], args: (mode) => flushArgs('FUNCTION', mode), reply: asOk },
   functionList: {
+    params: ['options?'],
+    options: { LIBRARYNAME: true, WITHCODE: true },
     args: (o = {}) => {
       const args: RedisArg[] = ['FUNCTION', 'LIST'];
       if (o.LIBRARYNAME !== undefined) args.push('LIBRARYNAME', o.LIBRARYNAME);

@@ -39,14 +39,15 @@ function flush(command: string, mode?: FlushMode): RedisArg[] {
 }
 
 export const serverMethods = methodTable<ServerCommands>({
-  info: { args: (...sections) => ['INFO', ...sections], reply: asInfo },
-  role: { args: () => ['ROLE'], reply: asRole },
-  time: { args: () => ['TIME'], reply: asServerTime },
-  dbsize: { args: () => ['DBSIZE'], reply: asInteger },
-  flushdb: { args: (mode) => flush('FLUSHDB', mode), reply: asOk },
-  flushall: { args: (mode) => flush('FLUSHALL', mode), reply: asOk },
-  configGet: { args: (...patterns) => ['CONFIG', 'GET', ...patterns], reply: asTextRecord },
+  info: { params: ['...sections'], args: (...sections) => ['INFO', ...sections], reply: asInfo },
+  role: { params: [], args: () => ['ROLE'], reply: asRole },
+  time: { params: [], args: () => ['TIME'], reply: asServerTime },
+  dbsize: { params: [], args: () => ['DBSIZE'], reply: asInteger },
+  flushdb: { params: ['mode?'], args: (mode) => flush('FLUSHDB', mode), reply: asOk },
+  flushall: { params: ['mode?'], args: (mode) => flush('FLUSHALL', mode), reply: asOk },
+  configGet: { params: ['...patterns'], args: (...patterns) => ['CONFIG', 'GET', ...patterns], reply: asTextRecord },
   configSet: {
+    params: ['parameters'],
     args: (parameters) => {
       const pairs = Object.entries(parameters).flat();
       if (pairs.length === 0) throw new DataError('CONFIG SET needs at least one parameter');
@@ -54,18 +55,20 @@ export const serverMethods = methodTable<ServerCommands>({
     },
     reply: asOk,
   },
-  configResetstat: { args: () => ['CONFIG', 'RESETSTAT'], reply: asOk },
-  configRewrite: { args: () => ['CONFIG', 'REWRITE'], reply: asOk },
-  lastsave: { args: () => ['LASTSAVE'], reply: asInteger },
+  configResetstat: { params: [], args: () => ['CONFIG', 'RESETSTAT'], reply: asOk },
+  configRewrite: { params: [], args: () => ['CONFIG', 'REWRITE'], reply: asOk },
+  lastsave: { params: [], args: () => ['LASTSAVE'], reply: asInteger },
   memoryUsage: {
+    params: ['key', 'options?'],
+    options: { SAMPLES: true },
     args: (key, o = {}) => (o.SAMPLES === undefined ? ['MEMORY', 'USAGE', key] : ['MEMORY', 'USAGE', key, 'SAMPLES', o.SAMPLES]),
     reply: asNullableInteger,
   },
-  swapdb: { args: (a, b) => ['SWAPDB', a, b], reply: asOk },
-  wait: { args: (n, timeout) => ['WAIT', n, timeout], reply: asInteger },
-  waitaof: { args: (local, replicas, timeout) => ['WAITAOF', local, replicas, timeout], reply: (r) => asIntegerArray(r) as [number, number] },
-  commandCount: { args: () => ['COMMAND', 'COUNT'], reply: asInteger },
-  commandGetkeys: { args: (...args) => ['COMMAND', 'GETKEYS', ...args], reply: (r) => asTextArray(r) },
+  swapdb: { params: ['index1', 'index2'], args: (a, b) => ['SWAPDB', a, b], reply: asOk },
+  wait: { params: ['numReplicas', 'timeoutMs'], args: (n, timeout) => ['WAIT', n, timeout], reply: asInteger },
+  waitaof: { params: ['numLocal', 'numReplicas', 'timeoutMs'], args: (local, replicas, timeout) => ['WAITAOF', local, replicas, timeout], reply: (r) => asIntegerArray(r) as [number, number] },
+  commandCount: { params: [], args: () => ['COMMAND', 'COUNT'], reply: asInteger },
+  commandGetkeys: { params: ['...args'], args: (...args) => ['COMMAND', 'GETKEYS', ...args], reply: (r) => asTextArray(r) },
 });
 
 const allShardsOk = { requestPolicy: 'all-shards', responsePolicy: 'all-succeeded' } as const;

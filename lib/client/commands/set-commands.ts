@@ -4,7 +4,7 @@ import { allKeys, firstKey, keyRange, keysAfterNumkeys, read, write, type Comman
 import { methodTable } from './method-spec.js';
 import { asBoolean, asBooleanArray, asBulkArray, asInteger, asNullableBulk } from './reply-transforms.js';
 import { asScanReply } from './key-commands.js';
-import { scanArgs, type ScanOptions } from './scan-options.js';
+import { scanArgs, scanOptionKeys, type ScanOptions } from './scan-options.js';
 
 export interface SetCommands<S extends StringOrBuffer = string> {
   /** Number of members added (not counting ones already present). */
@@ -36,32 +36,37 @@ function optionalCount(command: string, key: RedisKey, count: number | undefined
 }
 
 export const setMethods = methodTable<SetCommands>({
-  sadd: { args: (key, ...members) => ['SADD', key, ...members], reply: asInteger },
-  srem: { args: (key, ...members) => ['SREM', key, ...members], reply: asInteger },
-  smembers: { args: (key) => ['SMEMBERS', key], reply: asBulkArray },
-  sismember: { args: (key, member) => ['SISMEMBER', key, member], reply: asBoolean },
-  smismember: { args: (key, ...members) => ['SMISMEMBER', key, ...members], reply: asBooleanArray },
-  scard: { args: (key) => ['SCARD', key], reply: asInteger },
+  sadd: { params: ['key', '...members'], args: (key, ...members) => ['SADD', key, ...members], reply: asInteger },
+  srem: { params: ['key', '...members'], args: (key, ...members) => ['SREM', key, ...members], reply: asInteger },
+  smembers: { params: ['key'], args: (key) => ['SMEMBERS', key], reply: asBulkArray },
+  sismember: { params: ['key', 'member'], args: (key, member) => ['SISMEMBER', key, member], reply: asBoolean },
+  smismember: { params: ['key', '...members'], args: (key, ...members) => ['SMISMEMBER', key, ...members], reply: asBooleanArray },
+  scard: { params: ['key'], args: (key) => ['SCARD', key], reply: asInteger },
   spop: {
+    params: ['key', 'count?'],
     args: (key, count) => optionalCount('SPOP', key, count),
     reply: (r, [, count]) => (count === undefined ? asNullableBulk(r) : asBulkArray(r)) as never,
   },
   srandmember: {
+    params: ['key', 'count?'],
     args: (key, count) => optionalCount('SRANDMEMBER', key, count),
     reply: (r, [, count]) => (count === undefined ? asNullableBulk(r) : asBulkArray(r)) as never,
   },
-  sinter: { args: (...keys) => ['SINTER', ...keys], reply: asBulkArray },
-  sunion: { args: (...keys) => ['SUNION', ...keys], reply: asBulkArray },
-  sdiff: { args: (...keys) => ['SDIFF', ...keys], reply: asBulkArray },
-  sinterstore: { args: (dst, ...keys) => ['SINTERSTORE', dst, ...keys], reply: asInteger },
-  sunionstore: { args: (dst, ...keys) => ['SUNIONSTORE', dst, ...keys], reply: asInteger },
-  sdiffstore: { args: (dst, ...keys) => ['SDIFFSTORE', dst, ...keys], reply: asInteger },
+  sinter: { params: ['...keys'], args: (...keys) => ['SINTER', ...keys], reply: asBulkArray },
+  sunion: { params: ['...keys'], args: (...keys) => ['SUNION', ...keys], reply: asBulkArray },
+  sdiff: { params: ['...keys'], args: (...keys) => ['SDIFF', ...keys], reply: asBulkArray },
+  sinterstore: { params: ['destination', '...keys'], args: (dst, ...keys) => ['SINTERSTORE', dst, ...keys], reply: asInteger },
+  sunionstore: { params: ['destination', '...keys'], args: (dst, ...keys) => ['SUNIONSTORE', dst, ...keys], reply: asInteger },
+  sdiffstore: { params: ['destination', '...keys'], args: (dst, ...keys) => ['SDIFFSTORE', dst, ...keys], reply: asInteger },
   sintercard: {
+    params: ['keys', 'limit?'],
     args: (keys, limit) => ['SINTERCARD', keys.length, ...keys, ...(limit === undefined ? [] : ['LIMIT', limit])],
     reply: asInteger,
   },
-  smove: { args: (src, dst, member) => ['SMOVE', src, dst, member], reply: asBoolean },
+  smove: { params: ['source', 'destination', 'member'], args: (src, dst, member) => ['SMOVE', src, dst, member], reply: asBoolean },
   sscan: {
+    params: ['key', 'cursor', 'options?'],
+    options: scanOptionKeys,
     args: (key, cursor, options) => ['SSCAN', key, cursor, ...scanArgs(options)],
     reply: (r) => asScanReply(r, asBulkArray),
   },

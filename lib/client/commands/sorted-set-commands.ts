@@ -2,13 +2,13 @@ import type { RedisArg, RespValue } from '../../protocol/resp-value.js';
 import { DataError } from '../../errors/index.js';
 import type { RedisKey, RedisValue, ScoredMember, StringOrBuffer } from './command-types.js';
 import { firstKey, keyRange, keysAfterNumkeys, read, write, type CommandSpec } from './command-spec.js';
-import { methodTable } from './method-spec.js';
+import { methodTable, type OptionKeys } from './method-spec.js';
 import {
   asArray, asBulkArray, asDouble, asInteger, asNullableBulk, asNullableDouble, asNullableInteger, asScoredMembers,
 } from './reply-transforms.js';
 import { asScanReply } from './key-commands.js';
 import { firstArgSeconds, lastArgSeconds } from './list-commands.js';
-import { scanArgs, type ScanOptions } from './scan-options.js';
+import { scanArgs, scanOptionKeys, type ScanOptions } from './scan-options.js';
 
 /** A score bound: a number, or Redis syntax such as `'(1.5'`, `'-inf'`, `'+inf'` (and `'[a'`, `'-'` for BYLEX). */
 export type ScoreBound = number | string;
@@ -50,6 +50,10 @@ export interface SortedSetPopResult<S extends StringOrBuffer = string> {
   key: S;
   members: ScoredMember<S>[];
 }
+
+const zaddOptionKeys: OptionKeys<ZAddOptions> = { NX: true, XX: true, GT: true, LT: true, CH: true };
+const zrangeOptionKeys: OptionKeys<ZRangeOptions> = { BY: true, REV: true, LIMIT: true, WITHSCORES: true };
+const zstoreOptionKeys: OptionKeys<ZStoreOptions> = { WEIGHTS: true, AGGREGATE: true };
 
 type RangeResult<O, S extends StringOrBuffer> = O extends { WITHSCORES: true } ? ScoredMember<S>[] : S[];
 
@@ -149,42 +153,70 @@ function mpopArgs(keys: RedisKey[], which: 'MIN' | 'MAX', count?: number): Redis
 }
 
 export const sortedSetMethods = methodTable<SortedSetCommands>({
-  zadd: { args: (key, m, options = {}) => zaddArgs(key, Array.isArray(m) ? m : [m], options, false), reply: asInteger },
-  zaddIncr: { args: (key, m, options = {}) => zaddArgs(key, [m], options, true), reply: asNullableDouble },
-  zrem: { args: (key, ...members) => ['ZREM', key, ...members], reply: asInteger },
-  zscore: { args: (key, member) => ['ZSCORE', key, member], reply: asNullableDouble },
-  zmscore: { args: (key, ...members) => ['ZMSCORE', key, ...members], reply: (r) => asArray(r).map(asNullableDouble) },
-  zincrby: { args: (key, n, member) => ['ZINCRBY', key, scoreArg(n), member], reply: asDouble },
-  zcard: { args: (key) => ['ZCARD', key], reply: asInteger },
-  zcount: { args: (key, min, max) => ['ZCOUNT', key, scoreArg(min), scoreArg(max)], reply: asInteger },
-  zlexcount: { args: (key, min, max) => ['ZLEXCOUNT', key, min, max], reply: asInteger },
+  zadd: {
+    params: ['key', 'members', 'options?'],
+    options: zaddOptionKeys,
+    args: (key, m, options = {}) => zaddArgs(key, Array.isArray(m) ? m : [m], options, false),
+    reply: asInteger,
+  },
+  zaddIncr: {
+    params: ['key', 'member', 'options?'],
+    options: zaddOptionKeys,
+    args: (key, m, options = {}) => zaddArgs(key, [m], options, true),
+    reply: asNullableDouble,
+  },
+  zrem: { params: ['key', '...members'], args: (key, ...members) => ['ZREM', key, ...members], reply: asInteger },
+  zscore: { params: ['key', 'member'], args: (key, member) => ['ZSCORE', key, member], reply: asNullableDouble },
+  zmscore: { params: ['key', '...members'], args: (key, ...members) => ['ZMSCORE', key, ...members], reply: (r) => asArray(r).map(asNullableDouble) },
+  zincrby: { params: ['key', 'increment', 'member'], args: (key, n, member) => ['ZINCRBY', key, scoreArg(n), member], reply: asDouble },
+  zcard: { params: ['key'], args: (key) => ['ZCARD', key], reply: asInteger },
+  zcount: { params: ['key', 'min', 'max'], args: (key, min, max) => ['ZCOUNT', key, scoreArg(min), scoreArg(max)], reply: asInteger },
+  zlexcount: { params: ['key', 'min', 'max'], args: (key, min, max) => ['ZLEXCOUNT', key, min, max], reply: asInteger },
   zrange: {
+    params: ['key', 'start', 'stop', 'options?'],
+    options: zrangeOptionKeys,
     args: (key, start, stop, options = {}) => ['ZRANGE', key, scoreArg(start), scoreArg(stop), ...rangeOptionArgs(options)],
     reply: (r, [, , , options]) => rangeReply(r, options),
   },
   zrangebyscore: {
+    params: ['key', 'min', 'max', 'options?'],
+    options: { LIMIT: true, WITHSCORES: true },
     args: (key, min, max, options = {}) => ['ZRANGEBYSCORE', key, scoreArg(min), scoreArg(max), ...rangeOptionArgs(options)],
     reply: (r, [, , , options]) => rangeReply(r, options),
   },
   zrevrange: {
+    params: ['key', 'start', 'stop', 'options?'],
+    options: { WITHSCORES: true },
     args: (key, start, stop, options = {}) => ['ZREVRANGE', key, start, stop, ...rangeOptionArgs(options)],
     reply: (r, [, , , options]) => rangeReply(r, options),
   },
-  zrank: { args: (key, member) => ['ZRANK', key, member], reply: asNullableInteger },
-  zrevrank: { args: (key, member) => ['ZREVRANK', key, member], reply: asNullableInteger },
-  zpopmin: { args: (key, count) => withCount(['ZPOPMIN', key], count), reply: asScoredMembers },
-  zpopmax: { args: (key, count) => withCount(['ZPOPMAX', key], count), reply: asScoredMembers },
-  zmpop: { args: (keys, which, count) => ['ZMPOP', ...mpopArgs(keys, which, count)], reply: asPopResult },
-  bzpopmin: { args: (keys, t) => ['BZPOPMIN', ...(Array.isArray(keys) ? keys : [keys]), t], reply: asKeyedScoredMember },
-  bzpopmax: { args: (keys, t) => ['BZPOPMAX', ...(Array.isArray(keys) ? keys : [keys]), t], reply: asKeyedScoredMember },
-  bzmpop: { args: (t, keys, which, count) => ['BZMPOP', t, ...mpopArgs(keys, which, count)], reply: asPopResult },
-  zrandmember: { args: (key) => ['ZRANDMEMBER', key], reply: asNullableBulk },
-  zunionstore: { args: (dst, keys, options) => storeArgs('ZUNIONSTORE', dst, keys, options), reply: asInteger },
-  zinterstore: { args: (dst, keys, options) => storeArgs('ZINTERSTORE', dst, keys, options), reply: asInteger },
-  zremrangebyscore: { args: (key, min, max) => ['ZREMRANGEBYSCORE', key, scoreArg(min), scoreArg(max)], reply: asInteger },
-  zremrangebyrank: { args: (key, start, stop) => ['ZREMRANGEBYRANK', key, start, stop], reply: asInteger },
-  zremrangebylex: { args: (key, min, max) => ['ZREMRANGEBYLEX', key, min, max], reply: asInteger },
+  zrank: { params: ['key', 'member'], args: (key, member) => ['ZRANK', key, member], reply: asNullableInteger },
+  zrevrank: { params: ['key', 'member'], args: (key, member) => ['ZREVRANK', key, member], reply: asNullableInteger },
+  zpopmin: { params: ['key', 'count?'], args: (key, count) => withCount(['ZPOPMIN', key], count), reply: asScoredMembers },
+  zpopmax: { params: ['key', 'count?'], args: (key, count) => withCount(['ZPOPMAX', key], count), reply: asScoredMembers },
+  zmpop: { params: ['keys', 'which', 'count?'], args: (keys, which, count) => ['ZMPOP', ...mpopArgs(keys, which, count)], reply: asPopResult },
+  bzpopmin: { params: ['keys', 'timeoutSeconds'], args: (keys, t) => ['BZPOPMIN', ...(Array.isArray(keys) ? keys : [keys]), t], reply: asKeyedScoredMember },
+  bzpopmax: { params: ['keys', 'timeoutSeconds'], args: (keys, t) => ['BZPOPMAX', ...(Array.isArray(keys) ? keys : [keys]), t], reply: asKeyedScoredMember },
+  bzmpop: { params: ['timeoutSeconds', 'keys', 'which', 'count?'], args: (t, keys, which, count) => ['BZMPOP', t, ...mpopArgs(keys, which, count)], reply: asPopResult },
+  zrandmember: { params: ['key'], args: (key) => ['ZRANDMEMBER', key], reply: asNullableBulk },
+  zunionstore: {
+    params: ['destination', 'keys', 'options?'],
+    options: zstoreOptionKeys,
+    args: (dst, keys, options) => storeArgs('ZUNIONSTORE', dst, keys, options),
+    reply: asInteger,
+  },
+  zinterstore: {
+    params: ['destination', 'keys', 'options?'],
+    options: zstoreOptionKeys,
+    args: (dst, keys, options) => storeArgs('ZINTERSTORE', dst, keys, options),
+    reply: asInteger,
+  },
+  zremrangebyscore: { params: ['key', 'min', 'max'], args: (key, min, max) => ['ZREMRANGEBYSCORE', key, scoreArg(min), scoreArg(max)], reply: asInteger },
+  zremrangebyrank: { params: ['key', 'start', 'stop'], args: (key, start, stop) => ['ZREMRANGEBYRANK', key, start, stop], reply: asInteger },
+  zremrangebylex: { params: ['key', 'min', 'max'], args: (key, min, max) => ['ZREMRANGEBYLEX', key, min, max], reply: asInteger },
   zscan: {
+    params: ['key', 'cursor', 'options?'],
+    options: scanOptionKeys,
     args: (key, cursor, options) => ['ZSCAN', key, cursor, ...scanArgs(options)],
     reply: (r) => asScanReply(r, asScoredMembers),
   },

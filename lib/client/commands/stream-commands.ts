@@ -4,7 +4,7 @@ import type { RedisKey, RedisValue, StringOrBuffer } from './command-types.js';
 import {
   container, findKeyword, firstKey, keyRange, millis, read, streamsKeys, write, type CommandSpec,
 } from './command-spec.js';
-import { methodTable } from './method-spec.js';
+import { methodTable, type OptionKeys } from './method-spec.js';
 import { asBoolean, asInteger, asNullableText, asOk, asTextArray } from './reply-transforms.js';
 import { keyValueArgs } from './string-commands.js';
 import {
@@ -85,6 +85,12 @@ export interface StreamCommands<S extends StringOrBuffer = string> {
   xinfoConsumers(key: RedisKey, group: string): Promise<StreamConsumerInfo[]>;
 }
 
+const trimOptionKeys: OptionKeys<StreamTrimOptions> = { MAXLEN: true, MINID: true, approximate: true, LIMIT: true };
+const xaddOptionKeys: OptionKeys<XAddOptions> = { ...trimOptionKeys, NOMKSTREAM: true };
+const xreadOptionKeys: OptionKeys<XReadOptions> = { COUNT: true, BLOCK: true };
+const xreadGroupOptionKeys: OptionKeys<XReadGroupOptions> = { ...xreadOptionKeys, NOACK: true };
+const xclaimOptionKeys: OptionKeys<XClaimOptions> = { IDLE: true, TIME: true, RETRYCOUNT: true, FORCE: true, LASTID: true };
+
 function trimArgs(command: string, options: Partial<StreamTrimOptions>, required: boolean): RedisArg[] {
   const given = (options.MAXLEN !== undefined ? 1 : 0) + (options.MINID !== undefined ? 1 : 0);
   if (given > 1 || (required && given === 0)) throw new DataError(`${command}: give exactly one of MAXLEN or MINID`);
@@ -127,6 +133,8 @@ function rangeArgs(command: string, key: RedisKey, from: string, to: string, cou
 
 export const streamMethods = methodTable<StreamCommands>({
   xadd: {
+    params: ['key', 'id', 'fields', 'options?'],
+    options: xaddOptionKeys,
     args: (key, id, fields, options = {}) => {
       const args: RedisArg[] = ['XADD', key];
       if (options.NOMKSTREAM) args.push('NOMKSTREAM');
@@ -136,15 +144,32 @@ export const streamMethods = methodTable<StreamCommands>({
     },
     reply: asNullableText,
   },
-  xlen: { args: (key) => ['XLEN', key], reply: asInteger },
-  xrange: { args: (key, start = '-', end = '+', count) => rangeArgs('XRANGE', key, start, end, count), reply: asStreamEntries },
-  xrevrange: { args: (key, end = '+', start = '-', count) => rangeArgs('XREVRANGE', key, end, start, count), reply: asStreamEntries },
-  xread: { args: (streams, options = {}) => ['XREAD', ...readArgs(options), ...streamsArgs(streams)], reply: asStreamMessages },
+  xlen: { params: ['key'], args: (key) => ['XLEN', key], reply: asInteger },
+  xrange: {
+    params: ['key', 'start?', 'end?', 'count?'],
+    args: (key, start = '-', end = '+', count) => rangeArgs('XRANGE', key, start, end, count),
+    reply: asStreamEntries,
+  },
+  xrevrange: {
+    params: ['key', 'end?', 'start?', 'count?'],
+    args: (key, end = '+', start = '-', count) => rangeArgs('XREVRANGE', key, end, start, count),
+    reply: asStreamEntries,
+  },
+  xread: {
+    params: ['streams', 'options?'],
+    options: xreadOptionKeys,
+    args: (streams, options = {}) => ['XREAD', ...readArgs(options), ...streamsArgs(streams)],
+    reply: asStreamMessages,
+  },
   xreadgroup: {
+    params: ['group', 'consumer', 'streams', 'options?'],
+    options: xreadGroupOptionKeys,
     args: (group, consumer, streams, options = {}) => ['XREADGROUP', 'GROUP', group, consumer, ...readArgs(options), ...streamsArgs(streams)],
     reply: asStreamMessages,
   },
   xgroupCreate: {
+    params: ['key', 'group', 'id', 'options?'],
+    options: { MKSTREAM: true, ENTRIESREAD: true },
     args: (key, group, id, options = {}) => {
       const args: RedisArg[] = ['XGROUP', 'CREATE', key, group, id];
       if (options.MKSTREAM) args.push('MKSTREAM');
@@ -153,17 +178,21 @@ export const streamMethods = methodTable<StreamCommands>({
     },
     reply: asOk,
   },
-  xgroupDestroy: { args: (key, group) => ['XGROUP', 'DESTROY', key, group], reply: asBoolean },
-  xgroupCreateconsumer: { args: (key, g, c) => ['XGROUP', 'CREATECONSUMER', key, g, c], reply: asBoolean },
-  xgroupDelconsumer: { args: (key, g, c) => ['XGROUP', 'DELCONSUMER', key, g, c], reply: asInteger },
+  xgroupDestroy: { params: ['key', 'group'], args: (key, group) => ['XGROUP', 'DESTROY', key, group], reply: asBoolean },
+  xgroupCreateconsumer: { params: ['key', 'group', 'consumer'], args: (key, g, c) => ['XGROUP', 'CREATECONSUMER', key, g, c], reply: asBoolean },
+  xgroupDelconsumer: { params: ['key', 'group', 'consumer'], args: (key, g, c) => ['XGROUP', 'DELCONSUMER', key, g, c], reply: asInteger },
   xgroupSetid: {
+    params: ['key', 'group', 'id', 'options?'],
+    options: { ENTRIESREAD: true },
     args: (key, group, id, options = {}) =>
       options.ENTRIESREAD === undefined ? ['XGROUP', 'SETID', key, group, id] : ['XGROUP', 'SETID', key, group, id, 'ENTRIESREAD', options.ENTRIESREAD],
     reply: asOk,
   },
-  xack: { args: (key, group, ...ids) => ['XACK', key, group, ...ids], reply: asInteger },
-  xpending: { args: (key, group) => ['XPENDING', key, group], reply: asPendingSummary },
+  xack: { params: ['key', 'group', '...ids'], args: (key, group, ...ids) => ['XACK', key, group, ...ids], reply: asInteger },
+  xpending: { params: ['key', 'group'], args: (key, group) => ['XPENDING', key, group], reply: asPendingSummary },
   xpendingRange: {
+    params: ['key', 'group', 'start', 'end', 'count', 'options?'],
+    options: { IDLE: true, consumer: true },
     args: (key, group, start, end, count, options = {}) => {
       const args: RedisArg[] = ['XPENDING', key, group];
       if (options.IDLE !== undefined) args.push('IDLE', options.IDLE);
@@ -173,20 +202,37 @@ export const streamMethods = methodTable<StreamCommands>({
     },
     reply: asPendingEntries,
   },
-  xclaim: { args: (k, g, c, idle, ids, o = {}) => claimArgs(k, g, c, idle, ids, o, false), reply: asStreamEntries },
-  xclaimJustid: { args: (k, g, c, idle, ids, o = {}) => claimArgs(k, g, c, idle, ids, o, true), reply: asTextArray },
+  xclaim: {
+    params: ['key', 'group', 'consumer', 'minIdleMs', 'ids', 'options?'],
+    options: xclaimOptionKeys,
+    args: (k, g, c, idle, ids, o = {}) => claimArgs(k, g, c, idle, ids, o, false),
+    reply: asStreamEntries,
+  },
+  xclaimJustid: {
+    params: ['key', 'group', 'consumer', 'minIdleMs', 'ids', 'options?'],
+    options: xclaimOptionKeys,
+    args: (k, g, c, idle, ids, o = {}) => claimArgs(k, g, c, idle, ids, o, true),
+    reply: asTextArray,
+  },
   xautoclaim: {
+    params: ['key', 'group', 'consumer', 'minIdleMs', 'start', 'options?'],
+    options: { COUNT: true },
     args: (key, group, consumer, minIdle, start, options = {}) =>
       options.COUNT === undefined
         ? ['XAUTOCLAIM', key, group, consumer, minIdle, start]
         : ['XAUTOCLAIM', key, group, consumer, minIdle, start, 'COUNT', options.COUNT],
     reply: asAutoClaimResult,
   },
-  xtrim: { args: (key, options) => ['XTRIM', key, ...trimArgs('XTRIM', options, true)], reply: asInteger },
-  xdel: { args: (key, ...ids) => ['XDEL', key, ...ids], reply: asInteger },
-  xinfoStream: { args: (key) => ['XINFO', 'STREAM', key], reply: asStreamInfo },
-  xinfoGroups: { args: (key) => ['XINFO', 'GROUPS', key], reply: asStreamGroupInfos },
-  xinfoConsumers: { args: (key, group) => ['XINFO', 'CONSUMERS', key, group], reply: asStreamConsumerInfos },
+  xtrim: {
+    params: ['key', 'options'],
+    options: trimOptionKeys,
+    args: (key, options) => ['XTRIM', key, ...trimArgs('XTRIM', options, true)],
+    reply: asInteger,
+  },
+  xdel: { params: ['key', '...ids'], args: (key, ...ids) => ['XDEL', key, ...ids], reply: asInteger },
+  xinfoStream: { params: ['key'], args: (key) => ['XINFO', 'STREAM', key], reply: asStreamInfo },
+  xinfoGroups: { params: ['key'], args: (key) => ['XINFO', 'GROUPS', key], reply: asStreamGroupInfos },
+  xinfoConsumers: { params: ['key', 'group'], args: (key, group) => ['XINFO', 'CONSUMERS', key, group], reply: asStreamConsumerInfos },
 });
 
 /** XREAD/XREADGROUP block only with a BLOCK option (before STREAMS). */

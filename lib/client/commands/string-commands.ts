@@ -2,7 +2,7 @@ import type { RedisArg } from '../../protocol/resp-value.js';
 import { DataError } from '../../errors/index.js';
 import type { RedisKey, RedisValue, StringOrBuffer } from './command-types.js';
 import { allKeys, firstKey, keyRange, read, write, type CommandSpec } from './command-spec.js';
-import { methodTable } from './method-spec.js';
+import { methodTable, type OptionKeys } from './method-spec.js';
 import {
   asBoolean, asBulk, asDouble, asInteger, asNullableBulk, asNullableBulkArray, asOk,
 } from './reply-transforms.js';
@@ -35,6 +35,9 @@ export interface GetExOptions {
   PXAT?: number;
   PERSIST?: boolean;
 }
+
+const setOptionKeys: OptionKeys<SetOptions> = { EX: true, PX: true, EXAT: true, PXAT: true, KEEPTTL: true, NX: true, XX: true, GET: true };
+const getExOptionKeys: OptionKeys<GetExOptions> = { EX: true, PX: true, EXAT: true, PXAT: true, PERSIST: true };
 
 /** MSET / MSETNX input: an object, a Map, or alternating key/value arguments. */
 export type KeyValuePairs = [Record<string, RedisValue> | Map<RedisKey, RedisValue>] | RedisValue[];
@@ -94,8 +97,10 @@ export function expirationArgs(command: string, options: SetOptions & GetExOptio
 }
 
 export const stringMethods = methodTable<StringCommands>({
-  get: { args: (key) => ['GET', key], reply: asNullableBulk },
+  get: { params: ['key'], args: (key) => ['GET', key], reply: asNullableBulk },
   set: {
+    params: ['key', 'value', 'options?'],
+    options: setOptionKeys,
     args: (key, value, options = {}) => {
       if (options.NX && options.XX) throw new DataError('SET: NX and XX exclude each other; give one');
       const args: RedisArg[] = ['SET', key, value, ...expirationArgs('SET', options)];
@@ -107,23 +112,28 @@ export const stringMethods = methodTable<StringCommands>({
     // SET ... GET: the old value; otherwise OK, or null when NX/XX prevented the write.
     reply: (reply, [, , options]) => (options?.GET ? asNullableBulk(reply) : reply === null ? null : asOk(reply)) as 'OK' | null,
   },
-  mget: { args: (...keys) => ['MGET', ...keys], reply: asNullableBulkArray },
-  mset: { args: (...pairs) => ['MSET', ...keyValueArgs('MSET', pairs)], reply: asOk },
-  msetnx: { args: (...pairs) => ['MSETNX', ...keyValueArgs('MSETNX', pairs)], reply: asBoolean },
-  setnx: { args: (key, value) => ['SETNX', key, value], reply: asBoolean },
-  setex: { args: (key, seconds, value) => ['SETEX', key, seconds, value], reply: asOk },
-  psetex: { args: (key, ms, value) => ['PSETEX', key, ms, value], reply: asOk },
-  getdel: { args: (key) => ['GETDEL', key], reply: asNullableBulk },
-  getex: { args: (key, options = {}) => ['GETEX', key, ...expirationArgs('GETEX', options)], reply: asNullableBulk },
-  incr: { args: (key) => ['INCR', key], reply: asInteger },
-  incrby: { args: (key, n) => ['INCRBY', key, n], reply: asInteger },
-  incrbyfloat: { args: (key, n) => ['INCRBYFLOAT', key, n], reply: asDouble },
-  decr: { args: (key) => ['DECR', key], reply: asInteger },
-  decrby: { args: (key, n) => ['DECRBY', key, n], reply: asInteger },
-  append: { args: (key, value) => ['APPEND', key, value], reply: asInteger },
-  strlen: { args: (key) => ['STRLEN', key], reply: asInteger },
-  getrange: { args: (key, start, end) => ['GETRANGE', key, start, end], reply: asBulk },
-  setrange: { args: (key, offset, value) => ['SETRANGE', key, offset, value], reply: asInteger },
+  mget: { params: ['...keys'], args: (...keys) => ['MGET', ...keys], reply: asNullableBulkArray },
+  mset: { params: ['...pairs'], args: (...pairs) => ['MSET', ...keyValueArgs('MSET', pairs)], reply: asOk },
+  msetnx: { params: ['...pairs'], args: (...pairs) => ['MSETNX', ...keyValueArgs('MSETNX', pairs)], reply: asBoolean },
+  setnx: { params: ['key', 'value'], args: (key, value) => ['SETNX', key, value], reply: asBoolean },
+  setex: { params: ['key', 'seconds', 'value'], args: (key, seconds, value) => ['SETEX', key, seconds, value], reply: asOk },
+  psetex: { params: ['key', 'milliseconds', 'value'], args: (key, ms, value) => ['PSETEX', key, ms, value], reply: asOk },
+  getdel: { params: ['key'], args: (key) => ['GETDEL', key], reply: asNullableBulk },
+  getex: {
+    params: ['key', 'options?'],
+    options: getExOptionKeys,
+    args: (key, options = {}) => ['GETEX', key, ...expirationArgs('GETEX', options)],
+    reply: asNullableBulk,
+  },
+  incr: { params: ['key'], args: (key) => ['INCR', key], reply: asInteger },
+  incrby: { params: ['key', 'increment'], args: (key, n) => ['INCRBY', key, n], reply: asInteger },
+  incrbyfloat: { params: ['key', 'increment'], args: (key, n) => ['INCRBYFLOAT', key, n], reply: asDouble },
+  decr: { params: ['key'], args: (key) => ['DECR', key], reply: asInteger },
+  decrby: { params: ['key', 'decrement'], args: (key, n) => ['DECRBY', key, n], reply: asInteger },
+  append: { params: ['key', 'value'], args: (key, value) => ['APPEND', key, value], reply: asInteger },
+  strlen: { params: ['key'], args: (key) => ['STRLEN', key], reply: asInteger },
+  getrange: { params: ['key', 'start', 'end'], args: (key, start, end) => ['GETRANGE', key, start, end], reply: asBulk },
+  setrange: { params: ['key', 'offset', 'value'], args: (key, offset, value) => ['SETRANGE', key, offset, value], reply: asInteger },
 });
 
 export const stringCommandSpecs: CommandSpec[] = [
