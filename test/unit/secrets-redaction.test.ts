@@ -1,7 +1,8 @@
 /**
  * Secrets never leak: passwords and tokens are absent from error messages (and their causes), events, the
- * diagnostics channels, health details, URL echoes and `util.inspect` of every public object. Each test collects
- * everything a user could print and searches it for the secret. Uses a scripted loopback server (no Redis needed).
+ * diagnostics channels, health details, URL echoes, and `util.inspect` and `JSON.stringify` (what JSON loggers such
+ * as pino call) of every public object. Each test collects everything a user could print and searches it for the
+ * secret and its encoded/decoded forms. Uses a scripted loopback server (no Redis needed).
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { inspect } from 'node:util';
@@ -16,6 +17,8 @@ import { AuthenticationError, ConfigError, RedisError } from '../../lib/errors/i
 import { standaloneRedisConnection } from '../../lib/nest/standalone-redis-connection.js';
 import { checkRedisHealth } from '../../lib/nest/health/check-redis-health.js';
 import type { RedisConnectionEvent } from '../../lib/nest/redis-connection.js';
+import { validateRedisModuleOptions } from '../../lib/nest/validate-redis-module-options.js';
+import { REDACTED, redactOnSerialise, redactSecrets } from '../../lib/connection/redact-secrets.js';
 import { answerHandshake, startRawServer, type RawServer } from '../chaos/raw-server.js';
 
 const SECRET = 'Sup3r-s3cret-PW';
@@ -219,5 +222,141 @@ describe('the Nest connection: health details and log events', () => {
     expectNoSecret(report, 'health report');
     expectNoSecret(connection.label, 'connection label');
     expectNoSecret(logged, 'logged connection events');
+  });
+});
+
+// ---- every serialisation: JSON.stringify (pino, Nest's JSON logger), util.inspect, String/stack of errors ------------
+
+/** The secret, and the forms it can take in a URL or after decoding (plus long pieces around '@', '?', ...). */
+function variants(secret: string): string[] {
+  const forms = new Set([secret, encodeURIComponent(secret), encodeURI(secret)]);
+  try {
+    forms.add(decodeURIComponent(secret));
+  } catch {
+    // not decodable: nothing to add
+  }
+  for (const piece of secret.split(/[@?#/:%&=]/)) if (piece.length >= 5) forms.add(piece);
+  return [...forms];
+}
+
+/** JSON.stringify, util.inspect (depth 10 and everything), and for errors String, stack and the cause chain. */
+function serialisations(value: unknown): string[] {
+  const out = [JSON.stringify(value) ?? '', inspect(value, { depth: 10 }), inspect(value, { depth: Infinity, showHidden: true })];
+  for (let e: unknown = value, i = 0; e instanceof Error && i < 10; e = e.cause, i++) out.push(String(e), e.stack ?? '', JSON.stringify(e));
+  return out;
+}
+
+function expectHidden(value: unknown, secrets: readonly string[], where: string): void {
+  const texts = serialisations(value);
+  for (const secret of secrets.flatMap(variants)) {
+    const leak = texts.find((t) => t.includes(secret));
+    if (leak !== undefined) throw new Error(`${where} shows '${secret}':\n${leak.slice(0, 1500)}`);
+  }
+}
+
+const AT_SECRET = 'Sup3r@s3cret/pw!x';
+const TLS_KEY = '-----BEGIN PRIVATE KEY-----MIIEvQIBADANBgkq';
+const TLS_PASSPHRASE = 'tls-Passphrase-77';
+const PFX = Buffer.from('pfx-Binary-Bundle-99');
+/** How a Buffer holding `text` prints: JSON's byte list and inspect's hex bytes. */
+function bufferForms(text: string): string[] {
+  const bytes = [...Buffer.from(text).subarray(0, 16)];
+  return [bytes.join(','), bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ')];
+}
+const ALL = [
+  SECRET, TOKEN, SENTINEL_SECRET, AT_SECRET, TLS_KEY, TLS_PASSPHRASE, PFX.toString(), PFX.toString('base64'),
+  ...bufferForms(TLS_KEY), ...bufferForms(PFX.toString()),
+];
+const TLS = { key: TLS_KEY, passphrase: TLS_PASSPHRASE, pfx: PFX, servername: 'cache.example.com', rejectUnauthorized: true };
+
+describe('JSON.stringify and util.inspect of every public object hide secrets', () => {
+  const objects: [string, () => object][] = [
+    ['RedisClient from options (password, TLS key/passphrase/pfx)', () =>
+      new RedisClient({ port: 1, username: 'app', password: SECRET, tls: TLS, lazyConnect: true })],
+    ['RedisClient with a credentialProvider', () =>
+      new RedisClient({ port: 1, credentialProvider: () => ({ username: 'svc', password: TOKEN }), lazyConnect: true })],
+    ['createClient(url) with an unencoded @ in the password', () =>
+      createClient(`redis://u:${AT_SECRET}@127.0.0.1:1/0`, { lazyConnect: true })],
+    ['createClient(sentinel url) with both passwords', () =>
+      createClient(`redis+sentinel://u:${encodeURIComponent(SECRET)}@127.0.0.1:1/m?sentinelPassword=${SENTINEL_SECRET}`, { lazyConnect: true })],
+    ['ClusterClient', () =>
+      new ClusterClient({ nodes: [{ host: '127.0.0.1', port: 1 }], password: SECRET, tls: TLS, lazyConnect: true })],
+    ['ClusterClient.nodesManager', () => {
+      const cluster = new ClusterClient({ nodes: [{ host: '127.0.0.1', port: 1 }], password: SECRET, lazyConnect: true });
+      closers.push(() => cluster.disconnect());
+      return cluster.nodesManager;
+    }],
+    ['Sentinel (data and sentinel passwords)', () => new Sentinel({
+      sentinels: [{ host: '127.0.0.1', port: 1 }], password: SECRET, tls: TLS,
+      sentinelOptions: { password: SENTINEL_SECRET }, lazyConnect: true, watchFailover: false,
+    })],
+    ['a client from Sentinel.master()', () => {
+      const sentinel = new Sentinel({ sentinels: [{ host: '127.0.0.1', port: 1 }], password: SECRET, lazyConnect: true, watchFailover: false });
+      closers.push(() => sentinel.close());
+      return sentinel.master('m', { password: TOKEN });
+    }],
+    ['Nest resolved module options (url, options, tls)', () => validateRedisModuleOptions({
+      url: `redis://u:${encodeURIComponent(AT_SECRET)}@127.0.0.1:1`,
+      options: { password: SECRET, tls: TLS, credentialProvider: () => ({ password: TOKEN }) },
+    }, 'default')],
+    ['Nest resolved module options (sentinel url)', () => validateRedisModuleOptions({
+      url: `redis+sentinel://u:${encodeURIComponent(SECRET)}@127.0.0.1:1/m?sentinelPassword=${SENTINEL_SECRET}`,
+    }, 'default')],
+  ];
+
+  it.each(objects)('%s', async (_label, build) => {
+    const value = build();
+    if ('disconnect' in value && typeof value.disconnect === 'function') closers.push(() => (value as RedisClient).disconnect());
+    if (value instanceof Sentinel) closers.push(() => value.close());
+    expectHidden(value, ALL, 'it');
+    // Also as a field of a log record, the way loggers receive it.
+    expectHidden({ msg: 'redis', client: value }, ALL, 'a log record holding it');
+  });
+
+  it('the summaries still say what the object is (endpoint, state)', async () => {
+    const client = new RedisClient({ host: '127.0.0.1', port: 1, password: SECRET, lazyConnect: true });
+    closers.push(() => client.disconnect());
+    expect(JSON.parse(JSON.stringify(client))).toMatchObject({ endpoint: '127.0.0.1:1', closed: false, pool: { total: 0 } });
+    expect(inspect(client)).toMatch(/^RedisClient \{\s+endpoint: '127\.0\.0\.1:1'/);
+    const sentinel = new Sentinel({ sentinels: [{ host: '127.0.0.1', port: 26999 }], lazyConnect: true, watchFailover: false });
+    closers.push(() => sentinel.close());
+    expect(JSON.parse(JSON.stringify(sentinel))).toEqual({ sentinels: ['127.0.0.1:26999'], masters: [], closed: false });
+  });
+});
+
+describe('redactSecrets: the one redaction behind every toJSON and [inspect.custom]', () => {
+  const table: [string, unknown][] = [
+    ['top-level password and sentinelPassword', { password: SECRET, sentinelPassword: SENTINEL_SECRET, host: 'h' }],
+    ['nested sentinelOptions.password', { sentinelOptions: { password: SENTINEL_SECRET, username: 'sentinel-user' } }],
+    ['a token field', { accessToken: TOKEN, auth: { token: TOKEN } }],
+    ['credentialProvider', { credentialProvider: () => ({ password: TOKEN }) }],
+    ['TLS key, passphrase and pfx (string and Buffer)', { tls: TLS }],
+    ['TLS inside an array of node options', { nodes: [{ host: 'a', port: 1, tls: { key: Buffer.from(TLS_KEY) } }] }],
+    ['a URL string', { url: `redis://u:${AT_SECRET}@h:1?password=${TOKEN}` }],
+    ['a URL object', { url: new URL(`redis://u:${encodeURIComponent(SECRET)}@h:1`) }],
+    ['a percent-encoded password key in a query', { url: `redis://h:1?pass%77ord=${TOKEN}` }],
+    ['a class instance holding options', { holder: new (class Holder { options = { password: SECRET }; })() }],
+  ];
+
+  it.each(table)('%s', (_label, value) => {
+    expectHidden(redactSecrets(value), ALL, 'redactSecrets(value)');
+    const target = redactOnSerialise({ ...(value as object) }, 'Options');
+    expectHidden(target, ALL, 'redactOnSerialise(value)');
+  });
+
+  it('keeps what is not secret, marks what is, and survives cycles', () => {
+    const cyclic: Record<string, unknown> = { host: 'h', port: 1, username: 'app', password: SECRET, tls: TLS };
+    cyclic.self = cyclic;
+    const shown = redactSecrets(cyclic) as Record<string, unknown>;
+    expect(shown).toMatchObject({ host: 'h', port: 1, username: 'app', password: REDACTED, self: '[Circular]' });
+    expect(shown.tls).toEqual({ key: REDACTED, passphrase: REDACTED, pfx: REDACTED, servername: 'cache.example.com', rejectUnauthorized: true });
+    expect(redactSecrets({ url: 'redis://u:pw@h:1/0' })).toEqual({ url: 'redis://u:***@h:1/0' });
+    expect(redactSecrets({ credentialProvider: () => ({ password: TOKEN }) })).toEqual({ credentialProvider: REDACTED });
+    // The original is untouched, and spreading a redacted object does not copy its toJSON/inspect.
+    expect(cyclic.password).toBe(SECRET);
+    const target = redactOnSerialise({ password: SECRET }, 'X');
+    expect(JSON.stringify(target)).toBe(`{"password":"${REDACTED}"}`);
+    expect(inspect(target)).toBe(`X { password: '${REDACTED}' }`);
+    expect({ ...target }.password).toBe(SECRET);
   });
 });
