@@ -135,7 +135,7 @@ function describeArg(value: unknown, keys: Readonly<Record<string, true>> | unde
   if (typeof value === 'string') {
     return /^[A-Z][A-Z0-9_-]{0,19}$/.test(value) || knownKey(keys, value) !== undefined
       ? `'${value}'`
-      : `(a string of ${value.length} characters)`;
+      : `(a string of ${value.length} character${value.length === 1 ? '' : 's'})`;
   }
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
   if (value === null) return 'null';
