@@ -9,6 +9,20 @@ function decodedKey(key: string): string {
   }
 }
 
+/** Without '@', 'redis://user:secret' puts the password where a port goes: mask any port that is not digits. */
+function maskNonNumericPorts(url: string): string {
+  const slashes = url.indexOf('//');
+  const start = slashes === -1 ? 0 : slashes + 2;
+  const end = url.slice(start).search(/[/?#]/);
+  const authority = end === -1 ? url.slice(start) : url.slice(start, start + end);
+  const masked = authority.split(',').map((host) => {
+    const colon = host.lastIndexOf(':');
+    if (colon === -1 || host.endsWith(']') || /^\d*$/.test(host.slice(colon + 1))) return host;
+    return `${host.slice(0, host.indexOf(':') + 1)}***`;
+  }).join(',');
+  return url.slice(0, start) + masked + url.slice(start + authority.length);
+}
+
 /**
  * The URL with its password (and secret query values) replaced by `***`, for messages. Works on any string, valid
  * URL or not: everything between the authority start (after the last '//' before it, else the start) and the last
@@ -26,6 +40,8 @@ export function redactRedisUrl(url: string): string {
     const colon = userinfo.indexOf(':');
     head = `${url.slice(0, start)}${colon === -1 ? '' : userinfo.slice(0, colon + 1)}***@`;
     tail = url.slice(at + 1);
+  } else {
+    tail = maskNonNumericPorts(url);
   }
   const q = tail.indexOf('?');
   if (q === -1) return head + tail;

@@ -1,13 +1,16 @@
 /**
  * Hostile input on both sides: replies whose map keys are `__proto__` / `constructor` / `prototype` cannot pollute
  * prototypes (decoder, RESP3 maps through the client, RESP2 pair lists turned into records), and arguments that
- * cannot be encoded fail with DataError before a single byte reaches the server.
+ * cannot be encoded fail with DataError before a single byte reaches the server; malformed URLs fail with a
+ * ConfigError that says what is wrong and never shows the password (raw, encoded, decoded or in pieces).
  */
 import { RespDecoder } from '../../lib/protocol/resp-decoder.js';
 import type { RespValue } from '../../lib/protocol/resp-value.js';
 import { Connection } from '../../lib/connection/connection.js';
 import { RedisClient } from '../../lib/client/redis-client.js';
-import { DataError } from '../../lib/errors/index.js';
+import { inspect } from 'node:util';
+import { ConfigError, DataError } from '../../lib/errors/index.js';
+import { parseRedisUrl, redactRedisUrl } from '../../lib/connection/parse-redis-url.js';
 import { answerHandshake, startRawServer, type RawServer } from '../chaos/raw-server.js';
 
 const closers: (() => Promise<unknown> | unknown)[] = [];
@@ -146,5 +149,92 @@ describe('arguments that cannot be encoded fail before any byte is sent', () => 
     await expect(client.hset('h', { f: { nested: true } } as unknown as Record<string, string>)).rejects.toBeInstanceOf(DataError);
     await expect(client.call('SET', 'k', Number.NaN)).rejects.toBeInstanceOf(DataError);
     expect(s.bytesIn).toBe(before);
+  });
+});
+
+// ---- malformed URLs: the ConfigError says what is wrong and never shows the password in any form -------------------
+
+/** The secret, its percent-encoded and -decoded forms, and its long pieces around the characters URLs split on. */
+function secretForms(secret: string): string[] {
+  const forms = new Set([secret, encodeURIComponent(secret)]);
+  try {
+    forms.add(decodeURIComponent(secret));
+  } catch {
+    // not decodable
+  }
+  for (const piece of secret.split(/[@?#/:%&=\s]/)) if (piece.length >= 5) forms.add(piece);
+  return [...forms];
+}
+
+function urlError(url: string): ConfigError {
+  try {
+    parseRedisUrl(url);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error(`parseRedisUrl accepted ${JSON.stringify(url)}`);
+}
+
+describe('malformed URLs never echo credentials', () => {
+  const PW = 'hunter2-Secret';
+  const AT = 'hun@ter2xyz@more';
+  const Q = 'hun?ter2xyz';
+  const SPW = 'sentinel-Secret-9';
+  // [url, secrets it holds, what the message must say]
+  const table: [string, string[], RegExp][] = [
+    [` redis://u:${PW}@h`, [PW], /must not start with whitespace/],
+    [`redis://u:${PW}@h:6379\n`, [PW], /must not end with whitespace/],
+    [`redsi://u:${PW}@h`, [PW], /unknown scheme 'redsi:'/],
+    [`redis1://u:${PW}@h`, [PW], /unknown scheme 'redis1:'/],
+    [`redis:/u:${PW}@h`, [PW], /no scheme/],
+    [`u:${PW}@h:6379`, [PW], /no scheme/],
+    [`u:${PW}@h/x://y`, [PW], /no scheme/],
+    [`redis://u:${AT}@h:notaport`, [AT], /unencoded '@'.*%40/],
+    [`redis://u:${encodeURIComponent(AT)}@h:99999`, [AT], /port '99999'/],
+    [`redis://u:${Q}@h:6379`, [Q], /'@' follows the '\?'.*%3F/],
+    [`redis://u:${PW}%zz@h`, [PW], /malformed percent-encoding in the password/],
+    [`redis://${PW}%zz@h`, [PW], /malformed percent-encoding in the username/],
+    [`redis://default:${PW}`, [PW], /not a number from 1 to 65535/],
+    [`redis+sentinel://u:${PW}@h1:26379,h2:x/m?sentinelPassword=${SPW}`, [PW, SPW], /port/],
+    [`redis+sentinel://u:${PW}@h1/m?sentinelPassword=${SPW}&sentinelPassword=${SPW}`, [PW, SPW], /given twice/],
+    [`redis://h?password=${PW}&bogus=1`, [PW], /unknown query option 'bogus'/],
+    [`redis://h?pass%77ord=${PW}&password=${PW}`, [PW], /given twice/],
+    [`redis://h?passwd=${PW}%zz`, [PW], /unknown query option 'passwd'/],
+    [`redis://h?sentinelPassword=${SPW}`, [SPW], /only applies to redis\+sentinel/],
+    [`redis://h?password=${PW}%zz`, [PW], /malformed percent-encoding/],
+  ];
+
+  it.each(table)('%j', (url, secrets, message) => {
+    const error = urlError(url);
+    expect(error.message).toMatch(message);
+    const shown = [
+      error.message, String(error), error.stack ?? '', JSON.stringify(error),
+      inspect(error, { depth: 10 }), inspect(error, { depth: Infinity, showHidden: true }),
+    ];
+    for (const secret of secrets.flatMap(secretForms)) {
+      for (const text of shown) expect(text).not.toContain(secret);
+    }
+  });
+
+  it('redactRedisUrl masks credentials in any string, URL or not', () => {
+    const cases: [string, string][] = [
+      [` redis://u:${PW}@h`, ' redis://u:***@h'],
+      [`redsi://u:${PW}@h:1`, 'redsi://u:***@h:1'],
+      [`redis://u:${AT}@h:1/0`, 'redis://u:***@h:1/0'],
+      [`redis://u:${Q}@h`, 'redis://u:***@h'],
+      [`redis://${PW}@h`, 'redis://***@h'],
+      [`u:${PW}@h`, 'u:***@h'],
+      [`redis://h?db=1&password=${PW}&sentinelPassword=${SPW}`, 'redis://h?db=1&password=***&sentinelPassword=***'],
+      [`redis://h?pass%77ord=${PW}`, 'redis://h?pass%77ord=***'],
+      [`redis://default:${PW}`, 'redis://default:***'],
+      ['redis://h:6379,[::1]:2/0?clientName=app', 'redis://h:6379,[::1]:2/0?clientName=app'],
+    ];
+    for (const [url, expected] of cases) expect(redactRedisUrl(url)).toBe(expected);
+  });
+
+  it('URLs with an unencoded @ or / in the password still parse (up to the last @)', () => {
+    expect(parseRedisUrl(`redis://u:${AT}@h:1`)).toMatchObject({ username: 'u', password: AT, host: 'h', port: 1 });
+    expect(parseRedisUrl(`redis://u:a/b@h`)).toMatchObject({ password: 'a/b', host: 'h' });
   });
 });
