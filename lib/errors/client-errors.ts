@@ -69,3 +69,13 @@ export class RedirectionLimitError extends ClusterError {
     this.slot = slot;
   }
 }
+
+/**
+ * A command that changes a connection's reply stream or state (CLIENT REPLY, MONITOR, SELECT, MULTI, SUBSCRIBE,
+ * HELLO, AUTH, ...) was sent on a shared, multiplexed connection, where it would hand replies or state to other
+ * callers. Nothing was sent. The message names the API to use instead (a lease, `client.multi()`, an option, ...).
+ */
+export class UnsafeCommandError extends DataError {
+  override name = 'UnsafeCommandError';
+  override readonly code: string = 'REDWIRE_ERR_UNSAFE_COMMAND';
+}

@@ -1,10 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { inspect } from 'node:util';
-import type { ConnectionOptions } from '../connection/connection-options.js';
+import type { ConnectionOptions, Endpoint } from '../connection/connection-options.js';
 import { parseRedisUrl, redactRedisUrl } from '../connection/parse-redis-url.js';
-import { AbortError, ConfigError, ConnectionError, PoolExhaustedError } from '../errors/index.js';
+import { AbortError, ConfigError, ConnectionError, PoolExhaustedError, TimeoutError } from '../errors/index.js';
 import type { RedisArg, RespValue } from '../protocol/resp-value.js';
+import { AcquireRequest, CheckoutJob, type GiveUpReason } from './acquire-request.js';
 import { defaultConnectionFactory } from './default-connection-factory.js';
+import { resetLease, restoreSettingsOf, type RestoreSettings } from './lease-reset.js';
+import { LeaseState, trackLease } from './lease-state.js';
 import { observeReplyErrors } from './observe-reply-errors.js';
 import type { PoolCommandOptions, PoolConnection } from './pool-connection.js';
 import {
@@ -17,9 +20,13 @@ import {
   type ReplyErrorHook,
 } from './pool-options.js';
 import type { PoolStats } from './pool-stats.js';
+import { guardSharedConnection } from './shared-command-guard.js';
 
 export interface AcquireOptions {
-  /** Aborting cancels the acquire (also a wait in `BlockingConnectionPool`) with `AbortError`. */
+  /**
+   * Aborting cancels the acquire with `AbortError` at once, also while it waits in a `BlockingConnectionPool`'s
+   * queue or while a new connection is being opened for it.
+   */
   signal?: AbortSignal;
 }
 
@@ -37,13 +44,7 @@ export interface PoolConnectionEventInfo {
   role: 'shared' | 'exclusive';
 }
 
-/** A waiting `acquire` of a blocking pool, served in FIFO order. */
-export interface PoolWaiter {
-  resolve(conn: PoolConnection): void;
-  reject(error: Error): void;
-  /** Clears the waiter's timer and abort listener. */
-  cleanup(): void;
-}
+export { AcquireRequest } from './acquire-request.js';
 
 interface IdleEntry {
   conn: PoolConnection;
@@ -56,6 +57,14 @@ const DEFAULT_DISCONNECT_TIMEOUT = 5000;
  * Owns the connections to one logical endpoint. Ordinary commands are multiplexed over `sharedConnections`
  * connections (`sendCommand`); exclusive work leases a connection (`acquire`/`release`/`withConnection`).
  * At `maxConnections`, `acquire` fails at once with `PoolExhaustedError` (see `BlockingConnectionPool` to wait).
+ * An acquire that has to open a connection gives up after `acquireTimeout` (TimeoutError 'acquire').
+ *
+ * Shared connections refuse, with `UnsafeCommandError`, commands that would change replies or state for every
+ * caller on them (CLIENT REPLY, MONITOR, SELECT, MULTI, SUBSCRIBE, HELLO, AUTH...; see shared-command-guard.ts).
+ * Leases come back clean or not at all: a released connection left in MULTI, with WATCHes, on another db, with
+ * another name, CLIENT TRACKING, HELLO/AUTH or subscriptions is `RESET` and given the pool's handshake again before
+ * anyone else gets it; one whose replies no longer match its commands (CLIENT REPLY OFF/SKIP, MONITOR, unread
+ * replies) or whose RESET fails is closed (see lease-state.ts, lease-reset.ts).
  *
  * Events: `error` (only emitted when someone listens), `ready`/`connect`/`close` (`(info: PoolConnectionEventInfo)`),
  * `reconnecting` (the connection's info), `push` (from shared connections), `end` (a shared connection gave up for
@@ -66,7 +75,7 @@ export class ConnectionPool extends EventEmitter {
   readonly options: Readonly<PoolOptions>;
   protected readonly settings: Readonly<NormalizedPoolSettings>;
   /** Callers waiting for a connection, oldest first (only a blocking pool queues). */
-  protected readonly waiters: PoolWaiter[] = [];
+  protected readonly waiters: AcquireRequest[] = [];
 
   readonly #connectionOptions: ConnectionOptions;
   readonly #factory: ConnectionFactory;
@@ -75,8 +84,13 @@ export class ConnectionPool extends EventEmitter {
   #shared: PoolConnection[] = [];
   #idle: IdleEntry[] = [];
   readonly #leased = new Set<PoolConnection>();
-  /** Exclusive slots reserved for a caller: a connection being opened or health-checked. */
+  /** Exclusive slots reserved: a connection being opened, health-checked or reset. */
   #pending = 0;
+  /** What each exclusive connection's lease did to it (see lease-state.ts). */
+  readonly #leases = new WeakMap<PoolConnection, LeaseState>();
+  /** Released connections being reset (counted in #pending). */
+  readonly #resetting = new Set<PoolConnection>();
+  readonly #restore: RestoreSettings;
   /** Leased connections whose socket closed during the lease: their server-side state is gone. */
   readonly #broken = new WeakSet<PoolConnection>();
   /** Connections the pool closed itself (their close/end events are not news). */
@@ -99,6 +113,7 @@ export class ConnectionPool extends EventEmitter {
     this.#onReplyError = options.onReplyError;
     this.#watcher = options.endpointWatcher;
     this.options = redactedOptions({ ...options, ...settings });
+    this.#restore = restoreSettingsOf(connectionOptions, settings.db);
     // Last: the watcher may call reconnectAll() at any time from now on.
     this.#watcher?.attach(this);
   }
@@ -155,35 +170,45 @@ export class ConnectionPool extends EventEmitter {
     return this.#pickShared();
   }
 
-  /** An exclusive connection. Give it back with `release` (or use `withConnection`). */
-  async acquire(options: AcquireOptions = {}): Promise<PoolConnection> {
-    this.#assertOpen();
+  /**
+   * An exclusive connection. Give it back with `release` (or use `withConnection`). Fails with `AbortError` when
+   * `signal` aborts and with TimeoutError('acquire') when no connection was ready within `acquireTimeout`, also
+   * while one is still being opened (that one then goes to the next caller in line, or is closed).
+   */
+  acquire(options: AcquireOptions = {}): Promise<PoolConnection> {
+    if (this.#state !== 'open') return Promise.reject(this.closedError());
     const { signal } = options;
-    if (signal?.aborted) throw this.abortError();
+    if (signal?.aborted) return Promise.reject(this.abortError());
+    const request = new AcquireRequest(signal, this.settings.acquireTimeout, this.#giveUp);
     // Callers already queued go first (FIFO).
     const slot = this.waiters.length > 0 ? undefined : this.#reserve();
-    if (slot === undefined) return this.waitForConnection(signal);
-    const conn = await this.#checkout(slot);
-    if (signal?.aborted) {
-      this.release(conn);
-      throw this.abortError();
-    }
-    return conn;
+    if (slot === undefined) this.onExhausted(request);
+    else this.#startCheckout(slot, request);
+    return request.promise;
   }
 
   /**
    * Gives a leased connection back. It is closed instead of reused when it has unread replies, its socket broke
-   * during the lease, it is on another db, or it still has subscriptions. Releasing twice is harmless.
+   * during the lease, or its replies no longer match its commands (CLIENT REPLY, MONITOR); it is `RESET` and set up
+   * again (handshake, `afterHandshake`) first when the lease changed its state (MULTI, WATCH, SELECT, CLIENT SETNAME
+   * or TRACKING, HELLO, AUTH, subscriptions...). Releasing twice is harmless.
    */
   release(conn: PoolConnection): void {
     if (!this.#leased.delete(conn)) return;
-    if (this.#state === 'open' && this.#reusable(conn)) {
+    const lease = this.#leases.get(conn);
+    const poisoned = lease?.poisoned === true;
+    if (this.#state !== 'open' || poisoned || !this.#reusable(conn)) {
+      this.#retire(conn, this.#state === 'open' || poisoned ? undefined : 'graceful');
+      this.#serveWaiters();
+    } else if (lease !== undefined && (lease.needsReset || conn.db !== this.settings.db || conn.subscriptions > 0)) {
+      this.#reset(conn, lease);
+    } else if (lease === undefined && (conn.db !== this.settings.db || conn.subscriptions > 0)) {
+      this.#retire(conn);
+      this.#serveWaiters();
+    } else {
       this.#idle.push({ conn, since: Date.now() });
       this.#serveWaiters();
       this.#scheduleReap();
-    } else {
-      this.#retire(conn, this.#state === 'open' ? undefined : 'graceful');
-      this.#serveWaiters();
     }
     this.#wakeDrain();
   }
@@ -228,10 +253,7 @@ export class ConnectionPool extends EventEmitter {
     this.#state = 'closing';
     this.#watcher?.detach(this);
     clearTimeout(this.#reapTimer);
-    for (const waiter of this.waiters.splice(0)) {
-      waiter.cleanup();
-      waiter.reject(this.closedError());
-    }
+    for (const waiter of this.waiters.splice(0)) waiter.reject(this.closedError());
     this.#closing = this.#close(options.graceful ?? true, options.timeout ?? DEFAULT_DISCONNECT_TIMEOUT);
     return this.#closing;
   }
@@ -244,12 +266,18 @@ export class ConnectionPool extends EventEmitter {
       this.#broken.add(conn);
       conn.reconnect(cause);
     }
+    // Being reset on the old endpoint: closed once the reset ends.
+    for (const conn of this.#resetting) this.#broken.add(conn);
     for (const conn of this.#shared) conn.reconnect(cause);
   }
 
   [inspect.custom](depth: number, opts: object, insp: typeof inspect): string {
-    const shown = { endpoint: this.endpointLabel, state: this.#state, ...this.stats() };
-    return `${this.constructor.name} ${insp(shown, { ...opts, depth })}`;
+    return `${this.constructor.name} ${insp(this.toJSON(), { ...opts, depth })}`;
+  }
+
+  /** What `JSON.stringify(pool)` shows: endpoint, state and stats; never options or credentials. */
+  toJSON(): { endpoint: string; state: 'open' | 'closing' | 'closed' } & PoolStats {
+    return { endpoint: this.endpointLabel, state: this.#state, ...this.stats() };
   }
 
   /** What a caller gets once the pool is closing or closed. */
@@ -266,10 +294,13 @@ export class ConnectionPool extends EventEmitter {
     });
   }
 
-  /** Called when every exclusive slot is taken. The plain pool fails at once; a blocking pool queues the caller. */
-  protected waitForConnection(_signal: AbortSignal | undefined): Promise<PoolConnection> {
+  /**
+   * Called when every exclusive slot is taken. The plain pool fails at once; a blocking pool queues the request in
+   * `waiters` (its deadline and signal keep running; the pool serves the queue in FIFO order).
+   */
+  protected onExhausted(request: AcquireRequest): void {
     const { maxConnections } = this.settings;
-    return Promise.reject(
+    request.reject(
       new PoolExhaustedError(
         `Connection pool exhausted: all ${maxConnections} connections (maxConnections) are in use at ` +
           `${this.endpointLabel}. Release connections sooner (withConnection releases for you), raise ` +
@@ -316,8 +347,23 @@ export class ConnectionPool extends EventEmitter {
   }
 
   #create(role: 'shared' | 'exclusive'): PoolConnection {
-    const conn = this.#factory({ ...this.#connectionOptions });
+    const options = { ...this.#connectionOptions };
+    const lease = role === 'exclusive' ? new LeaseState() : undefined;
+    const hook = options.afterHandshake;
+    if (lease !== undefined && hook !== undefined) {
+      // A reset runs the hook again with the endpoint it was last given.
+      options.afterHandshake = (send, endpoint: Endpoint) => {
+        lease.handshakeEndpoint = endpoint;
+        return hook(send, endpoint);
+      };
+    }
+    const conn = this.#factory(options);
     if (this.#onReplyError !== undefined) observeReplyErrors(conn, this.#onReplyError);
+    if (lease === undefined) guardSharedConnection(conn);
+    else {
+      trackLease(conn, lease);
+      this.#leases.set(conn, lease);
+    }
     const info = (): PoolConnectionEventInfo => ({ endpoint: conn.endpoint, role });
     conn.on('error', (error: Error) => {
       if (!this.#retired.has(conn) && this.listenerCount('error') > 0) this.emit('error', error);
@@ -340,7 +386,7 @@ export class ConnectionPool extends EventEmitter {
       this.emit('close', info);
       return;
     }
-    if (this.#leased.has(conn)) {
+    if (this.#leased.has(conn) || this.#resetting.has(conn)) {
       this.#broken.add(conn);
       return;
     }
@@ -380,15 +426,28 @@ export class ConnectionPool extends EventEmitter {
     return Promise.resolve();
   }
 
+  /** Worth keeping (as is or after a reset): the same socket, every reply read. */
   #reusable(conn: PoolConnection): boolean {
-    return (
-      conn.status === 'ready' &&
-      !this.#broken.has(conn) &&
-      conn.inFlight === 0 &&
-      conn.queued === 0 &&
-      conn.db === this.settings.db &&
-      conn.subscriptions === 0
-    );
+    return conn.status === 'ready' && !this.#broken.has(conn) && conn.inFlight === 0 && conn.queued === 0;
+  }
+
+  /** RESET and the handshake again (see lease-reset.ts), holding a pending slot meanwhile; closed when it fails. */
+  #reset(conn: PoolConnection, lease: LeaseState): void {
+    this.#pending++;
+    this.#resetting.add(conn);
+    void resetLease(conn, lease, this.#restore).then((clean) => {
+      this.#pending--;
+      // Not there any more: closed by disconnect({ graceful: false }) meanwhile.
+      if (!this.#resetting.delete(conn)) return;
+      if (clean && this.#state === 'open' && !this.#broken.has(conn)) {
+        this.#idle.push({ conn, since: Date.now() });
+        this.#scheduleReap();
+      } else {
+        this.#retire(conn, clean ? 'graceful' : undefined);
+      }
+      this.#serveWaiters();
+      this.#wakeDrain();
+    });
   }
 
   /** Takes an idle connection or a slot for a new one, or undefined at maxConnections. Synchronous: no races. */
@@ -405,44 +464,129 @@ export class ConnectionPool extends EventEmitter {
     return undefined;
   }
 
-  /** Turns a reserved slot (an idle connection, or null = open one) into a leased, healthy connection. */
-  async #checkout(reserved: PoolConnection | null): Promise<PoolConnection> {
-    let conn: PoolConnection | undefined;
-    try {
-      let candidate = reserved;
-      while (conn === undefined) {
-        if (candidate !== null) {
-          if (await this.#healthy(candidate)) conn = candidate;
-          else {
-            this.#retire(candidate);
-            candidate = this.#idle.pop()?.conn ?? null;
-          }
-        } else {
-          const fresh = this.#create('exclusive');
-          try {
-            await fresh.connect();
-          } catch (error) {
-            this.#retire(fresh);
-            throw error;
-          }
-          conn = fresh;
+  /** Starts turning a reserved slot into a ready connection for `request` (see CheckoutJob). */
+  #startCheckout(reserved: PoolConnection | null, request: AcquireRequest): void {
+    const job = new CheckoutJob(request);
+    request.job = job;
+    this.#checkout(job, reserved).then(
+      (conn) => this.#deliver(job, conn),
+      (error: unknown) => {
+        this.#freeSlot(job);
+        this.#serveWaiters();
+        this.#wakeDrain();
+        job.owner?.reject(error as Error);
+      },
+    );
+  }
+
+  /** A reserved slot (an idle connection, or null = open one) as a healthy connection; throws when cancelled. */
+  async #checkout(job: CheckoutJob, reserved: PoolConnection | null): Promise<PoolConnection> {
+    let candidate = reserved;
+    for (;;) {
+      if (candidate === null) {
+        const fresh = this.#create('exclusive');
+        job.working = fresh;
+        try {
+          await fresh.connect();
+        } catch (error) {
+          this.#retire(fresh);
+          throw error;
         }
+        if (job.cancelled) throw this.#retireCancelled(fresh);
+        return fresh;
       }
-    } catch (error) {
-      this.#pending--;
-      this.#serveWaiters();
-      this.#wakeDrain();
-      throw error;
+      job.working = candidate;
+      const healthy = await this.#healthy(candidate);
+      if (job.cancelled) throw this.#retireCancelled(candidate);
+      if (healthy) return candidate;
+      this.#retire(candidate);
+      candidate = this.#idle.pop()?.conn ?? null;
     }
-    this.#pending--;
+  }
+
+  #retireCancelled(conn: PoolConnection): Error {
+    this.#retire(conn);
+    return this.abortError();
+  }
+
+  /** The checkout's connection to its owner, or to the idle list when nobody waits for it any more. */
+  #deliver(job: CheckoutJob, conn: PoolConnection): void {
+    this.#freeSlot(job);
+    const owner = job.owner;
     if (this.#state !== 'open') {
       this.#retire(conn, 'graceful');
       this.#wakeDrain();
-      throw this.closedError();
+      owner?.reject(this.closedError());
+      return;
     }
-    this.#leased.add(conn);
-    this.#broken.delete(conn);
-    return conn;
+    if (owner !== undefined) {
+      this.#leased.add(conn);
+      this.#broken.delete(conn);
+      if (owner.resolve(conn)) return;
+      this.#leased.delete(conn);
+    }
+    this.#idle.push({ conn, since: Date.now() });
+    this.#serveWaiters();
+    this.#scheduleReap();
+  }
+
+  #freeSlot(job: CheckoutJob): void {
+    if (!job.holdsSlot) return;
+    job.holdsSlot = false;
+    this.#pending--;
+  }
+
+  /**
+   * An acquire's signal aborted or its `acquireTimeout` passed: it fails now. A checkout working for it goes on for
+   * the next caller in line, or is cancelled (its connection closed) so the slot is free at once.
+   */
+  readonly #giveUp = (request: AcquireRequest, why: GiveUpReason): void => {
+    if (request.settled) return;
+    const job = request.job;
+    if (job === undefined) {
+      const error = why === 'abort' ? this.abortError() : this.#queueTimeoutError(request);
+      const at = this.waiters.indexOf(request);
+      if (at >= 0) this.waiters.splice(at, 1);
+      request.reject(error);
+      return;
+    }
+    request.job = undefined;
+    request.reject(why === 'abort' ? this.abortError() : this.#openTimeoutError(request));
+    const next = this.waiters.shift();
+    if (next !== undefined) {
+      job.owner = next;
+      next.job = job;
+      return;
+    }
+    job.owner = undefined;
+    job.cancelled = true;
+    this.#freeSlot(job);
+    if (job.working !== undefined) this.#retire(job.working);
+    this.#wakeDrain();
+  };
+
+  #queueTimeoutError(request: AcquireRequest): PoolExhaustedError {
+    const { acquireTimeout, maxConnections } = this.settings;
+    const behind = this.waiters.length - 1;
+    return new PoolExhaustedError(
+      `No connection became free within ${Date.now() - request.started} ms (acquireTimeout ${acquireTimeout} ms): ` +
+        `${this.#leased.size} of ${maxConnections} connections (maxConnections) in use, ${behind} other callers waiting, ` +
+        `at ${this.endpointLabel}. Release connections sooner (withConnection releases for you), or raise ` +
+        'maxConnections or acquireTimeout.',
+      { endpoint: this.endpointLabel },
+    );
+  }
+
+  #openTimeoutError(request: AcquireRequest): TimeoutError {
+    const { acquireTimeout } = this.settings;
+    return new TimeoutError(
+      `No connection to ${this.endpointLabel} was ready within ${Date.now() - request.started} ms (acquireTimeout ` +
+        `${acquireTimeout} ms): the new connection was still being opened. The server may be down, unreachable or ` +
+        'overloaded; check it, or raise acquireTimeout.',
+      'acquire',
+      acquireTimeout,
+      { endpoint: this.endpointLabel },
+    );
   }
 
   async #healthy(conn: PoolConnection): Promise<boolean> {
@@ -461,9 +605,7 @@ export class ConnectionPool extends EventEmitter {
     while (this.waiters.length > 0 && this.#state === 'open') {
       const slot = this.#reserve();
       if (slot === undefined) return;
-      const waiter = this.waiters.shift()!;
-      waiter.cleanup();
-      this.#checkout(slot).then(waiter.resolve, waiter.reject);
+      this.#startCheckout(slot, this.waiters.shift()!);
     }
   }
 
@@ -519,12 +661,13 @@ export class ConnectionPool extends EventEmitter {
     const reason = new ConnectionError('pool is closed: the connection was closed by disconnect() before its reply came.', {
       endpoint: this.endpointLabel,
     });
-    for (const conn of [...this.#shared, ...this.#leased]) {
+    for (const conn of [...this.#shared, ...this.#leased, ...this.#resetting]) {
       this.#retired.add(conn);
       conn.destroy(reason);
     }
     this.#shared = [];
     this.#leased.clear();
+    this.#resetting.clear();
     this.#wakeDrain();
   }
 

@@ -47,7 +47,11 @@ export interface PoolOptions extends ConnectionOptions {
   idleTimeout?: number;
   /** Connections that carry multiplexed ordinary commands (least in-flight first). Default 1; 1 to 64. */
   sharedConnections?: number;
-  /** `BlockingConnectionPool` only: ms to wait for a free connection before `PoolExhaustedError`. Default 5000; 0 = no limit. */
+  /**
+   * ms an `acquire` may take in all: waiting for a free connection (`BlockingConnectionPool`: then
+   * `PoolExhaustedError`) and opening a new one (both pools: then TimeoutError 'acquire', and the connection being
+   * opened goes to the next caller in line or is closed). Default 5000; 0 = no limit.
+   */
   acquireTimeout?: number;
   /** Builds each connection. Default: `new Connection(options)`. */
   connectionFactory?: ConnectionFactory;
@@ -145,20 +149,30 @@ export function normalizePoolOptions(options: PoolOptions = {}): {
   return { settings, connectionOptions, connectionFactory };
 }
 
-const SECRET_KEYS = new Set(['password', 'username', 'credentialProvider', 'tls']);
+const SECRET_KEYS = new Set(['password', 'username', 'credentialProvider', 'tls', 'sentinelPassword']);
 
-/** Returns a frozen copy of options whose `util.inspect` shows secrets as '[redacted]'. */
+/** Options as shown by inspect and JSON: secrets as '[redacted]', the endpoint watcher (Sentinel's resolver) by name. */
+function shownOptions(options: object): Record<string, unknown> {
+  const shown: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (SECRET_KEYS.has(key) && value !== undefined) shown[key] = '[redacted]';
+    else if (key === 'endpointWatcher' && value !== null && typeof value === 'object') {
+      shown[key] = `[${(value as object).constructor?.name ?? 'EndpointWatcher'}]`;
+    } else shown[key] = value;
+  }
+  return shown;
+}
+
+/**
+ * Returns a frozen copy of options whose `util.inspect` and `JSON.stringify` show secrets as '[redacted]' (the
+ * fields themselves keep their values: `{ ...pool.options }` builds a pool like this one).
+ */
 export function redactedOptions<T extends object>(options: T): Readonly<T> {
   const copy = { ...options };
   Object.defineProperty(copy, inspect.custom, {
     enumerable: false,
-    value: (depth: number, opts: object, insp: typeof inspect) => {
-      const shown: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(copy)) {
-        shown[key] = SECRET_KEYS.has(key) && value !== undefined ? '[redacted]' : value;
-      }
-      return insp(shown, { ...opts, depth });
-    },
+    value: (depth: number, opts: object, insp: typeof inspect) => insp(shownOptions(copy), { ...opts, depth }),
   });
+  Object.defineProperty(copy, 'toJSON', { enumerable: false, value: () => shownOptions(copy) });
   return Object.freeze(copy);
 }

@@ -8,7 +8,7 @@ export interface PoolStats {
   idle: number;
   /** Exclusive connections currently leased (acquire / withConnection / blocking commands / pub/sub / MULTI). */
   leased: number;
-  /** Exclusive connections being opened or health-checked for a caller. */
+  /** Exclusive connections being opened or health-checked for a caller, or reset after a dirty lease. */
   pending: number;
   /** Commands written or queued on the shared connections, awaiting replies. */
   sharedInFlight: number;

@@ -9,6 +9,11 @@ function make<P extends ConnectionPool>(Cls: new (o: object) => P, options: obje
   pools.push(pool);
   return pool;
 }
+async function until(done: () => boolean): Promise<void> {
+  const deadline = Date.now() + 2000;
+  while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1));
+  expect(done()).toBe(true);
+}
 afterEach(async () => {
   await Promise.all(pools.splice(0).map((p) => p.disconnect({ graceful: false })));
   FakeConnection.created = [];
@@ -25,19 +30,24 @@ describe('ConnectionPool leasing', () => {
     expect((error as Error).message).toMatch(/BlockingConnectionPool/);
   });
 
-  test('a released healthy connection is reused; one on another db, with subscriptions or unread replies is closed', async () => {
+  test('a released healthy connection is reused; one on another db or with subscriptions is RESET first (closed when that fails); one with unread replies is closed', async () => {
     const pool = make(ConnectionPool, { maxConnections: 4 });
     const a = (await pool.acquire()) as FakeConnection;
     pool.release(a);
     expect(await pool.acquire()).toBe(a);
     a.db = 3;
     pool.release(a);
-    expect(a.destroyed).toBe(true);
+    // The fake answers RESET with +OK, not +RESET: the reset fails and the connection is closed.
+    expect(a.sent.at(-1)).toEqual(['RESET']);
+    expect(pool.stats()).toMatchObject({ pending: 1, idle: 0 });
+    await until(() => a.destroyed);
 
     const b = (await pool.acquire()) as FakeConnection;
     b.subscriptions = 1;
     pool.release(b);
-    expect(b.destroyed).toBe(true);
+    expect(b.sent.at(-1)).toEqual(['RESET']);
+    await until(() => b.destroyed);
+    expect(pool.stats()).toMatchObject({ pending: 0 });
 
     const c = (await pool.acquire()) as FakeConnection;
     c.hold = true;
