@@ -2,12 +2,12 @@ import type { SentinelAddress, SentinelEvent } from './sentinel-event.js';
 
 export type FailoverPhase = 'stable' | 'master-suspect' | 'failing-over';
 
-/** One failover as seen from the client: first sign of trouble → `+switch-master` (or abort). */
+/** One failover as seen from the client: first sign of trouble → the switch (or abort). */
 export interface FailoverRecord {
   masterName: string;
-  /** ms since epoch of the first sign: `+sdown`/`+odown` of the master, `+try-failover`, or `failover()`. */
+  /** ms since epoch of the first sign: `+odown`, `+try-failover`/`+failover-state-*` of the master, or `failover()`. */
   startedAt: number;
-  /** When `+switch-master` arrived (or the abort). */
+  /** When the switch (`+switch-master`/`+promoted-slave`) or the abort arrived. */
   endedAt?: number;
   durationMs?: number;
   from?: SentinelAddress;
@@ -20,23 +20,50 @@ export type FailoverAction =
   | { type: 'switch-master'; from: SentinelAddress; to: SentinelAddress }
   | { type: 'failover-end'; record: FailoverRecord };
 
-const ABORT_CHANNELS = new Set(['+failover-end-for-timeout', '-failover-abort-not-elected', '-failover-abort-no-good-slave']);
+/** A failover is under way (the leader publishes these, in this order, before it sends SLAVEOF NO ONE). */
+const PROGRESS_CHANNELS = new Set([
+  '+try-failover',
+  '+elected-leader',
+  '+failover-state-select-slave',
+  '+selected-slave',
+  '+failover-state-send-slaveof-noone',
+  '+failover-state-wait-promotion',
+  '+failover-state-reconf-slaves',
+]);
+
+function isAbort(channel: string): boolean {
+  return channel.startsWith('-failover-abort') || channel === '+failover-end-for-timeout';
+}
+
+/** A failover that neither switched nor aborted within this long is forgotten (its end was missed). */
+const STALE_FAILOVER_MS = 60_000;
+
+export function sameAddress(a: SentinelAddress | undefined, b: SentinelAddress | undefined): boolean {
+  return a !== undefined && b !== undefined && a.host === b.host && a.port === b.port;
+}
 
 /**
- * The failover state machine of one master name, fed with sentinel events. Pure: the time is passed in.
+ * The failover state machine of one master name, fed with the events of every sentinel. Pure: the time is passed in.
  *
- * stable --(+sdown master)--> master-suspect --(+odown | +try-failover | +failover-state-*)--> failing-over
- * stable --(+odown | +try-failover | +failover-state-* | start())--> failing-over            [failover-start]
- * any --(+switch-master)--> stable                                        [switch-master, failover-end]
- * master-suspect --(-sdown)--> stable ; failing-over --(abort, -odown without switch)--> stable [failover-end]
+ * stable --(+sdown master)--> master-suspect --(+odown | progress)--> failing-over
+ * stable --(+odown | progress | start())--> failing-over                                  [failover-start]
+ * any --(+switch-master | +promoted-slave)--> stable                           [switch-master, failover-end]
+ * failing-over --(abort from every sentinel that reported progress, or -odown with none)--> stable [failover-end]
  *
- * Only the leader sentinel publishes `+try-failover`/`+failover-state-*`; the others go straight from `+odown` (or
- * nothing, for a manual failover) to `+switch-master`, which is why a switch alone also counts as a failover.
+ * Several sentinels report one failover: events are about the master they know, so once the switch is done
+ * (`master` is the new address) the late ones (the other sentinels' `+switch-master`, the leader's
+ * `+failover-state-reconf-slaves` about the old address) are recognised and dropped. `+promoted-slave` is the
+ * leader seeing the replica answer as master; it commits the failover (new config epoch) about a second before any
+ * sentinel publishes `+switch-master`, so it counts as the switch.
  */
 export class FailoverTracker {
   phase: FailoverPhase = 'stable';
   current: FailoverRecord | undefined;
   last: FailoverRecord | undefined;
+  /** The master address we believe in (discovery or the last switch); events about another one are stale. */
+  master: SentinelAddress | undefined;
+  /** Sentinels that reported progress of the current failover (an abort counts only when all of them aborted). */
+  readonly #leaders = new Set<string>();
 
   constructor(readonly masterName: string) {}
 
@@ -46,42 +73,64 @@ export class FailoverTracker {
   }
 
   /** Forget a failover that never started (SENTINEL FAILOVER was refused). */
-  reset(): void {
-    this.phase = 'stable';
-    this.current = undefined;
+  reset(): FailoverAction[] {
+    if (this.phase !== 'failing-over') return [];
+    return [this.#end(Date.now(), 'aborted')];
   }
 
-  handle(event: SentinelEvent, now: number): FailoverAction[] {
+  /** `source`: the sentinel that published the event (host:port), to tell apart candidates of one failover. */
+  handle(event: SentinelEvent, now: number, source = ''): FailoverAction[] {
     if (event.masterName !== this.masterName) return [];
     if (event.kind === 'switch-master') {
-      const actions = this.#begin(now);
-      const record = this.current as FailoverRecord;
-      Object.assign(record, { from: event.from, to: event.to });
-      actions.push({ type: 'switch-master', from: event.from, to: event.to });
-      actions.push(this.#end(now, 'switched'));
-      return actions;
+      if (sameAddress(event.to, this.master)) return []; // announced by another sentinel already
+      return this.#switch(event.from, event.to, now);
+    }
+    // About a master we do not follow (a failover already done): the late events of it.
+    if (this.master !== undefined && !sameAddress(event.master, this.master)) return [];
+    const channel = event.channel;
+    if (channel === '+promoted-slave') return this.#switch(event.master, { host: event.host, port: event.port }, now);
+    if (PROGRESS_CHANNELS.has(channel) || channel.startsWith('+failover-state-')) {
+      this.#leaders.add(source);
+      return this.#begin(now);
     }
     if (event.instanceType !== 'master') return [];
-    const channel = event.channel;
     if (channel === '+sdown') {
       if (this.phase !== 'stable') return [];
       this.phase = 'master-suspect';
       this.current = { masterName: this.masterName, startedAt: now };
       return [];
     }
-    if (channel === '+odown' || channel === '+try-failover' || channel.startsWith('+failover-state-')) {
-      return this.#begin(now);
+    if (channel === '+odown') return this.#begin(now);
+    if (isAbort(channel)) {
+      this.#leaders.delete(source);
+      if (this.#leaders.size > 0) return [];
+      return this.phase === 'failing-over' ? [this.#end(now, 'aborted')] : [];
     }
-    if (ABORT_CHANNELS.has(channel) || channel === '-odown' || (channel === '-sdown' && this.phase === 'master-suspect')) {
-      if (this.phase === 'failing-over') return [this.#end(now, 'aborted')];
-      this.phase = 'stable';
-      this.current = undefined;
+    if ((channel === '-odown' || channel === '-sdown') && this.#leaders.size === 0) {
+      if (this.phase === 'failing-over' && channel === '-odown') return [this.#end(now, 'aborted')];
+      if (this.phase === 'master-suspect') {
+        this.phase = 'stable';
+        this.current = undefined;
+      }
     }
     return [];
   }
 
+  #switch(from: SentinelAddress, to: SentinelAddress, now: number): FailoverAction[] {
+    const actions = this.#begin(now);
+    const record = this.current as FailoverRecord;
+    Object.assign(record, { from: { ...from }, to: { ...to } });
+    this.master = { ...to };
+    actions.push({ type: 'switch-master', from: { ...from }, to: { ...to } });
+    actions.push(this.#end(now, 'switched'));
+    return actions;
+  }
+
   #begin(now: number): FailoverAction[] {
-    if (this.phase === 'failing-over') return [];
+    if (this.phase === 'failing-over') {
+      if (now - (this.current?.startedAt ?? now) < STALE_FAILOVER_MS) return [];
+      this.current = undefined;
+    }
     this.current ??= { masterName: this.masterName, startedAt: now };
     this.phase = 'failing-over';
     return [{ type: 'failover-start', record: { ...this.current } }];
@@ -95,6 +144,7 @@ export class FailoverTracker {
     this.last = record;
     this.current = undefined;
     this.phase = 'stable';
+    this.#leaders.clear();
     return { type: 'failover-end', record: { ...record } };
   }
 }

@@ -1,5 +1,5 @@
 export { Sentinel } from './sentinel.js';
-export type { SwitchMasterInfo, SentinelClientOptions } from './sentinel.js';
+export type { SwitchMasterInfo, SentinelClientOptions, FailoverHoldInfo } from './sentinel.js';
 export { SentinelService } from './sentinel-service.js';
 export { DEFAULT_SENTINEL_OPTIONS } from './sentinel-options.js';
 export type { SentinelOptions } from './sentinel-options.js';

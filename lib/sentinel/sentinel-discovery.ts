@@ -60,14 +60,20 @@ export class SentinelDiscovery {
     }
   }
 
-  /** `SENTINEL MASTER <name>` from the first sentinel that reports a usable master. */
-  async master(name: string): Promise<{ master: SentinelInstance; sentinel: SentinelAddress }> {
+  /**
+   * `SENTINEL MASTER <name>` from the first sentinel that reports a usable master; `stale` may refuse an answer
+   * (e.g. one naming a master already demoted, from a sentinel that has not heard of the failover yet).
+   */
+  async master(
+    name: string,
+    stale?: (master: SentinelInstance) => string | undefined,
+  ): Promise<{ master: SentinelInstance; sentinel: SentinelAddress }> {
     const answers: SentinelAnswer[] = [];
     for (const sentinel of [...this.#sentinels]) {
       const label = addressKey(sentinel);
       try {
         const master = toSentinelInstance(await this.links.send(sentinel, ['SENTINEL', 'MASTER', name]));
-        const problem = masterProblem(master, this.minOtherSentinels);
+        const problem = masterProblem(master, this.minOtherSentinels) ?? stale?.(master);
         if (problem === undefined) {
           this.promote(sentinel);
           return { master, sentinel };

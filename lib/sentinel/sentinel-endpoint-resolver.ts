@@ -4,6 +4,7 @@ import type { EndpointWatcher } from '../pool/pool-options.js';
 import { replicaNotFound, type SentinelDiscovery } from './sentinel-discovery.js';
 import type { SentinelAddress } from './sentinel-event.js';
 import { addressKey } from './sentinel-links.js';
+import type { SentinelInstance } from './sentinel-reply.js';
 
 export type SentinelRole = 'master' | 'replica';
 
@@ -20,6 +21,13 @@ export interface SentinelEndpointResolverOptions {
   backoffCap: number;
   /** ms a `+switch-master` address is trusted before the sentinels are asked again (they converge quickly). */
   switchHintMs?: number;
+  /** Told every master address a discovery found (the owner compares it with the one it follows). */
+  onMasterDiscovered?: (master: SentinelAddress) => void;
+}
+
+function configEpoch(instance: SentinelInstance): number {
+  const epoch = Number.parseInt(instance.fields['config-epoch'] ?? '', 10);
+  return Number.isFinite(epoch) ? epoch : 0;
 }
 
 /**
@@ -45,6 +53,10 @@ export class SentinelEndpointResolver implements EndpointWatcher {
   #lastReadOnlyMove = 0;
   #wake: (() => void) | undefined;
   #hint: { address: SentinelAddress; until: number } | undefined;
+  /** config-epoch of the master as last discovered. */
+  #epoch = 0;
+  /** The master a failover left, and the config-epoch it had: a sentinel still naming it with that epoch is stale. */
+  #demoted: { address: SentinelAddress; epoch: number } | undefined;
   /** The master address last discovered or announced. */
   master: SentinelAddress | undefined;
 
@@ -105,6 +117,7 @@ export class SentinelEndpointResolver implements EndpointWatcher {
    */
   switchMaster(to: SentinelAddress, now = Date.now()): void {
     const from = this.master;
+    if (from !== undefined && addressKey(from) !== addressKey(to)) this.#demoted = { address: { ...from }, epoch: this.#epoch };
     this.master = { ...to };
     this.#hint = { address: { ...to }, until: now + (this.#options.switchHintMs ?? 5000) };
     this.#failures = 0;
@@ -184,9 +197,28 @@ export class SentinelEndpointResolver implements EndpointWatcher {
     const hint = this.#hint;
     if (hint !== undefined && Date.now() < hint.until) return this.#expect({ ...hint.address }, 'master');
     this.#hint = undefined;
-    const { master } = await this.#discovery.master(this.masterName);
-    this.master = { host: master.host, port: master.port };
-    return this.#expect({ host: master.host, port: master.port }, 'master');
+    return this.#expect(await this.lookupMaster(), 'master');
+  }
+
+  /**
+   * Asks the sentinels for the master now (no hint), skipping answers that still name the master a failover left;
+   * the owner hears of the answer (`onMasterDiscovered`).
+   */
+  async lookupMaster(): Promise<SentinelAddress> {
+    const { master } = await this.#discovery.master(this.masterName, (m) => this.#stale(m));
+    const address = { host: master.host, port: master.port };
+    this.#epoch = configEpoch(master);
+    if (this.#demoted !== undefined && addressKey(this.#demoted.address) === addressKey(address)) this.#demoted = undefined;
+    this.master = address;
+    this.#options.onMasterDiscovered?.({ ...address });
+    return { ...address };
+  }
+
+  /** An answer naming the master the last failover left, with the configuration it had then. */
+  #stale(master: SentinelInstance): string | undefined {
+    const demoted = this.#demoted;
+    if (demoted === undefined || addressKey(demoted.address) !== addressKey(master) || configEpoch(master) > demoted.epoch) return undefined;
+    return `still names ${addressKey(master)} (config-epoch ${configEpoch(master)}), which a failover demoted; it has not caught up yet`;
   }
 
   async #discoverReplicas(): Promise<SentinelAddress[]> {

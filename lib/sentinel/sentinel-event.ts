@@ -24,6 +24,8 @@ export interface InstanceEvent {
   port: number;
   /** The master the event is about: the instance itself for `master`, the part after `@` otherwise. */
   masterName: string;
+  /** That master's address as the sentinel knows it (the instance itself for `master`). */
+  master: SentinelAddress;
   extra: readonly string[];
 }
 
@@ -37,14 +39,18 @@ export const WATCHED_CHANNELS: readonly string[] = [
   '+odown',
   '-odown',
   '+try-failover',
+  '+elected-leader',
   '+failover-state-select-slave',
+  '+selected-slave',
   '+failover-state-send-slaveof-noone',
   '+failover-state-wait-promotion',
+  '+promoted-slave',
   '+failover-state-reconf-slaves',
   '+failover-end',
   '+failover-end-for-timeout',
   '-failover-abort-not-elected',
   '-failover-abort-no-good-slave',
+  '-failover-abort-slave-timeout',
 ];
 
 /** Parses one sentinel pub/sub message; `undefined` when the payload is not in a known shape. */
@@ -62,12 +68,14 @@ export function parseSentinelEvent(channel: string, payload: string): SentinelEv
   const port = Number.parseInt(portText ?? '', 10);
   if (instanceType === undefined || name === undefined || host === undefined || !Number.isInteger(port)) return undefined;
   let masterName = name;
+  let master: SentinelAddress = { host, port };
   let extra = rest;
   if (rest[0] === '@') {
     masterName = rest[1] ?? '';
+    master = { host: rest[2] ?? '', port: Number.parseInt(rest[3] ?? '', 10) };
     extra = rest.slice(4);
   } else if (instanceType !== 'master') {
     return undefined;
   }
-  return { kind: 'instance', channel, instanceType, name, host, port, masterName, extra };
+  return { kind: 'instance', channel, instanceType, name, host, port, masterName, master, extra };
 }

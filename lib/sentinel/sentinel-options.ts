@@ -22,6 +22,23 @@ export interface SentinelOptions extends PoolOptions {
   checkRole?: boolean;
   /** Subscribe to sentinel events (`+switch-master`, ...) to move clients at once on failover. Default true. */
   watchFailover?: boolean;
+  /**
+   * Hold writes while a failover of the master is under way (default true): from the first event of it that any
+   * sentinel publishes (`+try-failover`, `+elected-leader`, ... `+failover-state-send-slaveof-noone`, which come
+   * before the replica is promoted), new commands to the master wait instead of being written to the old master,
+   * and go to the new master once it answers `ROLE` as master (or back to the old one on an abort or when
+   * `failoverHoldTimeout` passes). The trade: writes wait up to `failoverHoldTimeout` during a failover instead of
+   * being acknowledged by the old master and then lost when it is demoted. Commands already sent complete or fail as
+   * before; a held command keeps its own timeout (it fails with a TimeoutError, not sent, when that runs out first).
+   */
+  holdWritesDuringFailover?: boolean;
+  /** ms a failover may hold writes at most (see `holdWritesDuringFailover`). Default 5000. */
+  failoverHoldTimeout?: number;
+  /**
+   * ms between PINGs on each sentinel event subscription; a sentinel that does not answer within the sentinel
+   * `commandTimeout` (default 1000 ms) has its subscription reopened. 0 disables. Default 1000.
+   */
+  sentinelPingInterval?: number;
   /** Backoff between failed discoveries of one client: first delay and cap, ms. Default 100 / 2000. */
   discoveryBackoff?: { base?: number; cap?: number };
   /** Builds the connections to the sentinels. Default: `connectionFactory`, else `new Connection(options)`. */
@@ -32,6 +49,9 @@ export const DEFAULT_SENTINEL_OPTIONS = Object.freeze({
   minOtherSentinels: 0,
   checkRole: true,
   watchFailover: true,
+  holdWritesDuringFailover: true,
+  failoverHoldTimeout: 5000,
+  sentinelPingInterval: 1000,
   sentinelConnectTimeout: 500,
   sentinelCommandTimeout: 1000,
   discoveryBackoff: Object.freeze({ base: 100, cap: 2000 }),
@@ -43,6 +63,9 @@ const SENTINEL_KEYS = new Set([
   'minOtherSentinels',
   'checkRole',
   'watchFailover',
+  'holdWritesDuringFailover',
+  'failoverHoldTimeout',
+  'sentinelPingInterval',
   'discoveryBackoff',
   'sentinelConnectionFactory',
 ]);
@@ -53,6 +76,9 @@ export interface NormalizedSentinelOptions {
   minOtherSentinels: number;
   checkRole: boolean;
   watchFailover: boolean;
+  holdWritesDuringFailover: boolean;
+  failoverHoldTimeout: number;
+  sentinelPingInterval: number;
   backoffBase: number;
   backoffCap: number;
   sentinelConnectionFactory: ConnectionFactory | undefined;
@@ -90,6 +116,13 @@ export function normalizeSentinelOptions(options: SentinelOptions): NormalizedSe
   const backoffBase = millis(options.discoveryBackoff?.base, 'discoveryBackoff.base', d.discoveryBackoff.base);
   const backoffCap = millis(options.discoveryBackoff?.cap, 'discoveryBackoff.cap', d.discoveryBackoff.cap);
   if (backoffCap < backoffBase) fail('discoveryBackoff.cap', `a value >= discoveryBackoff.base (${backoffBase})`, backoffCap);
+  const hold = options.holdWritesDuringFailover ?? d.holdWritesDuringFailover;
+  if (typeof hold !== 'boolean') fail('holdWritesDuringFailover', 'true or false', hold);
+  const watch = options.watchFailover ?? d.watchFailover;
+  if (typeof watch !== 'boolean') fail('watchFailover', 'true or false', watch);
+  const failoverHoldTimeout = millis(options.failoverHoldTimeout, 'failoverHoldTimeout', d.failoverHoldTimeout);
+  if (failoverHoldTimeout === 0) fail('failoverHoldTimeout', 'a number of ms > 0 (turn the hold off with holdWritesDuringFailover: false)', 0);
+  const sentinelPingInterval = millis(options.sentinelPingInterval, 'sentinelPingInterval', d.sentinelPingInterval);
   const factory = options.sentinelConnectionFactory;
   if (factory !== undefined && typeof factory !== 'function') fail('sentinelConnectionFactory', 'a function', typeof factory);
   const nodeOptions: PoolOptions = {};
@@ -101,7 +134,10 @@ export function normalizeSentinelOptions(options: SentinelOptions): NormalizedSe
     sentinelOptions: { ...(options.sentinelOptions ?? {}) },
     minOtherSentinels,
     checkRole: options.checkRole ?? d.checkRole,
-    watchFailover: options.watchFailover ?? d.watchFailover,
+    watchFailover: watch,
+    holdWritesDuringFailover: hold,
+    failoverHoldTimeout,
+    sentinelPingInterval,
     backoffBase,
     backoffCap,
     sentinelConnectionFactory: factory ?? options.connectionFactory,

@@ -1,95 +1,87 @@
 import { EventEmitter } from 'node:events';
-import type { PoolConnection } from '../pool/pool-connection.js';
-import type { RespValue } from '../protocol/resp-value.js';
-import { parseSentinelEvent, WATCHED_CHANNELS, type SentinelAddress, type SentinelEvent } from './sentinel-event.js';
+import type { SentinelAddress, SentinelEvent } from './sentinel-event.js';
 import type { SentinelDiscovery } from './sentinel-discovery.js';
-import type { SentinelLinks } from './sentinel-links.js';
-
-function text(value: RespValue | undefined): string {
-  if (typeof value === 'string') return value;
-  if (Buffer.isBuffer(value)) return value.toString('utf8');
-  return '';
-}
+import { addressKey, type SentinelLinks } from './sentinel-links.js';
+import { SentinelSubscription, type SentinelSubscriptionOptions } from './sentinel-subscription.js';
 
 /**
- * One connection subscribed to the sentinels' event channels, shared by every client of a `Sentinel`. When its
- * sentinel dies it reconnects to the next one in the list (its endpoint resolver walks the list), subscribes again
- * and emits `resubscribed`, so the owner can check whether it missed a `+switch-master` meanwhile.
+ * The event subscriptions of a `Sentinel`, one per known sentinel, shared by all its clients. Listening to every
+ * sentinel matters: only the leader of a failover publishes its progress (`+try-failover` … `+promoted-slave`),
+ * and the sentinels announce `+switch-master` up to seconds apart. Each subscription reconnects to its own sentinel
+ * and is PINGed (a silent one is reopened); `sync()` adds subscriptions for sentinels learnt since (the owner
+ * refreshes the list from `SENTINEL SENTINELS`).
  *
  * Events: `event` (SentinelEvent, plus the sentinel that published it), `subscribed` (SentinelAddress, every
- * time), `resubscribed` (SentinelAddress, every time but the first).
+ * time a subscription is established), `resubscribed` (SentinelAddress: a subscription came back after a time
+ * with none at all, so events may have been missed).
  */
 export class SentinelWatcher extends EventEmitter {
-  readonly #connection: PoolConnection;
   readonly #discovery: SentinelDiscovery;
-  #next = 0;
-  #current: SentinelAddress | undefined;
+  readonly #links: SentinelLinks;
+  readonly #options: SentinelSubscriptionOptions;
+  readonly #subscriptions = new Map<string, SentinelSubscription>();
   #closed = false;
-  #subscribedOnce = false;
-  /** The sentinel the subscription is established on; undefined while (re)connecting. */
-  subscribedTo: SentinelAddress | undefined;
+  #started = false;
+  #everSubscribed = false;
+  #deaf = false;
 
-  constructor(discovery: SentinelDiscovery, links: SentinelLinks) {
+  constructor(discovery: SentinelDiscovery, links: SentinelLinks, options: SentinelSubscriptionOptions) {
     super();
     this.#discovery = discovery;
-    this.#connection = links.newConnection(
-      links.connectionOptions({
-        // Walk the sentinel list: the first connect starts at the front, each reconnect tries the next one.
-        resolveEndpoint: () => {
-          const list = this.#discovery.sentinels;
-          const pick = list[this.#next++ % list.length] as SentinelAddress;
-          this.#current = pick;
-          return { host: pick.host, port: pick.port };
-        },
-        retry: { attempts: Number.POSITIVE_INFINITY, strategy: 'equal-jitter', base: 100, cap: 1000 },
-        // The subscription is idle most of the time; only the connect and SUBSCRIBE need a deadline.
-        commandTimeout: 0,
-      }),
-    );
-    this.#connection.on('ready', () => void this.#subscribe());
-    this.#connection.on('close', () => {
-      this.subscribedTo = undefined;
-    });
-    this.#connection.on('push', (message: RespValue[]) => this.#onPush(message));
+    this.#links = links;
+    this.#options = options;
   }
 
-  /** The sentinel currently listened to. */
-  get sentinel(): SentinelAddress | undefined {
-    return this.#current === undefined ? undefined : { ...this.#current };
+  /** A sentinel the events are received from now (the first of the list that is subscribed); undefined if none. */
+  get subscribedTo(): SentinelAddress | undefined {
+    for (const address of this.#discovery.sentinels) {
+      const subscription = this.#subscriptions.get(addressKey(address));
+      if (subscription?.subscribed === true) return { ...subscription.address };
+    }
+    return undefined;
+  }
+
+  /** Every sentinel subscribed to now. */
+  get subscribedSentinels(): SentinelAddress[] {
+    return [...this.#subscriptions.values()].filter((s) => s.subscribed).map((s) => ({ ...s.address }));
   }
 
   start(): void {
-    this.#connection.connect().catch(() => undefined);
+    this.#started = true;
+    this.sync();
+  }
+
+  /** Subscribes to the sentinels of the list not subscribed to yet. */
+  sync(): void {
+    if (this.#closed || !this.#started) return;
+    for (const address of this.#discovery.sentinels) {
+      const key = addressKey(address);
+      if (this.#subscriptions.has(key)) continue;
+      const subscription = new SentinelSubscription(address, this.#links, this.#options);
+      subscription.on('event', (event: SentinelEvent, from: SentinelAddress) => this.emit('event', event, from));
+      subscription.on('subscribed', (at: SentinelAddress) => this.#onSubscribed(at));
+      subscription.on('lost', () => {
+        if (this.#everSubscribed && this.subscribedTo === undefined) this.#deaf = true;
+      });
+      this.#subscriptions.set(key, subscription);
+      subscription.start();
+    }
   }
 
   async close(): Promise<void> {
     this.#closed = true;
-    await this.#connection.disconnect({ timeout: 200 }).catch(() => this.#connection.destroy());
+    const all = [...this.#subscriptions.values()];
+    this.#subscriptions.clear();
+    await Promise.all(all.map((s) => s.close()));
   }
 
-  async #subscribe(): Promise<void> {
+  #onSubscribed(at: SentinelAddress): void {
     if (this.#closed) return;
-    const sentinel = this.#current;
-    try {
-      await this.#connection.sendCommand(['SUBSCRIBE', ...WATCHED_CHANNELS], { timeout: 2000 });
-    } catch {
-      // The connection reconnects (to the next sentinel) and subscribes again from its 'ready'.
-      if (!this.#closed) this.#connection.reconnect();
-      return;
+    this.#everSubscribed = true;
+    this.emit('subscribed', at);
+    if (this.#deaf) {
+      this.#deaf = false;
+      this.emit('resubscribed', at);
     }
-    if (sentinel === undefined) return;
-    this.subscribedTo = sentinel;
-    if (this.#subscribedOnce) this.emit('resubscribed', sentinel);
-    this.#subscribedOnce = true;
-    this.emit('subscribed', sentinel);
-  }
-
-  #onPush(message: RespValue[]): void {
-    const kind = text(message[0]);
-    if (kind !== 'message' && kind !== 'pmessage') return;
-    const channel = text(kind === 'pmessage' ? message[2] : message[1]);
-    const payload = text(kind === 'pmessage' ? message[3] : message[2]);
-    const event: SentinelEvent | undefined = parseSentinelEvent(channel, payload);
-    if (event !== undefined) this.emit('event', event, this.sentinel);
   }
 }

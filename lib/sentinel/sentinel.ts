@@ -3,15 +3,22 @@ import { inspect } from 'node:util';
 import { RedisClient, type RedisClientOptions } from '../client/redis-client.js';
 import { ConfigError, MasterNotFoundError, type ResponseError } from '../errors/index.js';
 import { redactSecrets } from '../connection/redact-secrets.js';
+import { DEFAULT_CONNECTION_OPTIONS } from '../connection/connection-defaults.js';
 import { defaultConnectionFactory } from '../pool/default-connection-factory.js';
-import type { PoolOptions } from '../pool/pool-options.js';
-import { FailoverTracker, type FailoverRecord } from './failover-tracker.js';
+import type { ConnectionFactory, PoolOptions } from '../pool/pool-options.js';
+import { FailoverHold, holdingFactory, type HoldEndReason } from './failover-hold.js';
+import { FailoverTracker, sameAddress, type FailoverAction, type FailoverRecord } from './failover-tracker.js';
 import { SentinelDiscovery } from './sentinel-discovery.js';
 import { SentinelEndpointResolver, type SentinelRole } from './sentinel-endpoint-resolver.js';
 import type { SentinelAddress, SentinelEvent } from './sentinel-event.js';
-import { SentinelLinks } from './sentinel-links.js';
+import { addressKey, SentinelLinks } from './sentinel-links.js';
 import { SentinelManagedPool } from './sentinel-managed-pool.js';
-import { normalizeSentinelOptions, type NormalizedSentinelOptions, type SentinelOptions } from './sentinel-options.js';
+import {
+  DEFAULT_SENTINEL_OPTIONS,
+  normalizeSentinelOptions,
+  type NormalizedSentinelOptions,
+  type SentinelOptions,
+} from './sentinel-options.js';
 import type { SentinelInstance } from './sentinel-reply.js';
 import { SentinelWatcher } from './sentinel-watcher.js';
 
@@ -28,16 +35,34 @@ export interface SwitchMasterInfo {
   at: number;
 }
 
+/** Payload of the `failover-hold` and `failover-release` events. */
+export interface FailoverHoldInfo {
+  masterName: string;
+  at: number;
+  /** `failover-release` only: why the hold ended, how long it lasted and how many commands (or batches) it let go. */
+  reason?: HoldEndReason;
+  heldMs?: number;
+  released?: number;
+}
+
+/** How often the sentinel list is refreshed from `SENTINEL SENTINELS` while events are watched (ms). */
+const SENTINEL_REFRESH_MS = 30_000;
+
 /**
  * Discovery through Redis Sentinel and failover-aware pools for the masters it monitors (redis-py `Sentinel`).
  *
  * - `discoverMaster(name)` / `discoverReplicas(name)` / `refreshSentinels(name)` ask the sentinels in turn;
  * - `masterPool(name)` / `replicaPool(name)` (and the clients built on them) resolve their endpoint through
  *   Sentinel on every (re)connect and check the node's ROLE;
- * - while a pool exists, one connection listens to the sentinels' events and moves pools at `+switch-master`.
+ * - while a pool exists, every known sentinel's events are listened to (the list refreshed from
+ *   `SENTINEL SENTINELS`); the first credible switch (`+switch-master`, or the leader's `+promoted-slave`) moves
+ *   the pools, whichever sentinel says it first; the others' announcements of the same failover are dropped;
+ * - from the first sign of a failover of a master until its switch, its master pools hold new writes
+ *   (`holdWritesDuringFailover`, see `FailoverHold`).
  *
  * Events: `switch-master` (SwitchMasterInfo), `failover-start` / `failover-end` (FailoverRecord),
- * `sentinel-event` (SentinelEvent: every event the watcher parsed).
+ * `failover-hold` / `failover-release` (FailoverHoldInfo), `sentinel-event` (SentinelEvent, every event parsed,
+ * with the sentinel that published it).
  */
 export class Sentinel extends EventEmitter {
   readonly #options: NormalizedSentinelOptions;
@@ -46,7 +71,10 @@ export class Sentinel extends EventEmitter {
   /** One resolver per (role, master name), shared by every pool of it: one discovery at a time for all of them. */
   readonly #resolvers = new Map<string, SentinelEndpointResolver>();
   readonly #trackers = new Map<string, FailoverTracker>();
+  readonly #holds = new Map<string, FailoverHold>();
+  readonly #holdingFactories = new WeakSet<ConnectionFactory>();
   #watcher: SentinelWatcher | undefined;
+  #refreshTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
   constructor(options: SentinelOptions) {
@@ -60,6 +88,11 @@ export class Sentinel extends EventEmitter {
   /** The sentinel list, in the order they are asked (the last one that answered first). */
   get sentinels(): readonly SentinelAddress[] {
     return this.#discovery.sentinels;
+  }
+
+  /** The sentinels whose events are received now (empty before the first subscription or with watchFailover off). */
+  get listeningTo(): readonly SentinelAddress[] {
+    return this.#watcher?.subscribedSentinels ?? [];
   }
 
   /** The address of master `name`, from the first sentinel that reports it up (see `SentinelOptions`). */
@@ -92,15 +125,15 @@ export class Sentinel extends EventEmitter {
   async failover(name: string): Promise<void> {
     this.#assertOpen();
     const tracker = this.#tracker(name);
-    const actions = tracker.start(Date.now());
+    this.#startWatcher();
+    // Hold writes before asking: the promotion follows the request within a few hundred ms.
+    this.#apply(name, tracker.start(Date.now()), undefined);
     try {
       await this.#discovery.command(['SENTINEL', 'FAILOVER', name]);
     } catch (error) {
-      if (actions.length > 0) tracker.reset();
+      this.#apply(name, tracker.reset(), undefined);
       throw error;
     }
-    for (const action of actions) if (action.type === 'failover-start') this.emit('failover-start', action.record);
-    this.#startWatcher();
   }
 
   /** The last completed failover of `name` seen by this process, if any. */
@@ -151,6 +184,7 @@ export class Sentinel extends EventEmitter {
         checkRole: this.#options.checkRole,
         backoffBase: this.#options.backoffBase,
         backoffCap: this.#options.backoffCap,
+        onMasterDiscovered: (master) => queueMicrotask(() => this.#onMasterDiscovered(name, master)),
       });
       this.#resolvers.set(key, resolver);
     }
@@ -175,9 +209,15 @@ export class Sentinel extends EventEmitter {
           resolver.onReplyError(error, endpoint);
           userOnReplyError(error, endpoint);
         };
+    const factory = options.connectionFactory ?? this.#options.nodeOptions.connectionFactory;
+    const hold = role === 'master' ? this.#hold(name) : undefined;
+    const connectionFactory = hold === undefined || (factory !== undefined && this.#holdingFactories.has(factory))
+      ? factory
+      : this.#holdingFactory(hold, factory);
     const merged: PoolOptions = {
       ...this.#options.nodeOptions,
       ...options,
+      ...(connectionFactory === undefined ? {} : { connectionFactory }),
       resolveEndpoint: resolver.resolve,
       afterHandshake: async (send, endpoint) => {
         await resolver.afterHandshake(send, endpoint);
@@ -216,6 +256,8 @@ export class Sentinel extends EventEmitter {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearInterval(this.#refreshTimer);
+    for (const hold of this.#holds.values()) hold.release('closed');
     const watcher = this.#watcher;
     this.#watcher = undefined;
     await Promise.all([watcher?.close(), this.#links.close()]);
@@ -253,51 +295,106 @@ export class Sentinel extends EventEmitter {
     if (this.#closed) throw new ConfigError('This Sentinel is closed; create a new one.');
   }
 
+  /** The write hold of master `name`, when `holdWritesDuringFailover` is on. */
+  #hold(name: string): FailoverHold | undefined {
+    if (!this.#options.holdWritesDuringFailover || !this.#options.watchFailover) return undefined;
+    let hold = this.#holds.get(name);
+    if (hold === undefined) {
+      hold = new FailoverHold({
+        masterName: name,
+        timeout: this.#options.failoverHoldTimeout,
+        maxQueued: this.#options.nodeOptions.maxQueued ?? DEFAULT_CONNECTION_OPTIONS.maxQueued,
+        onBegin: (at) => this.emit('failover-hold', { masterName: name, at } satisfies FailoverHoldInfo),
+        onEnd: (info) => this.emit('failover-release', { masterName: name, at: Date.now(), ...info } satisfies FailoverHoldInfo),
+      });
+      this.#holds.set(name, hold);
+    }
+    return hold;
+  }
+
+  #holdingFactory(hold: FailoverHold, factory: ConnectionFactory | undefined): ConnectionFactory {
+    // Read at connect time, so the connection layer's default applies when none is set.
+    const wrapped = holdingFactory(hold, factory ?? defaultConnectionFactory, DEFAULT_CONNECTION_OPTIONS.commandTimeout);
+    this.#holdingFactories.add(wrapped);
+    return wrapped;
+  }
+
   #startWatcher(): void {
     if (this.#watcher !== undefined || !this.#options.watchFailover || this.#closed) return;
-    const watcher = new SentinelWatcher(this.#discovery, this.#links);
+    const watcher = new SentinelWatcher(this.#discovery, this.#links, {
+      pingInterval: this.#options.sentinelPingInterval,
+      pingTimeout: this.#options.sentinelOptions.commandTimeout ?? DEFAULT_SENTINEL_OPTIONS.sentinelCommandTimeout,
+    });
     watcher.on('event', (event: SentinelEvent, sentinel: SentinelAddress | undefined) => this.#onEvent(event, sentinel));
     watcher.on('resubscribed', () => void this.#checkMasters());
     this.#watcher = watcher;
     watcher.start();
+    void this.#refreshSentinelList();
+    this.#refreshTimer = setInterval(() => void this.#refreshSentinelList(), SENTINEL_REFRESH_MS);
+    this.#refreshTimer.unref();
+  }
+
+  /** Learns the sentinels each watched master has (`SENTINEL SENTINELS`) and subscribes to the new ones. */
+  async #refreshSentinelList(): Promise<void> {
+    for (const name of this.#trackers.keys()) {
+      try {
+        this.#discovery.add(await this.#discovery.peers(name));
+      } catch {
+        // No sentinel answered now: the list stays as it is; the next refresh tries again.
+      }
+    }
+    if (!this.#closed) this.#watcher?.sync();
   }
 
   #onEvent(event: SentinelEvent, sentinel: SentinelAddress | undefined): void {
-    this.emit('sentinel-event', event);
+    this.emit('sentinel-event', event, sentinel);
     const tracker = this.#trackers.get(event.masterName);
     if (tracker === undefined) return;
+    this.#apply(event.masterName, tracker.handle(event, Date.now(), sentinel === undefined ? '' : addressKey(sentinel)), sentinel);
+  }
+
+  /** What the tracker decided: hold at the start, move the pools at the switch, release the hold at the end. */
+  #apply(name: string, actions: readonly FailoverAction[], sentinel: SentinelAddress | undefined): void {
     const now = Date.now();
-    for (const action of tracker.handle(event, now)) {
+    for (const action of actions) {
       if (action.type === 'switch-master') {
         // That sentinel knows the new configuration for sure: ask it first from now on.
         if (sentinel !== undefined) this.#discovery.promote(sentinel);
         for (const resolver of this.#resolvers.values()) {
-          if (resolver.masterName === event.masterName) resolver.switchMaster(action.to, now);
+          if (resolver.masterName === name) resolver.switchMaster(action.to, now);
         }
-        this.emit('switch-master', { masterName: event.masterName, from: action.from, to: action.to, sentinel, at: now });
+        this.emit('switch-master', { masterName: name, from: action.from, to: action.to, sentinel, at: now });
+      } else if (action.type === 'failover-start') {
+        this.#holds.get(name)?.begin(now);
+        this.emit('failover-start', action.record);
       } else {
-        this.emit(action.type, action.record);
+        // After the switch above: the connections are already on their way to the new master.
+        this.#holds.get(name)?.release(action.record.outcome === 'switched' ? 'switched' : 'aborted');
+        this.emit('failover-end', action.record);
       }
     }
   }
 
-  /** After the watcher moved to another sentinel: did the master change while nobody was listening? */
-  async #checkMasters(): Promise<void> {
-    const known = new Map<string, SentinelAddress>();
-    for (const resolver of this.#resolvers.values()) {
-      if (resolver.master !== undefined) known.set(resolver.masterName, resolver.master);
+  /** A discovery named a master: the first one is what we follow; another one means a switch we did not hear of. */
+  #onMasterDiscovered(name: string, master: SentinelAddress): void {
+    const tracker = this.#trackers.get(name);
+    if (tracker === undefined || this.#closed) return;
+    if (tracker.master === undefined) {
+      tracker.master = { ...master };
+      return;
     }
-    for (const [name, before] of known) {
-      try {
-        const now = await this.discoverMaster(name);
-        if (now.host !== before.host || now.port !== before.port) {
-          this.#onEvent({ kind: 'switch-master', channel: '+switch-master', masterName: name, from: before, to: now }, undefined);
-        }
-      } catch {
-        // Nothing to move to yet; the pools' own reconnects keep discovering.
-      }
+    if (sameAddress(tracker.master, master)) return;
+    this.#onEvent({ kind: 'switch-master', channel: '+switch-master', masterName: name, from: tracker.master, to: master }, undefined);
+  }
+
+  /** After a time with no subscription at all: did the master change while nobody was listening? */
+  async #checkMasters(): Promise<void> {
+    for (const resolver of this.#resolvers.values()) {
+      // A different answer reaches #onMasterDiscovered, which moves the pools.
+      if (resolver.role === 'master') await resolver.lookupMaster().catch(() => undefined);
     }
   }
+
 
   /** What `JSON.stringify` and `util.inspect` show: sentinel addresses and watched masters, never options. */
   toJSON(): unknown {

@@ -1,0 +1,297 @@
+/**
+ * No acknowledged write lost in a planned failover (issue 14). 40 writers RPUSH increasing numbers, each to its own
+ * list, through a Sentinel client with default options; after the failover every value the client acknowledged is
+ * looked for on the new master. Also: the master and a sentinel the client listens to frozen (SIGSTOP) together
+ * while the other two fail over.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { RedisClient } from '../../lib/client/redis-client.js';
+import { Connection } from '../../lib/connection/connection.js';
+import { RedisError } from '../../lib/errors/index.js';
+import type { RespValue } from '../../lib/protocol/resp-value.js';
+import { Sentinel, type FailoverHoldInfo, type SwitchMasterInfo } from '../../lib/sentinel/sentinel.js';
+import { isHealthyReplica, toMasterAddress, toSentinelInstance, toSentinelInstances } from '../../lib/sentinel/sentinel-reply.js';
+import { HOST, REDWIRE_TMP, requireTopology, SENTINEL } from '../support/topology.js';
+
+const run = promisify(execFile);
+const NAME = SENTINEL.masterName;
+const WRITERS = 40;
+/** A command unsettled after this long counts as hung (and its writer stops). */
+const HANG_MS = 15_000;
+/** The default failoverHoldTimeout. */
+const HOLD_DEADLINE_MS = 5000;
+
+async function adminCall(port: number, args: string[]): Promise<unknown> {
+  const conn = new Connection({ host: HOST, port, retry: false, connectTimeout: 1000, commandTimeout: 2000, lazyConnect: true });
+  conn.on('error', () => undefined);
+  try {
+    await conn.connect();
+    return await conn.sendCommand(args);
+  } finally {
+    conn.destroy();
+  }
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, deadlineMs = 30_000): Promise<T> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${deadlineMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Why the topology is not healthy yet (the checks of sentinel-failover.test.ts), or undefined. */
+async function healthProblem(): Promise<string | undefined> {
+  let master: number | undefined;
+  for (const { port } of SENTINEL.sentinels) {
+    const addr = toMasterAddress((await adminCall(port, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', NAME])) as RespValue);
+    if (addr === undefined) return `sentinel ${port} does not know ${NAME}`;
+    master ??= addr.port;
+    if (addr.port !== master) return `sentinels disagree on the master (${master} vs ${addr.port} at ${port})`;
+    const state = toSentinelInstance((await adminCall(port, ['SENTINEL', 'MASTER', NAME])) as RespValue);
+    if (state.flags.join(',') !== 'master') return `sentinel ${port} sees the master as ${state.flags.join(',')}`;
+    const replicas = toSentinelInstances((await adminCall(port, ['SENTINEL', 'REPLICAS', NAME])) as RespValue);
+    if (replicas.filter(isHealthyReplica).length !== 2) return `sentinel ${port} does not see 2 healthy replicas`;
+    const peers = toSentinelInstances((await adminCall(port, ['SENTINEL', 'SENTINELS', NAME])) as RespValue);
+    if (peers.filter((p) => !p.flags.some((f) => f.endsWith('_down'))).length !== 2) return `sentinel ${port} does not see 2 peers`;
+  }
+  for (const port of SENTINEL.redisPorts) {
+    const role = (await adminCall(port, ['ROLE'])) as RespValue[];
+    if (port === master && role[0] !== 'master') return `${port} is named master but is ${String(role[0])}`;
+    if (port !== master && (role[0] !== 'slave' || Number(role[2]) !== master || role[3] !== 'connected')) {
+      return `${port} does not replicate from ${master} yet`;
+    }
+  }
+  return undefined;
+}
+
+function pidOf(port: number): number {
+  return Number(readFileSync(join(REDWIRE_TMP, 'sentinel', `${port}.pid`), 'utf8').trim());
+}
+
+/** SIGCONTs anything this file froze, restarts what is down, then waits until the sentinels agree and replicas are attached. */
+async function topologyHealthy(): Promise<void> {
+  for (const port of [...SENTINEL.redisPorts, ...SENTINEL.sentinels.map((s) => s.port)]) {
+    try {
+      process.kill(pidOf(port), 'SIGCONT');
+    } catch {
+      // not running: restarted below
+    }
+  }
+  for (const port of SENTINEL.redisPorts) {
+    if (!(await adminCall(port, ['PING']).then(() => true, () => false))) {
+      await run('redis-server', [join(REDWIRE_TMP, 'sentinel', `${port}.conf`)], { timeout: 10_000 });
+    }
+  }
+  for (const { port } of SENTINEL.sentinels) {
+    if (!(await adminCall(port, ['PING']).then(() => true, () => false))) {
+      await run('redis-server', [join(REDWIRE_TMP, 'sentinel', `${port}.conf`), '--sentinel'], { timeout: 10_000 });
+    }
+  }
+  let last: string | undefined = 'not checked';
+  await until('a healthy sentinel topology', async () => {
+    last = await healthProblem().catch((error: unknown) => (error as Error).message);
+    return last === undefined ? true : undefined;
+  }, 90_000).catch(() => {
+    throw new Error(`The sentinel topology did not become healthy: ${last}`);
+  });
+}
+
+async function masterPort(): Promise<number> {
+  const addr = toMasterAddress((await adminCall(SENTINEL.sentinels[0]!.port, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', NAME])) as RespValue);
+  if (addr === undefined) throw new Error(`sentinel does not know ${NAME}`);
+  return addr.port;
+}
+
+/** Port of the node the client's shared connection is on. */
+async function portOf(client: RedisClient): Promise<number> {
+  const reply = await client.call('CONFIG', 'GET', 'port');
+  const values = Array.isArray(reply) ? reply : Object.values(reply as object);
+  return Number(values[values.length - 1]);
+}
+
+interface LoadResult {
+  sent: number;
+  acked: number;
+  failed: Record<string, number>;
+  untyped: unknown[];
+  hung: number;
+  /** Longest time one write took to settle (ms). */
+  longestWriteMs: number;
+  /** Acknowledged values per writer. */
+  ackedValues: number[][];
+}
+
+/** WRITERS loops, each RPUSHing 1, 2, 3, ... to its own list; every acknowledgement is remembered. */
+function startWriters(client: RedisClient, prefix: string) {
+  const result: LoadResult = { sent: 0, acked: 0, failed: {}, untyped: [], hung: 0, longestWriteMs: 0, ackedValues: [] };
+  let stop = false;
+  const loops = Array.from({ length: WRITERS }, async (_, i) => {
+    const acked: number[] = [];
+    result.ackedValues[i] = acked;
+    let n = 0;
+    while (!stop) {
+      n += 1;
+      result.sent += 1;
+      const started = Date.now();
+      let timer: NodeJS.Timeout | undefined;
+      const hang = new Promise<'hung'>((resolve) => {
+        timer = setTimeout(() => resolve('hung'), HANG_MS);
+      });
+      const outcome = await Promise.race([
+        client.rpush(`${prefix}:${i}`, String(n)).then(() => 'ok' as const, (error: unknown) => error),
+        hang,
+      ]);
+      clearTimeout(timer);
+      result.longestWriteMs = Math.max(result.longestWriteMs, Date.now() - started);
+      if (outcome === 'ok') {
+        acked.push(n);
+        result.acked += 1;
+      } else if (outcome === 'hung') {
+        result.hung += 1;
+        return;
+      } else if (outcome instanceof RedisError) {
+        result.failed[outcome.name] = (result.failed[outcome.name] ?? 0) + 1;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      } else {
+        result.untyped.push(outcome);
+        return;
+      }
+    }
+  });
+  return {
+    result,
+    async stop(): Promise<LoadResult> {
+      stop = true;
+      await Promise.all(loops);
+      return result;
+    },
+  };
+}
+
+/** Acknowledged values absent from the lists on `port` (counted per acknowledgement). */
+async function ackedButAbsent(port: number, prefix: string, result: LoadResult): Promise<{ lost: number; samples: string[] }> {
+  let lost = 0;
+  const samples: string[] = [];
+  for (let i = 0; i < WRITERS; i++) {
+    const stored = new Set(((await adminCall(port, ['LRANGE', `${prefix}:${i}`, '0', '-1'])) as string[]).map(Number));
+    for (const value of result.ackedValues[i] ?? []) {
+      if (stored.has(value)) continue;
+      lost += 1;
+      if (samples.length < 5) samples.push(`list ${i}: acked ${value}, not on ${port}`);
+    }
+  }
+  return { lost, samples };
+}
+
+function nextSwitch(sentinel: Sentinel): Promise<SwitchMasterInfo> {
+  return new Promise((resolve) => sentinel.once('switch-master', resolve));
+}
+
+describe('Sentinel failover without losing acknowledged writes (test topology)', () => {
+  let sentinel: Sentinel | undefined;
+  let client: RedisClient | undefined;
+
+  beforeAll(async () => {
+    await requireTopology('sentinel');
+    await topologyHealthy();
+  }, 120_000);
+
+  afterEach(async () => {
+    await client?.disconnect().catch(() => undefined);
+    await sentinel?.close();
+    client = undefined;
+    sentinel = undefined;
+    await topologyHealthy();
+  }, 120_000);
+
+  it('SENTINEL FAILOVER under 40 writers: 0 acknowledged writes absent from the new master, none hung', async () => {
+    sentinel = new Sentinel({ sentinels: SENTINEL.sentinels });
+    client = sentinel.master(NAME);
+    await sentinel.watching();
+    const oldMaster = await masterPort();
+    expect(await portOf(client)).toBe(oldMaster);
+    await until('every sentinel listened to', async () => (sentinel!.listeningTo.length === 3 ? true : undefined), 10_000);
+    const holds: FailoverHoldInfo[] = [];
+    sentinel.on('failover-release', (info: FailoverHoldInfo) => holds.push(info));
+
+    const prefix = `noloss:${Date.now()}`;
+    const writers = startWriters(client, prefix);
+    await until('writers warmed up', async () => (writers.result.acked >= 2000 ? true : undefined));
+    const switched = nextSwitch(sentinel);
+    // Asked of the last sentinel: not the first one of the client's list.
+    const requestedAt = Date.now();
+    await adminCall(SENTINEL.sentinels[2]!.port, ['SENTINEL', 'FAILOVER', NAME]);
+    const info = await switched;
+    expect(info.to.port).not.toBe(oldMaster);
+    const target = writers.result.acked + 2000;
+    await until('writes after the switch', async () => (writers.result.acked >= target ? true : undefined));
+    const result = await writers.stop();
+    const { lost, samples } = await ackedButAbsent(info.to.port, prefix, result);
+    console.log(
+      `[sentinel no-loss] SENTINEL FAILOVER ${oldMaster} -> ${info.to.port}: switch ${info.at - requestedAt} ms after the ` +
+        `request; sent ${result.sent}, acked ${result.acked}, acked-but-absent ${lost}, hung ${result.hung}, longest ` +
+        `write ${result.longestWriteMs} ms, failed ${JSON.stringify(result.failed)}, holds ${JSON.stringify(holds.map((h) => [h.reason, h.heldMs, h.released]))}`,
+    );
+    expect(samples).toEqual([]);
+    expect(lost).toBe(0);
+    expect(result.hung).toBe(0);
+    expect(result.untyped).toEqual([]);
+    expect(result.longestWriteMs).toBeLessThan(HOLD_DEADLINE_MS);
+    expect(holds.map((h) => h.reason)).toContain('switched');
+    expect(await portOf(client)).toBe(info.to.port);
+  }, 120_000);
+
+  it('master and a listened-to sentinel frozen together: commands settle, writes go to the master the others elected', async () => {
+    sentinel = new Sentinel({ sentinels: SENTINEL.sentinels });
+    client = sentinel.master(NAME);
+    const listened = await sentinel.watching();
+    const oldMaster = await masterPort();
+    expect(await portOf(client)).toBe(oldMaster);
+    const prefix = `freeze:${Date.now()}`;
+    const writers = startWriters(client, prefix);
+    await until('writers warmed up', async () => (writers.result.acked >= 1000 ? true : undefined));
+    const switched = nextSwitch(sentinel);
+    const frozen = [pidOf(oldMaster), pidOf(listened.port)];
+    const frozenAt = Date.now();
+    let info: SwitchMasterInfo;
+    let writingAt: number;
+    let silentDroppedAt: number;
+    try {
+      for (const pid of frozen) process.kill(pid, 'SIGSTOP');
+      // The frozen sentinel's subscription is found silent (PING) and dropped.
+      silentDroppedAt = await until('the frozen sentinel dropped', async () =>
+        sentinel!.listeningTo.every((s) => s.port !== listened.port) ? Date.now() : undefined, 10_000);
+      info = await switched;
+      const target = writers.result.acked + 1000;
+      writingAt = await until('writes on the elected master', async () =>
+        (writers.result.acked >= target ? Date.now() : undefined), 30_000);
+      expect(await portOf(client)).toBe(info.to.port);
+    } finally {
+      for (const pid of frozen) process.kill(pid, 'SIGCONT');
+    }
+    // After SIGCONT the old master is still a master until the sentinels demote it: nothing may go there.
+    const target = writers.result.acked + 2000;
+    await until('writes after SIGCONT', async () => (writers.result.acked >= target ? true : undefined));
+    const result = await writers.stop();
+    await until('the old master demoted', async () =>
+      ((await adminCall(oldMaster, ['ROLE'])) as RespValue[])[0] === 'slave' ? true : undefined, 60_000);
+    const { lost, samples } = await ackedButAbsent(info.to.port, prefix, result);
+    console.log(
+      `[sentinel no-loss] master ${oldMaster} + sentinel ${listened.port} frozen: silent sentinel dropped after ` +
+        `${silentDroppedAt - frozenAt} ms, switch to ${info.to.port} after ${info.at - frozenAt} ms, writing there after ` +
+        `${writingAt - frozenAt} ms; sent ${result.sent}, acked ${result.acked}, acked-but-absent ${lost}, hung ` +
+        `${result.hung}, longest write ${result.longestWriteMs} ms, failed ${JSON.stringify(result.failed)}`,
+    );
+    expect(result.hung).toBe(0);
+    expect(result.untyped).toEqual([]);
+    expect(samples).toEqual([]);
+    expect(lost).toBe(0);
+    expect(info.to.port).not.toBe(oldMaster);
+  }, 180_000);
+});
