@@ -192,16 +192,18 @@ describe('diagnostics channels redact secret arguments', () => {
       if (args[0] === 'HELLO' && args.includes('SETNAME')) peer.write('+OK\r\n');
       else if (!answerHandshake(args, peer)) peer.write('+OK\r\n');
     });
-    const client = new RedisClient({ host: s.host, port: s.port, password: SECRET, lazyConnect: true });
-    closers.push(() => client.disconnect());
-    await client.call('AUTH', SECRET);
-    await client.call('AUTH', 'user', SECRET);
-    await client.call('HELLO', '3', 'AUTH', 'user', SECRET, 'SETNAME', 'n');
-    await client.call('CONFIG', 'SET', 'requirepass', SECRET);
-    await client.call('CONFIG', 'SET', 'masterauth', SECRET, 'maxmemory', '0');
-    await client.call('ACL', 'SETUSER', 'bob', 'on', `>${SECRET}`, '~*', '+@all');
-    await client.call('MIGRATE', '127.0.0.1', '1', '', '0', '1000', 'AUTH', SECRET, 'KEYS', 'a');
-    await client.call('MIGRATE', '127.0.0.1', '1', '', '0', '1000', 'AUTH2', 'user', SECRET, 'KEYS', 'a');
+    const conn = new Connection({ host: s.host, port: s.port, password: SECRET, lazyConnect: true });
+    closers.push(() => conn.destroy());
+    // On one connection of its own: the pool refuses connection-state commands on shared connections.
+    const call = (...args: string[]): Promise<unknown> => conn.sendCommand(args);
+    await call('AUTH', SECRET);
+    await call('AUTH', 'user', SECRET);
+    await call('HELLO', '3', 'AUTH', 'user', SECRET, 'SETNAME', 'n');
+    await call('CONFIG', 'SET', 'requirepass', SECRET);
+    await call('CONFIG', 'SET', 'masterauth', SECRET, 'maxmemory', '0');
+    await call('ACL', 'SETUSER', 'bob', 'on', `>${SECRET}`, '~*', '+@all');
+    await call('MIGRATE', '127.0.0.1', '1', '', '0', '1000', 'AUTH', SECRET, 'KEYS', 'a');
+    await call('MIGRATE', '127.0.0.1', '1', '', '0', '1000', 'AUTH2', 'user', SECRET, 'KEYS', 'a');
     // The command channel saw the commands (so the search is meaningful) and no secret.
     expect(seen.join('\n')).toMatch(/MIGRATE/);
     expect(seen.length).toBeGreaterThan(8);
@@ -279,6 +281,23 @@ describe('JSON.stringify and util.inspect of every public object hide secrets', 
       createClient(`redis://u:${AT_SECRET}@127.0.0.1:1/0`, { lazyConnect: true })],
     ['createClient(sentinel url) with both passwords', () =>
       createClient(`redis+sentinel://u:${encodeURIComponent(SECRET)}@127.0.0.1:1/m?sentinelPassword=${SENTINEL_SECRET}`, { lazyConnect: true })],
+    ['Connection', () => {
+      const conn = new Connection({ host: '127.0.0.1', port: 1, password: SECRET, tls: TLS, lazyConnect: true });
+      closers.push(() => conn.destroy());
+      return conn;
+    }],
+    ['ConnectionPool and its options', () => {
+      const pool = new ConnectionPool({ host: '127.0.0.1', port: 1, password: SECRET, tls: TLS, credentialProvider: () => ({ password: TOKEN }) });
+      closers.push(() => pool.disconnect({ graceful: false }));
+      return { pool, options: pool.options };
+    }],
+    ['a Sentinel master pool and its options', () => {
+      const sentinel = new Sentinel({ sentinels: [{ host: '127.0.0.1', port: 1 }], password: SECRET, lazyConnect: true, watchFailover: false });
+      closers.push(() => sentinel.close());
+      const pool = sentinel.masterPool('m', { password: TOKEN });
+      closers.push(() => pool.disconnect({ graceful: false }));
+      return { pool, options: pool.options };
+    }],
     ['ClusterClient', () =>
       new ClusterClient({ nodes: [{ host: '127.0.0.1', port: 1 }], password: SECRET, tls: TLS, lazyConnect: true })],
     ['ClusterClient.nodesManager', () => {
