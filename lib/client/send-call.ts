@@ -21,6 +21,7 @@ export function commandOptionsOf(call: CommandCall<unknown>, commandTimeout: num
   }
   if (call.signal === undefined && timeout === undefined && call.returnBuffers !== true) return undefined;
   const options: PoolCommandOptions = {};
+  if (call.blocking === true) options.blocking = true;
   if (call.signal !== undefined) options.signal = call.signal;
   if (timeout !== undefined) options.timeout = timeout;
   if (call.returnBuffers === true) options.returnBuffers = true;

@@ -22,6 +22,11 @@ export interface CommandOptions {
    * can run twice. Default false: such commands fail with ConnectionError and the caller decides.
    */
   retryOnReconnect?: boolean;
+  /**
+   * The server may hold the reply until data arrives (BLPOP, BRPOP, XREAD BLOCK, WAIT, ...). `disconnect()` does not
+   * wait for such a reply (the command fails with ConnectionError instead). The client sets it for blocking commands.
+   */
+  blocking?: boolean;
 }
 
 /** One command of `sendBatch`: its arguments and its own options (a client's `CommandCall` fits as is). */
@@ -60,6 +65,7 @@ export function applyCommandOptions(
   try {
     if (options.returnBuffers === true) cmd.buffers = true;
     if (options.retryOnReconnect === true) cmd.retry = true;
+    if (options.blocking === true) cmd.blocking = true;
     const signal = options.signal;
     if (signal !== undefined) {
       if (signal.aborted) {

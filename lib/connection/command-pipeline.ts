@@ -1,13 +1,29 @@
 import type { Socket } from 'node:net';
-import { ProtocolError, RedisError } from '../errors/index.js';
+import { DataError, ProtocolError, QueueFullError, RedisError } from '../errors/index.js';
 import { encodeCommands } from '../protocol/command-encoder.js';
 import { RespDecoder } from '../protocol/resp-decoder.js';
 import type { DecoderHandlers, RedisArg, RespValue } from '../protocol/resp-value.js';
 import { InFlightQueue } from './in-flight-queue.js';
 import { AT_BATCH, AT_IN_FLIGHT, isPubSubKind, KIND_PLAIN, type PendingCommand } from './pending-command.js';
+import { describeBytes } from './describe-bytes.js';
 import { PubSubTracker, pubSubFrameKind } from './pubsub-tracker.js';
 
 const argsOf = (cmd: PendingCommand): readonly RedisArg[] => cmd.args;
+
+/** Bytes buffered in the socket (not yet taken by the kernel) beyond which writing pauses until `drain`. */
+const WRITE_BUFFER_PAUSE = 4 * 1024 * 1024;
+
+/** Bounds of one pipeline (the connection options of the same names). */
+export interface PipelineBounds {
+  maxBulkLength: number;
+  pushBuffers: boolean;
+  /** Commands written and not yet answered. */
+  maxInFlight: number;
+  /** Bytes written and not yet answered. */
+  maxInFlightBytes: number;
+  /** Single commands waiting to be written while the in-flight bounds are reached. */
+  maxQueued: number;
+}
 
 /** What the pipeline needs from its connection. */
 export interface PipelineHost {
@@ -28,11 +44,21 @@ export class CommandPipeline implements DecoderHandlers {
   readonly #host: PipelineHost;
   readonly #decoder: RespDecoder;
   readonly #inFlight = new InFlightQueue<PendingCommand>();
+  /** This tick's write, and (while `#held`) the commands waiting for room under the in-flight bounds. */
   #batch: PendingCommand[] = [];
   #batchSettled = 0;
   #flushScheduled = false;
   readonly #flushBound = (): void => this.flush();
+  /** The in-flight bounds were reached: `#batch` waits for replies (or `drain`) to make room. */
+  #held = false;
+  /** The socket buffers more than WRITE_BUFFER_PAUSE: writing waits for its `drain`. */
+  #drainPending = false;
+  /** Live single commands (no batch sink) in `#batch`: while held, at most `maxQueued` of them wait. */
+  #singles = 0;
+  /** Average encoded size of a command in the last write, to size the next chunk under the byte bound. */
+  #bytesPerCommand = 64;
   #drainWaiter: (() => void) | undefined;
+  readonly #bounds: PipelineBounds;
   /** Settled (timed out / aborted) commands whose replies are still due. */
   abandoned = 0;
   /** Socket writes go to; undefined between sockets. */
@@ -41,22 +67,30 @@ export class CommandPipeline implements DecoderHandlers {
   protocol: 2 | 3 = 3;
   /** Date.now() of the last write or read. */
   lastActivity = 0;
+  /** Date.now() of the last byte read from the socket. */
+  lastRead = 0;
   readonly pubsub = new PubSubTracker();
   readonly #pushBuffers: boolean;
 
-  constructor(host: PipelineHost, options: { maxBulkLength: number; pushBuffers: boolean }) {
+  constructor(host: PipelineHost, bounds: PipelineBounds) {
     this.#host = host;
-    this.#pushBuffers = options.pushBuffers;
+    this.#bounds = bounds;
+    this.#pushBuffers = bounds.pushBuffers;
     // The pipeline itself is the decoder's handler object: its callbacks are prototype methods, one function for
     // every connection. Per-connection closures made the decoder's call sites see a new target with every
     // connection created (pools, reconnects, cluster nodes); V8 then deoptimised them over and over and the decoder
     // ran up to 2.5x slower in a long-lived process (bench workload 8).
-    this.#decoder = new RespDecoder(this, { maxBulkLength: options.maxBulkLength, pushBuffers: options.pushBuffers });
+    this.#decoder = new RespDecoder(this, { maxBulkLength: bounds.maxBulkLength, pushBuffers: bounds.pushBuffers });
   }
 
-  /** Written (or in this tick's write) and awaiting a reply. */
+  /** Written (or in this tick's write, or waiting for room under the in-flight bounds) and awaiting a reply. */
   get inFlight(): number {
     return this.#inFlight.length + this.#batch.length - this.#batchSettled;
+  }
+
+  /** Bytes written to the socket whose replies have not all arrived. */
+  get inFlightBytes(): number {
+    return this.#inFlight.bytes;
   }
 
   get idle(): boolean {
@@ -66,42 +100,116 @@ export class CommandPipeline implements DecoderHandlers {
   /** Adds a command to this tick's write. */
   enqueue(cmd: PendingCommand): void {
     cmd.at = AT_BATCH;
+    if (cmd.sink === undefined) {
+      if (this.#held && this.#singles >= this.#bounds.maxQueued) {
+        cmd.fail(this.#queueFull(cmd));
+        return;
+      }
+      this.#singles++;
+    }
     this.#batch.push(cmd);
-    if (!this.#flushScheduled) {
+    if (!this.#flushScheduled && !this.#held) {
       this.#flushScheduled = true;
       process.nextTick(this.#flushBound);
     }
   }
 
-  /** Writes the batch collected this tick: one encode, one socket write. */
+  /**
+   * Writes the commands collected this tick, in chunks, as far as the bounds allow: at most `maxInFlight` commands
+   * and about `maxInFlightBytes` written without a reply, and nothing more while the socket's own buffer is past
+   * WRITE_BUFFER_PAUSE. What does not fit waits in order for replies (or the socket's `drain`) to make room; beyond
+   * `maxQueued` such waiting single commands fail at once with QueueFullError. Commands of an explicit batch
+   * (pipeline) are never refused: the caller holds them already, and they stream out chunk by chunk.
+   */
   flush(): void {
     this.#flushScheduled = false;
-    let batch = this.#batch;
     const socket = this.socket;
-    if (batch.length === 0 || socket === undefined) return;
-    this.#batch = [];
+    if (this.#batch.length === 0 || socket === undefined || this.#drainPending) return;
+    let batch = this.#batch;
     if (this.#batchSettled > 0) {
       batch = batch.filter((c) => !c.settled);
       this.#batchSettled = 0;
     }
+    const b = this.#bounds;
+    let start = 0;
+    while (start < batch.length) {
+      const countRoom = b.maxInFlight - this.#inFlight.length;
+      const byteRoom = b.maxInFlightBytes - this.#inFlight.bytes;
+      if (countRoom <= 0 || byteRoom <= 0) break;
+      let n = batch.length - start;
+      if (n > countRoom) n = countRoom;
+      const byBytes = Math.max(1, Math.floor(byteRoom / this.#bytesPerCommand));
+      if (n > byBytes) n = byBytes;
+      const chunk = start === 0 && n === batch.length ? batch : batch.slice(start, start + n);
+      start += n;
+      this.#writeChunk(socket, chunk);
+      if (this.socket !== socket || this.#drainPending) break;
+    }
+    this.#batch = start === 0 ? batch : start >= batch.length ? [] : batch.slice(start);
+    this.#held = this.#batch.length > 0;
+    if (this.#held && this.#singles > this.#bounds.maxQueued) this.#refuseBeyondMaxQueued();
+  }
+
+  /** Encodes and writes one chunk; commands whose arguments cannot be encoded fail alone (DataError). */
+  #writeChunk(socket: Socket, chunk: PendingCommand[]): void {
     let bytes: Buffer;
     try {
-      bytes = encodeCommands(batch.map(argsOf));
+      bytes = encodeCommands(chunk.map(argsOf));
     } catch {
-      // Some argument cannot be encoded: fail just those commands (DataError), write the others.
-      batch = batch.filter((cmd) => {
-        try {
-          encodeCommands([cmd.args]);
-          return true;
-        } catch (error) {
-          if (error instanceof RedisError) error.endpoint = this.#host.endpoint;
-          cmd.fail(error as Error);
-          return false;
-        }
-      });
-      bytes = encodeCommands(batch.map(argsOf));
+      this.#writeOneByOne(socket, chunk);
+      return;
     }
-    this.#write(socket, batch, bytes);
+    this.#bytesPerCommand = Math.max(1, Math.ceil(bytes.length / chunk.length));
+    this.#write(socket, chunk, bytes);
+  }
+
+  /**
+   * Cold path: some argument cannot be encoded (a bad type, or the chunk is larger than a Buffer can hold). Each
+   * command is encoded alone: those that fail get a DataError, the others are written, in order.
+   */
+  #writeOneByOne(socket: Socket, chunk: PendingCommand[]): void {
+    socket.cork();
+    try {
+      for (const cmd of chunk) {
+        let bytes: Buffer;
+        try {
+          bytes = encodeCommands([cmd.args]);
+        } catch (error) {
+          if (cmd.sink === undefined) this.#singles--;
+          cmd.fail(encodeFailure(cmd, error, this.#host.endpoint));
+          continue;
+        }
+        this.#write(socket, [cmd], bytes);
+        if (this.socket !== socket) return;
+      }
+    } finally {
+      socket.uncork();
+    }
+  }
+
+  /** Held with more than `maxQueued` single commands waiting (one tick's burst): the newest are refused. */
+  #refuseBeyondMaxQueued(): void {
+    const batch = this.#batch;
+    for (let i = batch.length - 1; i >= 0 && this.#singles > this.#bounds.maxQueued; i--) {
+      const cmd = batch[i]!;
+      if (cmd.sink !== undefined || cmd.settled) continue;
+      this.#singles--;
+      cmd.fail(this.#queueFull(cmd));
+    }
+    this.#batch = batch.filter((c) => !c.settled);
+  }
+
+  #queueFull(cmd: PendingCommand): QueueFullError {
+    const b = this.#bounds;
+    const endpoint = this.#host.endpoint;
+    return new QueueFullError(
+      `Cannot queue ${cmd.name}: ${endpoint} is not keeping up. ${this.#inFlight.length} commands ` +
+        `(${describeBytes(this.#inFlight.bytes)}) are written without a reply (bounds: maxInFlight=${b.maxInFlight}, ` +
+        `maxInFlightBytes=${describeBytes(b.maxInFlightBytes)}) and ${b.maxQueued} more wait to be written ` +
+        `(maxQueued=${b.maxQueued}). The command was not sent; retry later, or raise these bounds.`,
+      'maxQueued',
+      { command: cmd.name, endpoint, written: false },
+    );
   }
 
   /** Writes these commands now, in one write, ahead of this tick's batch (handshake, health check, QUIT). */
@@ -113,25 +221,66 @@ export class CommandPipeline implements DecoderHandlers {
 
   #write(socket: Socket, batch: PendingCommand[], bytes: Buffer): void {
     if (batch.length === 0) return;
+    const now = Date.now();
+    let singles = 0;
     for (let i = 0; i < batch.length; i++) {
       const cmd = batch[i];
+      if (cmd.at === AT_BATCH && cmd.sink === undefined) singles++;
       cmd.at = AT_IN_FLIGHT;
       cmd.written = true;
+      cmd.writtenAt = now;
     }
-    this.#inFlight.pushBatch(batch);
-    this.lastActivity = Date.now();
+    this.#singles -= singles;
+    this.#inFlight.pushBatch(batch, bytes.length, now);
+    this.lastActivity = now;
     socket.write(bytes);
+    if (socket.writableLength > WRITE_BUFFER_PAUSE && !this.#drainPending) {
+      this.#drainPending = true;
+      socket.once('drain', () => {
+        if (socket !== this.socket) return;
+        this.#drainPending = false;
+        this.#resume();
+      });
+    }
+  }
+
+  /** Room was made (replies, drain): write what waits, in the next tick (replies of one read coalesce). */
+  #resume(): void {
+    if (this.#flushScheduled || this.#batch.length === 0) return;
+    this.#flushScheduled = true;
+    process.nextTick(this.#flushBound);
   }
 
   /** Decodes a chunk from the socket. Throws ProtocolError on malformed or unexpected data. */
   feed(chunk: Buffer): void {
-    this.lastActivity = Date.now();
+    this.lastActivity = this.lastRead = Date.now();
     this.#decoder.feed(chunk);
+    // Held: write again once half the window is free (one flush per half window, not per read).
+    if (this.#held && this.#inFlight.length <= this.#bounds.maxInFlight / 2 && this.#inFlight.bytes <= this.#bounds.maxInFlightBytes / 2) {
+      this.#resume();
+    }
+  }
+
+  /**
+   * How long until the socket counts as stalled: 0 when the oldest written command has waited `ms` or longer and not
+   * one byte arrived since it was written (the server stopped answering); the ms still to wait when it is silent but
+   * not for that long yet; -1 when it is not silent, nothing is in flight, or the oldest command may legitimately wait
+   * forever (no deadline of its own: BLPOP 0).
+   */
+  stalledIn(ms: number): number {
+    const oldest = this.#inFlight.oldestWriteAt;
+    if (oldest === 0 || this.lastRead >= oldest) return -1;
+    const head = this.#inFlight.peek();
+    if (head === undefined || !(head.settled || head.timer !== undefined || head.group !== undefined)) return -1;
+    return Math.max(0, oldest + ms - Date.now());
   }
 
   /** Records that a command of this pipeline settled early; returns the number of replies now abandoned. */
   abandon(cmd: PendingCommand): number {
-    if (cmd.at === AT_BATCH) this.#batchSettled++;
+    if (cmd.at === AT_BATCH) {
+      this.#batchSettled++;
+      if (cmd.sink === undefined) this.#singles--;
+    }
     else if (cmd.at === AT_IN_FLIGHT) this.abandoned++;
     return this.abandoned;
   }
@@ -149,13 +298,25 @@ export class CommandPipeline implements DecoderHandlers {
     const unwritten = this.#batch.filter((c) => !c.settled);
     this.#batch = [];
     this.#batchSettled = 0;
+    this.#held = false;
+    this.#drainPending = false;
+    this.#singles = 0;
     this.#maybeDrained();
     return { inFlight, unwritten };
   }
 
-  /** Resolves when nothing is in flight (or `ms` passed, if > 0). */
+  /**
+   * The oldest written command is a blocking one (BLPOP, XREAD BLOCK, ...) still waiting and nothing else waits to be
+   * written: its reply comes when data arrives, maybe never, and every reply behind it waits for it.
+   */
+  get blockedOnly(): boolean {
+    const head = this.#inFlight.peek();
+    return head !== undefined && head.blocking && !head.settled && this.#batch.length === 0;
+  }
+
+  /** Resolves when nothing is in flight, or only a blocking command (see `blockedOnly`), or `ms` passed (if > 0). */
   drained(ms: number): Promise<void> {
-    if (this.idle) return Promise.resolve();
+    if (this.idle || this.blockedOnly) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = ms > 0 ? setTimeout(() => done(), ms) : undefined;
       const done = (): void => {
@@ -168,7 +329,7 @@ export class CommandPipeline implements DecoderHandlers {
   }
 
   #maybeDrained(): void {
-    if (this.#drainWaiter !== undefined && this.idle) this.#drainWaiter();
+    if (this.#drainWaiter !== undefined && (this.idle || this.blockedOnly)) this.#drainWaiter();
   }
 
   // ---- decoder callbacks (DecoderHandlers; called by the RespDecoder only) ------------------------------------
@@ -255,4 +416,17 @@ export class CommandPipeline implements DecoderHandlers {
     this.#host.onPush(frame);
     this.#maybeDrained();
   }
+}
+
+/** A command whose arguments could not be encoded: the encoder's DataError, or one for a too-large write. */
+function encodeFailure(cmd: PendingCommand, error: unknown, endpoint: string): Error {
+  if (error instanceof RedisError) {
+    error.endpoint = endpoint;
+    return error;
+  }
+  return new DataError(
+    `Cannot send ${cmd.name}: its arguments could not be encoded into one write (${(error as Error).message}). ` +
+      'A single command must fit in a Buffer (about 4 GiB); split the value.',
+    { command: cmd.name, endpoint, cause: error },
+  );
 }

@@ -69,7 +69,9 @@ export interface ConnectionOptions {
   connectTimeout?: number;
   /**
    * ms a command may wait for its reply (queue time included); then it fails with TimeoutError('command') and its
-   * late reply is discarded. 0 disables. Default 0 (none). Per command: `sendCommand(args, { timeout })`.
+   * late reply is discarded. When the oldest command in flight passed it and not one byte arrived since it was
+   * written, the socket is declared dead (`stalled` event, ConnectionStalledError) and replaced. 0 disables both.
+   * Default 5000. Per command: `sendCommand(args, { timeout })`; the client adds a blocking command's block time.
    */
   commandTimeout?: number;
   /** TCP keep-alive initial delay in ms, or false to disable. Default 30000. */
@@ -78,8 +80,18 @@ export interface ConnectionOptions {
   noDelay?: boolean;
   /** Reconnect policy: `false` never reconnects, a number is `attempts`, or full options. */
   retry?: false | number | RetryOptions | RetryStrategyFn;
-  /** Commands queued while (re)connecting; beyond this they fail at once with ConnectionError. Default 10000. */
+  /**
+   * Commands waiting for the connection: while it (re)connects, and while the in-flight bounds below are reached.
+   * Beyond this, single commands fail at once with QueueFullError (never sent). Default 10000.
+   */
   maxQueued?: number;
+  /**
+   * Commands written to the socket and not yet answered. Beyond this, commands wait (up to `maxQueued`; an
+   * explicit pipeline streams out in chunks as replies arrive). Default 100000.
+   */
+  maxInFlight?: number;
+  /** Bytes written to the socket and not yet answered; same as `maxInFlight`, by size. Default 64 MiB. */
+  maxInFlightBytes?: number;
   /** PING before use when the connection has been idle longer than this (ms). 0 disables. Default 0. */
   healthCheckInterval?: number;
   /** Largest accepted bulk length from the server. Default 512 MiB. */

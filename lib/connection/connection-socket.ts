@@ -151,6 +151,16 @@ export class ConnectionSocket {
     await this.#pipeline.drained(timeout);
     const socket = this.#socket;
     if (socket === undefined) return ended;
+    if (this.#pipeline.blockedOnly) {
+      // A blocking command (BLPOP 0, XREAD BLOCK ...) answers when data arrives, maybe never: do not wait for it.
+      this.lastError = new ConnectionError(
+        `disconnect() closed the connection to ${this.#host.label} while a blocking command waited for data; ` +
+          'it was cancelled (had data arrived at that moment, the server may have served it).',
+        { endpoint: this.#host.label },
+      );
+      socket.destroy();
+      return ended;
+    }
     if (!this.#pipeline.idle) {
       this.lastError = new TimeoutError(
         `No reply from ${this.#host.label} within disconnect()'s ${timeout} ms deadline.`,

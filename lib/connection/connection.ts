@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { inspect } from 'node:util';
-import { ConnectionError, DataError, TimeoutError } from '../errors/index.js';
+import { AuthenticationError, ConnectionError, ConnectionStalledError, DataError, TimeoutError } from '../errors/index.js';
 import type { RedisArg, RespMap, RespValue } from '../protocol/resp-value.js';
 import { asError } from '../errors/as-error.js';
 import { applyCommandOptions, optionsOf, type BatchCommand, type CommandOptions } from './command-options.js';
@@ -13,6 +13,8 @@ import { isFatalConnectError } from './connection-handshake.js';
 import type { ConnectionOptions, Endpoint } from './connection-options.js';
 import { ConnectionSocket } from './connection-socket.js';
 import {
+  AT_BATCH,
+  AT_IN_FLIGHT,
   AT_WAITING,
   KIND_HELLO,
   KIND_QUIT,
@@ -78,6 +80,10 @@ export class Connection extends EventEmitter {
   #stopping: 'graceful' | 'destroy' | undefined;
   #endPending = false;
   #checking = false;
+  /** The fatal error (failed authentication, TLS verification) that closed the connection; cleared by connect(). */
+  #fatal: Error | undefined;
+  /** A pending second look by #checkStalled. */
+  #stallCheck: NodeJS.Timeout | undefined;
   readonly #onAborted = (cmd: PendingCommand, signal: AbortSignal): void => {
     this.#abandon(cmd, abortError(cmd, this.#label, signal));
   };
@@ -101,7 +107,13 @@ export class Connection extends EventEmitter {
         onPush: (frame) => this.#emitSafely('push', frame),
         onSpecialReply: (cmd, value) => this.#afterSpecial(cmd, value),
       },
-      { maxBulkLength: o.maxBulkLength, pushBuffers: o.pushBuffers },
+      {
+        maxBulkLength: o.maxBulkLength,
+        pushBuffers: o.pushBuffers,
+        maxInFlight: o.maxInFlight,
+        maxInFlightBytes: o.maxInFlightBytes,
+        maxQueued: o.maxQueued,
+      },
     );
     this.#pipeline.protocol = o.protocol;
     this.#waiting = new WaitingQueue(o.maxQueued);
@@ -157,6 +169,10 @@ export class Connection extends EventEmitter {
   get inFlight(): number {
     return this.#pipeline.inFlight;
   }
+  /** Bytes written to the socket whose replies have not all arrived (bounded by `maxInFlightBytes`). */
+  get inFlightBytes(): number {
+    return this.#pipeline.inFlightBytes;
+  }
   /** Commands waiting for the connection to be ready. */
   get queued(): number {
     return this.#waiting.length;
@@ -184,6 +200,7 @@ export class Connection extends EventEmitter {
     if (this.#status === 'idle' || this.#status === 'closed') {
       this.#stopping = undefined;
       this.#endPending = false;
+      this.#fatal = undefined;
       this.#attempt = 0;
       this.#loop.start(0);
     }
@@ -266,12 +283,7 @@ export class Connection extends EventEmitter {
       this.#route(cmd);
     }
     if (group !== undefined && group.left > 0) {
-      group.timer = setTimeout(() => {
-        group.timer = undefined;
-        for (const cmd of group.commands) {
-          if (!cmd.settled) this.#abandon(cmd, commandTimeoutError(cmd, this.#label, timeout));
-        }
-      }, timeout);
+      group.timer = setTimeout(() => this.#groupTimedOut(group, timeout), timeout);
     }
   }
 
@@ -300,7 +312,63 @@ export class Connection extends EventEmitter {
     cmd.timer = setTimeout(() => {
       cmd.timer = undefined;
       this.#abandon(cmd, commandTimeoutError(cmd, this.#label, timeout));
+      this.#checkStalled(timeout);
     }, timeout);
+  }
+
+  /**
+   * A batch's shared deadline passed. On a socket that is still answering, its commands held back by the in-flight
+   * bounds (not written yet) and those written less than `timeout` ago get more time: an explicit pipeline larger
+   * than the bounds streams out chunk by chunk, and the deadline applies per chunk from its write. The others fail
+   * with TimeoutError.
+   */
+  #groupTimedOut(group: CommandGroup, timeout: number): void {
+    group.timer = undefined;
+    const answering = this.#status === 'ready' && this.#pipeline.stalledIn(timeout) !== 0;
+    const now = Date.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const cmd of group.commands) {
+      if (cmd.settled) continue;
+      if (answering && cmd.at === AT_BATCH) next = Math.min(next, timeout);
+      else if (answering && cmd.at === AT_IN_FLIGHT && now - cmd.writtenAt < timeout) next = Math.min(next, cmd.writtenAt + timeout - now);
+      else this.#abandon(cmd, commandTimeoutError(cmd, this.#label, timeout));
+    }
+    if (next !== Number.POSITIVE_INFINITY && group.left > 0) {
+      group.timer = setTimeout(() => this.#groupTimedOut(group, timeout), Math.max(1, next));
+    } else {
+      this.#checkStalled(timeout);
+    }
+  }
+
+  /**
+   * After a deadline passed: when the oldest written command has waited `timeout` ms and not one byte arrived since
+   * it was written, the server stopped answering while the socket stayed open (SIGSTOP, a frozen proxy; TCP
+   * keep-alive never fires then). Declare the socket dead (`stalled` event), destroy it and reconnect, so later
+   * commands do not queue behind it.
+   */
+  #checkStalled(timeout: number): void {
+    if (this.#status !== 'ready' || this.#stopping !== undefined) return;
+    const wait = this.#pipeline.stalledIn(timeout);
+    if (wait < 0) return;
+    if (wait > 0) {
+      // Silent, but the oldest write is younger than the deadline (it was queued first): look again when it is not.
+      if (this.#stallCheck === undefined) {
+        this.#stallCheck = setTimeout(() => {
+          this.#stallCheck = undefined;
+          this.#checkStalled(timeout);
+        }, wait);
+      }
+      return;
+    }
+    const error = new ConnectionStalledError(
+      `${this.#label} stopped answering: the oldest command in flight waited ${timeout} ms and not one byte arrived ` +
+        'since it was written, while the socket stayed open (a frozen server or proxy). The socket was closed and ' +
+        'the connection is reconnecting; commands in flight on it failed (they may or may not have run).',
+      timeout,
+      { endpoint: this.#label },
+    );
+    this.#emitSafely('stalled', error);
+    this.reconnect(error);
   }
 
   /** Settles a command early (timeout/abort); a written one keeps its slot so its late reply is consumed and dropped. */
@@ -319,6 +387,10 @@ export class Connection extends EventEmitter {
 
   #queue(cmd: PendingCommand): void {
     const status = this.#status;
+    if (status === 'closed' && this.#fatal !== undefined) {
+      cmd.fail(this.#closedByFatal(cmd, this.#fatal));
+      return;
+    }
     if (status === 'closing' || status === 'closed' || this.#stopping !== undefined) {
       cmd.fail(new ConnectionError(
         `Cannot send ${cmd.name}: the connection to ${this.#label} is ${status === 'closed' ? 'closed' : 'closing'}. Create a new connection (or call connect()).`,
@@ -327,6 +399,24 @@ export class Connection extends EventEmitter {
       return;
     }
     if (this.#waiting.add(cmd, this.#label, status === 'idle') && status === 'idle') this.connect().catch(() => undefined);
+  }
+
+  /** A command sent after a fatal connect error: why the connection is unusable, and what brings it back. */
+  #closedByFatal(cmd: PendingCommand, fatal: Error): ConnectionError {
+    const options = { command: cmd.name, endpoint: this.#label, cause: fatal, written: false };
+    if (fatal instanceof AuthenticationError) {
+      return new AuthenticationError(
+        `Cannot send ${cmd.name}: the connection to ${this.#label} stopped after a fatal authentication failure ` +
+          `(${fatal.message}). It does not retry the same credentials: fix username/password (or what ` +
+          'credentialProvider returns); connect() - or, in a pool or client, the next command - opens a new connection.',
+        options,
+      );
+    }
+    return new ConnectionError(
+      `Cannot send ${cmd.name}: the connection to ${this.#label} stopped after a fatal error that retrying cannot fix ` +
+        `(${fatal.message}). Fix the cause; connect() - or, in a pool or client, the next command - opens a new connection.`,
+      options,
+    );
   }
 
   #afterSpecial(cmd: PendingCommand, value: RespValue): void {
@@ -447,6 +537,10 @@ export class Connection extends EventEmitter {
 
   /** Forgets the current socket (if any): written commands fail (or wait, if retryable), unwritten ones wait. */
   #dropSocket(cause: Error | undefined): void {
+    if (this.#stallCheck !== undefined) {
+      clearTimeout(this.#stallCheck);
+      this.#stallCheck = undefined;
+    }
     if (this.#link.release() === undefined) return;
     this.#checking = false;
     const { inFlight, unwritten } = this.#pipeline.detach();
@@ -502,6 +596,7 @@ export class Connection extends EventEmitter {
         ? new TimeoutError(message, cause.kind, cause.timeout, { endpoint: this.#label, cause })
         : new ConnectionError(message, { endpoint: this.#label, cause });
     this.#stopping = 'destroy';
+    if (fatal) this.#fatal = cause;
     this.#finish(error);
   }
 

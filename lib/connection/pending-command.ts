@@ -96,9 +96,13 @@ export class PendingCommand {
   readonly kind: number;
   buffers = false;
   retry = false;
+  /** The server may hold the reply until data arrives (BLPOP, XREAD BLOCK ...): disconnect() does not wait for it. */
+  blocking = false;
   settled = false;
   /** Its bytes were handed to a socket (sticky: stays true if it is re-queued after a reconnect). */
   written = false;
+  /** Date.now() of its (last) write. */
+  writtenAt = 0;
   at = AT_WAITING;
   /** Pub/sub confirmations still expected; -1 = argless unsubscribe (until that family is empty). */
   remaining = 0;

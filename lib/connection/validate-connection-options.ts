@@ -29,6 +29,8 @@ export interface NormalizedConnectionOptions {
   noDelay: boolean;
   retry: RetryStrategyFn;
   maxQueued: number;
+  maxInFlight: number;
+  maxInFlightBytes: number;
   healthCheckInterval: number;
   maxBulkLength: number;
   pushBuffers: boolean;
@@ -133,6 +135,8 @@ export function validateConnectionOptions(options: ConnectionOptions = {}): Norm
     noDelay: bool(options.noDelay, 'noDelay', d.noDelay),
     retry,
     maxQueued: int(options.maxQueued, 'maxQueued', d.maxQueued, 0, Number.POSITIVE_INFINITY),
+    maxInFlight: int(options.maxInFlight, 'maxInFlight', d.maxInFlight, 1, Number.POSITIVE_INFINITY),
+    maxInFlightBytes: int(options.maxInFlightBytes, 'maxInFlightBytes', d.maxInFlightBytes, 1024, Number.POSITIVE_INFINITY),
     healthCheckInterval: ms(options.healthCheckInterval, 'healthCheckInterval', d.healthCheckInterval),
     maxBulkLength: int(options.maxBulkLength, 'maxBulkLength', d.maxBulkLength, 1, Number.MAX_SAFE_INTEGER),
     pushBuffers: bool(options.pushBuffers, 'pushBuffers', d.pushBuffers),

@@ -1,4 +1,4 @@
-import { ConnectionError } from '../errors/index.js';
+import { QueueFullError } from '../errors/index.js';
 import type { CommandPipeline } from './command-pipeline.js';
 import { CommandQueue } from './command-queue.js';
 import { AT_WAITING, type PendingCommand } from './pending-command.js';
@@ -25,8 +25,9 @@ export class WaitingQueue {
   /** Queues `cmd`, or fails it (returning false) when `maxQueued` commands wait already. */
   add(cmd: PendingCommand, endpoint: string, idle: boolean): boolean {
     if (this.length >= this.#maxQueued) {
-      cmd.fail(new ConnectionError(
-        `Cannot queue ${cmd.name}: ${this.length} commands already wait for ${endpoint} to be ${idle ? 'connected' : 'ready'} (maxQueued=${this.#maxQueued}). The command was not sent.`,
+      cmd.fail(new QueueFullError(
+        `Cannot queue ${cmd.name}: ${this.length} commands already wait for ${endpoint} to be ${idle ? 'connected' : 'ready'} (maxQueued=${this.#maxQueued}). The command was not sent; retry once the connection is back, or raise maxQueued.`,
+        'maxQueued',
         { command: cmd.name, endpoint, written: cmd.written },
       ));
       return false;

@@ -55,3 +55,41 @@ export class ReplicaNotFoundError extends ConnectionError {
   override name = 'ReplicaNotFoundError';
   override readonly code: string = 'REDWIRE_ERR_REPLICA_NOT_FOUND';
 }
+
+/**
+ * The oldest command written to a socket waited past its deadline and not one byte arrived since it was written:
+ * the server (or something between) stopped answering while the socket stayed open (a frozen process, a proxy that
+ * stopped forwarding). The connection declares the socket dead, destroys it and reconnects; this error is the
+ * `stalled` event's payload and the cause of the commands that were in flight on it.
+ */
+export class ConnectionStalledError extends ConnectionError {
+  override name = 'ConnectionStalledError';
+  override readonly code: string = 'REDWIRE_ERR_CONNECTION_STALLED';
+  /** ms the oldest in-flight command had waited without a byte from the server. */
+  readonly silentFor: number;
+
+  constructor(message: string, silentFor: number, options: ConnectionErrorOptions = {}) {
+    super(message, options);
+    this.silentFor = silentFor;
+  }
+}
+
+/** Which bound a command hit when it was refused before being sent. */
+export type QueueBound = 'maxQueued';
+
+/**
+ * A command was refused before anything was sent because too many commands already wait for the connection: while
+ * it is (re)connecting, or while the server is not keeping up (the written-but-unanswered bounds `maxInFlight` /
+ * `maxInFlightBytes` are reached and `maxQueued` more wait to be written). Safe to retry later; the message names
+ * the bounds and their values.
+ */
+export class QueueFullError extends ConnectionError {
+  override name = 'QueueFullError';
+  override readonly code: string = 'REDWIRE_ERR_QUEUE_FULL';
+  readonly bound: QueueBound;
+
+  constructor(message: string, bound: QueueBound, options: ConnectionErrorOptions = {}) {
+    super(message, options);
+    this.bound = bound;
+  }
+}

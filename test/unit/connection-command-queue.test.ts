@@ -43,15 +43,23 @@ describe('InFlightQueue (written batches, consumed one reply at a time)', () => 
       fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
         const queue = new InFlightQueue<number>();
         const model: number[] = [];
+        // Per written batch: items left, its bytes (7 per item) and its write time (its ordinal).
+        const writes: { left: number; bytes: number; at: number }[] = [];
+        let writeNo = 0;
         for (const o of ops) {
           if (o.kind === 'pushBatch') {
-            queue.pushBatch([...o.items]);
+            const at = ++writeNo;
+            if (o.items.length > 0) writes.push({ left: o.items.length, bytes: o.items.length * 7, at });
+            queue.pushBatch([...o.items], o.items.length * 7, at);
             model.push(...o.items);
           } else {
             expect(queue.shift()).toBe(model.shift());
+            if (writes.length > 0 && --writes[0]!.left === 0) writes.shift();
           }
           expect(queue.length).toBe(model.length);
           expect(queue.peek()).toBe(model[0]);
+          expect(queue.bytes).toBe(writes.reduce((sum, w) => sum + w.bytes, 0));
+          expect(queue.oldestWriteAt).toBe(writes[0]?.at ?? 0);
         }
         expect(queue.drain()).toEqual(model);
         expect(queue.length).toBe(0);
@@ -63,7 +71,7 @@ describe('InFlightQueue (written batches, consumed one reply at a time)', () => 
   it('lets go of a command as soon as its reply is consumed, before the rest of its batch', () => {
     const queue = new InFlightQueue<{ id: number }>();
     const batch = [{ id: 1 }, { id: 2 }];
-    queue.pushBatch(batch);
+    queue.pushBatch(batch, 20, 1);
     expect(queue.shift()).toEqual({ id: 1 });
     expect(batch[0]).toBeUndefined();
   });

@@ -1,0 +1,132 @@
+/**
+ * A server that stops answering while its socket stays open (SIGSTOP: the kernel still ACKs, so TCP keep-alive
+ * never fires), with DEFAULT options: every command settles within its deadline, the socket is declared dead and
+ * replaced, and the client recovers by itself once the server answers again. Runs its own redis-server (never the
+ * shared topology: it is frozen on purpose).
+ */
+import { createServer } from 'node:net';
+import { Connection } from '../../lib/connection/connection.js';
+import { DEFAULT_CONNECTION_OPTIONS } from '../../lib/connection/connection-defaults.js';
+import { createClient } from '../../lib/create-client.js';
+import type { RedisClient } from '../../lib/client/redis-client.js';
+import { ConnectionError, ConnectionStalledError, TimeoutError } from '../../lib/errors/index.js';
+import { OwnedRedis } from '../chaos/chaos-servers.js';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function until(what: string, check: () => Promise<boolean> | boolean, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const settle = <T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: Error }> =>
+  p.then((value) => ({ ok: true as const, value }), (error: Error) => ({ ok: false as const, error }));
+
+let server: OwnedRedis;
+const cleanup: (() => unknown)[] = [];
+
+beforeAll(async () => {
+  server = new OwnedRedis(await freePort());
+  await server.start();
+});
+
+afterEach(async () => {
+  server.signal('SIGCONT');
+  for (const fn of cleanup.splice(0)) await fn();
+});
+
+afterAll(async () => {
+  await server?.destroy();
+});
+
+function client(options: Record<string, unknown> = {}): RedisClient {
+  const c = createClient({ host: '127.0.0.1', port: server.port, ...options }) as RedisClient;
+  cleanup.push(() => c.disconnect().catch(() => undefined));
+  return c;
+}
+
+describe('stalled server, default options', () => {
+  it('ships a 5 s command deadline', () => {
+    expect(DEFAULT_CONNECTION_OPTIONS.commandTimeout).toBe(5000);
+  });
+
+  it('a frozen server: in-flight and new commands settle with typed errors, the socket is declared dead, and the client recovers after SIGCONT', async () => {
+    const redis = client();
+    await redis.set('stall:k', 'v');
+    const conn = redis.pool.sharedConnection() as Connection;
+    const stalled: Error[] = [];
+    conn.on('stalled', (error: Error) => stalled.push(error));
+
+    server.signal('SIGSTOP');
+    const started = Date.now();
+    const first = settle(redis.get('stall:k'));
+    const second = settle(redis.incr('stall:n'));
+    const [a, b] = await Promise.all([first, second]);
+    const elapsed = Date.now() - started;
+    expect(a.ok || b.ok).toBe(false);
+    expect(!a.ok && a.error).toBeInstanceOf(TimeoutError);
+    // The other one was in flight on the socket declared dead: it fails at once, saying so.
+    expect(!b.ok && b.error).toBeInstanceOf(ConnectionError);
+    expect(!b.ok && (b.error as ConnectionError).cause).toBeInstanceOf(ConnectionStalledError);
+    // Settled by the default deadline (5 s), not by anything later.
+    expect(elapsed).toBeLessThan(5000 + 2000);
+    await until('the stalled event', () => stalled.length > 0);
+    expect(stalled[0]).toBeInstanceOf(ConnectionStalledError);
+
+    // While the server is still frozen, a new command is not stuck behind the dead socket: it settles too.
+    const third = await settle(redis.get('stall:k'));
+    expect(!third.ok && third.error).toBeInstanceOf(ConnectionError);
+
+    server.signal('SIGCONT');
+    await until('the client answering again', async () => (await settle(redis.get('stall:k'))).ok);
+    expect(await redis.get('stall:k')).toBe('v');
+  });
+
+  it('a blocking command is not cut short: BLPOP gets its block time plus the deadline, BLPOP 0 none', async () => {
+    const redis = client({ commandTimeout: 300 });
+    const started = Date.now();
+    expect(await redis.blpop(['stall:empty'], 1)).toBeNull();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+
+    const forever = settle(redis.blpop(['stall:forever'], 0));
+    // Well past commandTimeout: still waiting, and its socket was not declared dead.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await redis.rpush('stall:forever', 'x');
+    const popped = await forever;
+    expect(popped).toEqual({ ok: true, value: ['stall:forever', 'x'] });
+  });
+});
+
+describe('quit() with a blocking command in flight', () => {
+  it('a Connection returns promptly and fails the BLPOP 0 with ConnectionError', async () => {
+    const conn = new Connection({ host: '127.0.0.1', port: server.port });
+    await conn.connect();
+    const blocked = settle(conn.sendCommand(['BLPOP', 'stall:quit', 0], { timeout: 0, blocking: true }));
+    await until('BLPOP in flight', () => conn.inFlight === 1);
+    const started = Date.now();
+    await conn.disconnect();
+    expect(Date.now() - started).toBeLessThan(1000);
+    const result = await blocked;
+    expect(!result.ok && result.error).toBeInstanceOf(ConnectionError);
+  });
+
+  it('a non-blocking command in flight is still waited for', async () => {
+    const conn = new Connection({ host: '127.0.0.1', port: server.port });
+    await conn.connect();
+    const slow = conn.sendCommand(['DEBUG', 'SLEEP', '0.3']);
+    await conn.disconnect();
+    await expect(slow).resolves.toBe('OK');
+  });
+});
