@@ -1,5 +1,5 @@
-import { ConfigError } from '../errors/index.js';
-import type { RedisArg, RespValue } from '../protocol/resp-value.js';
+import { ConfigError, RedisError } from '../errors/index.js';
+import type { RedisArg, RespMap, RespValue } from '../protocol/resp-value.js';
 import type { CommandCall } from './commands/command-call.js';
 import { commandSpecForArgs, getKeyIndexes } from './commands/command-table.js';
 
@@ -39,8 +39,27 @@ export interface CacheSlot {
 }
 
 /**
+ * A copy of a reply that shares nothing mutable with it: arrays, maps and Buffers are copied (deeply), so one caller
+ * changing its result cannot change what the cache hands the next. Strings, numbers, bigints, booleans and null
+ * are immutable and come back as they are: a cached GET of a string costs no copy.
+ */
+function privateCopy(value: RespValue): RespValue {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Buffer.isBuffer(value)) return Buffer.from(value);
+  if (Array.isArray(value)) return value.map(privateCopy);
+  // A nested error reply (not a cacheable read's shape, but a RespValue): an Error object, kept as it is.
+  if (value instanceof RedisError) return value;
+  const copy = Object.create(null) as RespMap;
+  for (const key of Object.keys(value)) copy[key] = privateCopy(value[key] as RespValue);
+  return copy;
+}
+
+/**
  * A bounded LRU of replies to read-only single-key commands, evicted by the server's invalidation pushes.
  * A reply that was in flight while its key was invalidated is not stored (it may predate the write).
+ * Stored and returned replies are private copies (see privateCopy): no caller holds the cached object itself.
+ * (Deep-freezing instead would make a cached result behave unlike an uncached one, e.g. `sort()` throwing, and
+ * cannot cover Buffers, whose bytes cannot be frozen.)
  */
 export class ClientCache {
   readonly #maxEntries: number;
@@ -93,7 +112,7 @@ export class ClientCache {
     this.#hits++;
     this.#entries.delete(slot.cacheKey);
     this.#entries.set(slot.cacheKey, entry);
-    return { value: entry.value };
+    return { value: privateCopy(entry.value) };
   }
 
   /** Call before sending a cacheable read. */
@@ -103,7 +122,7 @@ export class ClientCache {
     else reading.count++;
   }
 
-  /** Call when the read settled; stores the reply unless the key was invalidated meanwhile. */
+  /** Call when the read settled; stores (a private copy of) the reply unless the key was invalidated meanwhile. */
   endRead(slot: CacheSlot, reply?: { value: RespValue }): void {
     const reading = this.#reading.get(slot.key);
     if (reading === undefined) return;
@@ -112,7 +131,8 @@ export class ClientCache {
     const old = this.#entries.get(slot.cacheKey);
     if (old !== undefined) this.#delete(slot.cacheKey, old);
     this.#entries.set(slot.cacheKey, {
-      value: reply.value,
+      // The caller keeps `reply.value` and may change it: the cache keeps its own copy.
+      value: privateCopy(reply.value),
       key: slot.key,
       expires: this.#ttl === 0 ? 0 : Date.now() + this.#ttl,
     });

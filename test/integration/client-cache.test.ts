@@ -54,3 +54,44 @@ test('the cache is bounded (LRU) and only caches read-only single-key commands',
 test('clientCache with protocol 2 is refused', () => {
   expect(() => new RedisClient({ ...STANDALONE, protocol: 2, clientCache: {}, lazyConnect: true })).toThrow(ConfigError);
 });
+
+test('changing a cached lrange, hgetall or Buffer result does not change what later callers get', async () => {
+  // Its own client: the LRU of the file's `cached` client holds 3 entries, too few for this test.
+  const own = new RedisClient({ ...STANDALONE, clientCache: {} });
+  await own.connect();
+  try {
+    const list = prefix + 'list';
+    const hash = prefix + 'hash';
+    const bin = prefix + 'bin';
+    await writer.call('RPUSH', list, 'a', 'b', 'c');
+    await writer.call('HSET', hash, 'f1', 'v1', 'f2', 'v2');
+    await writer.set(bin, 'bytes');
+
+    // The miss: its caller's result is what the cache stored from; it changes that result.
+    const first = await own.lrange(list, 0, -1);
+    first.push('pushed');
+    first[0] = 'changed';
+    const firstHash = await own.hgetall(hash);
+    firstHash.f1 = 'changed';
+    delete firstHash.f2;
+    const firstBin = await own.withBuffers().get(bin);
+    firstBin!.fill(0x41);
+    const hits = own.cacheStats()!.hits;
+
+    // A hit: served from the cache, as the server sent it; its caller changes it as well.
+    const second = await own.lrange(list, 0, -1);
+    expect(second).toEqual(['a', 'b', 'c']);
+    second.reverse();
+    expect(await own.hgetall(hash)).toEqual({ f1: 'v1', f2: 'v2' });
+    const secondBin = await own.withBuffers().get(bin);
+    expect(secondBin).toEqual(Buffer.from('bytes'));
+    secondBin!.write('zz');
+
+    // A third caller still gets the server's values, and all of these were cache hits.
+    expect(await own.lrange(list, 0, -1)).toEqual(['a', 'b', 'c']);
+    expect(await own.withBuffers().get(bin)).toEqual(Buffer.from('bytes'));
+    expect(own.cacheStats()!.hits).toBe(hits + 5);
+  } finally {
+    await own.quit();
+  }
+});
