@@ -150,13 +150,15 @@ export class ClusterExecutor {
         throw this.timeoutError(args, slot, lastNode, lastError, options, written);
       }
       let node: ClusterNodeInfo;
+      // The slot's primary this attempt is routed by: a backoff ends early once the table names another.
+      const wakeIf = slot === undefined ? undefined : { slot, owner: this.nodes.table.primaryAddressOf(slot) };
       try {
         node = target ?? this.#pick(slot, readonly, route);
       } catch (error) {
         const action = classify(error, { readonly, stage: 'pick' });
         if (action !== 'refresh-and-retry') throw error;
         lastError = error;
-        await this.policy.backoff(action, ++retries, deadline);
+        await this.policy.backoff(action, ++retries, deadline, wakeIf);
         continue;
       }
       lastNode = node.address;
@@ -174,7 +176,7 @@ export class ClusterExecutor {
           target = this.policy.redirectTarget(error as MovedError | AskError, node.host);
           asking = action === 'ask';
         } else if (action === 'backoff-retry' || action === 'refresh-and-retry') {
-          await this.policy.backoff(action, ++retries, deadline);
+          await this.policy.backoff(action, ++retries, deadline, wakeIf);
         } else {
           throw error;
         }

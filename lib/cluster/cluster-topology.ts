@@ -7,7 +7,7 @@ export interface ClusterNodeInfo {
   /** Node id (40 hex chars) when the server reported it. */
   readonly id: string | undefined;
   readonly role: 'primary' | 'replica';
-  /** `online`, `failed` or `loading` (CLUSTER SHARDS only; CLUSTER SLOTS lists only usable nodes → `online`). */
+  /** `online`, `failed` or `loading`, from CLUSTER SHARDS; `online` on servers without it (CLUSTER SLOTS omits failed replicas). */
   readonly health: string;
 }
 

@@ -92,7 +92,8 @@ async function runClusterTransaction(runner: ClusterRunner, queued: readonly Que
       target = executor.policy.redirectTarget(reason as MovedError | AskError, node.host);
       asking = action === 'ask';
     } else if (action === 'backoff-retry' || action === 'refresh-and-retry') {
-      await executor.policy.backoff(action, ++retries, deadline);
+      await executor.policy.backoff(action, ++retries, deadline,
+        slot === undefined ? undefined : { slot, owner: nodes.table.primaryAddressOf(slot) });
       target = slot === undefined ? nodes.randomPrimary() : nodes.nodeForSlot(slot, false);
     } else {
       throw reason;

@@ -123,7 +123,7 @@ export class NodesManager extends EventEmitter {
     if (primary === undefined) {
       throw new SlotNotCoveredError(
         `Hash slot ${slot} is not served by any node in the current slot table; the cluster may be resharding or ` +
-          `down. The table is being refreshed: retry shortly, or check CLUSTER SHARDS.`, slot);
+          `down. The table is being refreshed: retry shortly, or check CLUSTER SLOTS.`, slot);
     }
     const mode = this.#options.readFrom;
     if (!readonly || mode === 'primary') return primary;

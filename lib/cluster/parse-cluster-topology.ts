@@ -55,10 +55,21 @@ function makeNode(announced: AnnouncedAddress, map: AddressMapper, id: string | 
 
 const identity: AddressMapper = (a) => a;
 
-export function parseClusterShards(reply: RespValue, askedHost: string, map: AddressMapper = identity,
-  useTlsPort = false): ClusterShard[] {
+/** One shard of a CLUSTER SHARDS reply as listed, before any judgement: its ranges and every usable node. */
+export interface ListedShard {
+  readonly slots: [number, number][];
+  readonly nodes: ClusterNodeInfo[];
+}
+
+/**
+ * CLUSTER SHARDS as listed, shards without a primary or without slots included (some servers list a fresh replica
+ * in a shard of its own, or a promoted primary's shard with no slots): what the slot table must not be built from
+ * alone, but the only source of node health (and of the TLS port where CLUSTER SLOTS reports the plain one).
+ */
+export function parseClusterShardsListing(reply: RespValue, askedHost: string, map: AddressMapper = identity,
+  useTlsPort = false): ListedShard[] {
   if (!Array.isArray(reply)) throw new ProtocolError('CLUSTER SHARDS reply is not an array', { command: 'CLUSTER' });
-  const shards: ClusterShard[] = [];
+  const shards: ListedShard[] = [];
   for (const rawShard of reply) {
     const shard = asRecord(rawShard);
     if (shard === undefined) continue;
@@ -69,8 +80,7 @@ export function parseClusterShards(reply: RespValue, askedHost: string, map: Add
       const end = int(rawSlots[i + 1]);
       if (start !== undefined && end !== undefined) slots.push([start, end]);
     }
-    let primary: ClusterNodeInfo | undefined;
-    const replicas: ClusterNodeInfo[] = [];
+    const nodes: ClusterNodeInfo[] = [];
     for (const rawNode of Array.isArray(shard.nodes) ? shard.nodes : []) {
       const node = asRecord(rawNode);
       if (node === undefined) continue;
@@ -78,12 +88,25 @@ export function parseClusterShards(reply: RespValue, askedHost: string, map: Add
       const port = (useTlsPort ? int(node['tls-port']) : undefined) ?? int(node.port) ?? int(node['tls-port']);
       if (host === undefined || port === undefined || port === 0) continue;
       const role = text(node.role) === 'master' ? 'primary' : 'replica';
-      const info = makeNode({ host, port }, map, text(node.id), role, text(node.health) ?? 'online');
-      if (role === 'primary') primary = info;
-      else replicas.push(info);
+      nodes.push(makeNode({ host, port }, map, text(node.id), role, text(node.health) ?? 'online'));
     }
-    // A shard without slots (an empty primary, or a failed one whose replica took over) routes nothing.
-    if (primary !== undefined) shards.push({ slots, primary, replicas });
+    shards.push({ slots, nodes });
+  }
+  return shards;
+}
+
+/**
+ * CLUSTER SHARDS taken at its word: the shards that list a primary, with their replicas. Not what the slot table is
+ * built from (see merge-topology.ts); kept for callers that want the server's own shard view.
+ */
+export function parseClusterShards(reply: RespValue, askedHost: string, map: AddressMapper = identity,
+  useTlsPort = false): ClusterShard[] {
+  const shards: ClusterShard[] = [];
+  for (const listed of parseClusterShardsListing(reply, askedHost, map, useTlsPort)) {
+    const primary = listed.nodes.filter((n) => n.role === 'primary').pop();
+    if (primary !== undefined) {
+      shards.push({ slots: listed.slots, primary, replicas: listed.nodes.filter((n) => n.role !== 'primary') });
+    }
   }
   return shards;
 }

@@ -70,7 +70,22 @@ export function remainingUntil(deadline: number): number {
   return deadline === 0 ? Infinity : deadline - Date.now();
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** While a `refresh-and-retry` waits, the table is re-read at most this often (shared by every waiting command). */
+const WAIT_REFRESH_MS = 100;
+
+/** Resolves after `ms`, or as soon as `sooner` settles (then true); never rejects. */
+function sleepUnless(ms: number, sooner?: Promise<unknown>): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    sooner?.then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    }, () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
 
 /** Carries out the non-final actions of `classify` on the cluster's node table. */
 export class RedirectPolicy {
@@ -88,10 +103,32 @@ export class RedirectPolicy {
 
   /**
    * Waits before retry number `retry` (1-based) of a `backoff-retry` / `refresh-and-retry`, never past `deadline`
-   * (the caller's loop then reports the timeout); `refresh-and-retry` also starts a table refresh.
+   * (the caller's loop then reports the timeout). `refresh-and-retry` re-reads the table while it waits and ends
+   * the wait as soon as the table gives `wakeIf.slot` another primary than `wakeIf.owner` (the one the failed
+   * attempt was routed by): after a failover commands resume within a refresh of the promotion, not a backoff step.
    */
-  async backoff(action: 'backoff-retry' | 'refresh-and-retry', retry: number, deadline: number): Promise<void> {
-    if (action === 'refresh-and-retry') this.nodes.refresh().catch(() => undefined);
-    await sleep(Math.max(0, Math.min(this.retryDelay(retry), remainingUntil(deadline))));
+  async backoff(action: 'backoff-retry' | 'refresh-and-retry', retry: number, deadline: number,
+    wakeIf?: { slot: number; owner: string | undefined }): Promise<void> {
+    const end = Date.now() + Math.max(0, Math.min(this.retryDelay(retry), remainingUntil(deadline)));
+    if (action === 'backoff-retry') {
+      await sleepUnless(end - Date.now());
+      return;
+    }
+    for (;;) {
+      // Concurrent waiters share one refresh; NodesManager spaces refreshes by minRefreshInterval.
+      let failed = false;
+      const refreshed = this.nodes.refresh().catch(() => {
+        failed = true;
+      });
+      if (!(await sleepUnless(end - Date.now(), refreshed))) return;
+      if (wakeIf !== undefined && this.nodes.table.primaryAddressOf(wakeIf.slot) !== wakeIf.owner) return;
+      // A failed refresh (every node unreachable, client closed) is not retried until the next backoff.
+      if (failed) {
+        await sleepUnless(end - Date.now());
+        return;
+      }
+      if (end - Date.now() <= 0) return;
+      await sleepUnless(Math.min(WAIT_REFRESH_MS, end - Date.now()));
+    }
   }
 }

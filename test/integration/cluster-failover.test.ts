@@ -7,6 +7,10 @@ import { CLUSTER, HOST, requireTopology } from '../support/topology.js';
 const run = promisify(execFile);
 /** No command may stay pending longer than this: a per-command hang detector, not a performance threshold. */
 const HANG_MS = 30_000;
+/** The load runs at most this long, so a client that never recovers fails the test instead of spinning on. */
+const LOAD_MS = 75_000;
+/** Commands must succeed on the promoted primary within this many ms of its promotion (issue 14). */
+const RESUME_MS = 1500;
 
 async function ask(port: number, args: (string | number)[]): Promise<unknown> {
   const conn = new Connection({ host: HOST, port, retry: false, connectTimeout: 1000 });
@@ -54,6 +58,8 @@ describe('ClusterClient when a primary is SIGKILLed (official cluster topology)'
   it('resumes on the promoted replica; every command settles, none hangs', async () => {
     const keys = Array.from({ length: 200 }, (_, i) => `fo:${i}`);
     const victim = client.nodesManager.nodeForSlot(client.keySlot('fo:0'), false);
+    const heirs = client.nodesManager.table.replicasFor(client.keySlot('fo:0')).map((r) => r.port);
+    expect(heirs.length).toBeGreaterThan(0);
     const ours = keys.filter((k) => client.nodesManager.nodeForSlot(client.keySlot(k), false).port === victim.port);
     const failovers: FailoverEvent[] = [];
     client.nodesManager.on('failover', (e: FailoverEvent) => failovers.push(e));
@@ -61,12 +67,15 @@ describe('ClusterClient when a primary is SIGKILLed (official cluster topology)'
 
     const pid = Number(/process_id:(\d+)/.exec(String(await ask(victim.port, ['INFO', 'server'])))?.[1]);
     let killedAt = 0;
+    let promotedAt = 0;
+    let firstWriteAfterPromotion = 0;
     let firstWriteOk = 0;
     let firstReadOk = 0;
     let settled = 0;
     let hangs = 0;
     const failed = new Map<string, number>();
     let stop = false;
+    const loadDeadline = Date.now() + LOAD_MS;
     const guard = <T>(p: Promise<T>): Promise<T> => new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         hangs++;
@@ -79,11 +88,12 @@ describe('ClusterClient when a primary is SIGKILLed (official cluster topology)'
     });
     const workers = Array.from({ length: 10 }, async (_, w) => {
       let n = 0;
-      while (!stop) {
+      while (!stop && Date.now() < loadDeadline) {
         const key = ours[(w * 7 + n++) % ours.length]!;
         try {
           await guard(client.set(key, String(n)));
           if (killedAt > 0 && firstWriteOk === 0) firstWriteOk = Date.now();
+          if (promotedAt > 0 && firstWriteAfterPromotion === 0) firstWriteAfterPromotion = Date.now();
         } catch (error) {
           const e = error as Error;
           failed.set(e.name, (failed.get(e.name) ?? 0) + 1);
@@ -98,22 +108,40 @@ describe('ClusterClient when a primary is SIGKILLed (official cluster topology)'
         if (killedAt === 0) await new Promise((r) => setTimeout(r, 5));
       }
     });
-    await until('traffic before the kill', 10_000, async () => settled > 50);
-    killedPort = victim.port;
-    killedAt = Date.now();
-    process.kill(pid, 'SIGKILL');
-    await until('the first successful write after the kill', 60_000, async () => firstWriteOk > 0 && firstReadOk > 0);
-    const settledAtRecovery = settled;
-    await until('more traffic after recovery', 30_000, async () => settled > settledAtRecovery + 200);
-    stop = true;
-    await Promise.all(workers);
+    try {
+      await until('traffic before the kill', 10_000, async () => settled > 50);
+      killedPort = victim.port;
+      killedAt = Date.now();
+      process.kill(pid, 'SIGKILL');
+      // The promotion: the moment a replica of the victim answers ROLE as master (polled every 20 ms).
+      const promotion = (async () => {
+        while (promotedAt === 0 && Date.now() < loadDeadline && !stop) {
+          for (const port of heirs) {
+            const role = await ask(port, ['ROLE']).catch(() => undefined);
+            if (Array.isArray(role) && String(role[0]) === 'master' && promotedAt === 0) promotedAt = Date.now();
+          }
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      })();
+      await until('the first successful write after the kill', 60_000, async () => firstWriteOk > 0 && firstReadOk > 0);
+      await until('the promotion and a write after it', 30_000, async () => firstWriteAfterPromotion > 0);
+      await promotion;
+      const settledAtRecovery = settled;
+      await until('more traffic after recovery', 30_000, async () => settled > settledAtRecovery + 200);
+    } finally {
+      stop = true;
+      await Promise.all(workers);
+    }
 
     const newOwner = client.nodesManager.nodeForSlot(client.keySlot(ours[0]!), false);
-    console.log(`failover: killed primary ${victim.port} (SIGKILL); first write ok after ${firstWriteOk - killedAt} ms, ` +
+    const resumeMs = firstWriteAfterPromotion - promotedAt;
+    console.log(`failover: killed primary ${victim.port} (SIGKILL); promotion after ${promotedAt - killedAt} ms; ` +
+      `first write after the promotion ${resumeMs} ms later; first write ok after ${firstWriteOk - killedAt} ms, ` +
       `first read ok after ${firstReadOk - killedAt} ms; new primary ${newOwner.port}; failed commands by type: ` +
       `${JSON.stringify(Object.fromEntries(failed))}; ${settled} settled, ${hangs} hung; failover events: ` +
       `${JSON.stringify(failovers)}`);
     expect(hangs).toBe(0);
+    expect(resumeMs).toBeLessThanOrEqual(RESUME_MS);
     expect(newOwner.port).not.toBe(victim.port);
     expect(failovers.some((e) => e.from === victim.address)).toBe(true);
     // Typed failures only (the writes in flight at the kill): nothing untyped.

@@ -2,12 +2,23 @@ import { ClusterClient } from '../../lib/cluster/index.js';
 import { Connection } from '../../lib/connection/connection.js';
 import { CLUSTER, HOST, requireTopology } from '../support/topology.js';
 
-async function getCalls(port: number): Promise<number> {
+async function calls(port: number, command = 'get'): Promise<number> {
   const conn = new Connection({ host: HOST, port, retry: false });
   try {
     await conn.connect();
     const info = String(await conn.sendCommand(['INFO', 'commandstats']));
-    return Number(/cmdstat_get:calls=(\d+)/.exec(info)?.[1] ?? 0);
+    return Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(info)?.[1] ?? 0);
+  } finally {
+    await conn.disconnect();
+  }
+}
+const getCalls = (port: number): Promise<number> => calls(port);
+
+async function roleOf(port: number): Promise<string> {
+  const conn = new Connection({ host: HOST, port, retry: false });
+  try {
+    await conn.connect();
+    return String(((await conn.sendCommand(['ROLE'])) as unknown[])[0]);
   } finally {
     await conn.disconnect();
   }
@@ -49,5 +60,26 @@ describe('ClusterClient readFrom (official cluster topology)', () => {
     expect(replicaGets).toBeGreaterThanOrEqual(21);
     // (the primary saw none of those GETs)
     expect(await getCalls(primary.port)).toBe(primaryBefore);
+  });
+
+  it('sends >= 90% of reads to replicas from the first command after connecting', async () => {
+    // A fresh client, and a command no other suite uses (HSTRLEN), counted by every node's INFO commandstats.
+    const fresh = new ClusterClient({ nodes: CLUSTER.nodes, readFrom: 'replica', connectionFactory: (o) => new Connection(o) });
+    try {
+      const roles = await Promise.all(CLUSTER.ports.map(async (port) => ({ port, role: await roleOf(port) })));
+      const replicaPorts = roles.filter((r) => r.role === 'slave').map((r) => r.port);
+      expect(replicaPorts.length).toBe(3);
+      const before = await Promise.all(CLUSTER.ports.map((port) => calls(port, 'hstrlen')));
+      await fresh.connect();
+      for (let i = 0; i < 100; i++) await fresh.hstrlen(`first-reads:${i}`, 'f');
+      const after = await Promise.all(CLUSTER.ports.map((port) => calls(port, 'hstrlen')));
+      const delta = new Map(CLUSTER.ports.map((port, i) => [port, (after[i] ?? 0) - (before[i] ?? 0)]));
+      const onReplicas = replicaPorts.reduce((sum, port) => sum + (delta.get(port) ?? 0), 0);
+      console.log(`readFrom 'replica', first 100 reads after connect: ${onReplicas} on replicas; per node ` +
+        `${JSON.stringify(Object.fromEntries(delta))}`);
+      expect(onReplicas).toBeGreaterThanOrEqual(90);
+    } finally {
+      await fresh.quit();
+    }
   });
 });

@@ -99,3 +99,16 @@ export async function startFakeRedisServer(onCommand: CommandHandler, firstPort 
       }),
   };
 }
+
+/** A reply for `encodeReply`: bulk string, integer, null bulk, array, simple string or error reply. */
+export type FakeReply = string | number | null | readonly FakeReply[] | { readonly simple: string } | { readonly error: string };
+
+/** RESP2 bytes of `reply`, for scripted servers that answer with structured data (CLUSTER SLOTS, ...). */
+export function encodeReply(reply: FakeReply): string {
+  if (reply === null) return '$-1\r\n';
+  if (typeof reply === 'number') return `:${reply}\r\n`;
+  if (typeof reply === 'string') return `$${Buffer.byteLength(reply)}\r\n${reply}\r\n`;
+  if (Array.isArray(reply)) return `*${reply.length}\r\n${reply.map((r) => encodeReply(r as FakeReply)).join('')}`;
+  if ('simple' in reply) return `+${reply.simple}\r\n`;
+  return `-${(reply as { error: string }).error}\r\n`;
+}

@@ -46,6 +46,7 @@ function fakeCluster(script: Behaviour[], leases: 'never' | 'none' = 'none') {
   };
   const nodes = {
     loaded: true,
+    table: { primaryAddressOf: () => NODE.address },
     nodeForSlot: () => NODE,
     randomPrimary: () => NODE,
     randomNode: () => NODE,

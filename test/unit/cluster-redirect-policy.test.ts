@@ -57,7 +57,9 @@ describe('cluster redirect policy: effects', () => {
 
   function fakeNodes() {
     const calls: string[] = [];
+    let owner = '10.0.0.1:7000';
     const nodes = {
+      table: { primaryAddressOf: () => owner },
       nodeFromRedirect: (host: string, port: number, asked: string) => {
         calls.push(`redirect ${host}:${port} asked ${asked}`);
         return NODE;
@@ -68,7 +70,7 @@ describe('cluster redirect policy: effects', () => {
         return Promise.resolve();
       },
     } as unknown as NodesManager;
-    return { nodes, calls };
+    return { nodes, calls, promote: (to: string) => (owner = to) };
   }
 
   it('MOVED patches the table with the target; ASK does not; an empty host is the host asked', () => {
@@ -79,7 +81,7 @@ describe('cluster redirect policy: effects', () => {
     expect(calls).toEqual(['redirect :7001 asked 10.0.0.2', 'moved 42 -> 10.0.0.2:7001', 'redirect 10.0.0.2:7001 asked 10.0.0.1']);
   });
 
-  it('backs off by retryDelay(retry), refreshing only for refresh-and-retry', async () => {
+  it('backs off by retryDelay(retry); TRYAGAIN without refreshing, refresh-and-retry re-reading the table meanwhile', async () => {
     jest.useFakeTimers();
     try {
       const { nodes, calls } = fakeNodes();
@@ -96,11 +98,52 @@ describe('cluster redirect policy: effects', () => {
       await waiting;
       expect(done).toBe(true);
       expect(calls).toEqual([]);
-      const refreshing = policy.backoff('refresh-and-retry', 1, 0);
-      await jest.advanceTimersByTimeAsync(1000);
+      done = false;
+      const refreshing = policy.backoff('refresh-and-retry', 1, 0, { slot: 42, owner: '10.0.0.1:7000' }).then(() => (done = true));
+      await jest.advanceTimersByTimeAsync(999);
+      expect(done).toBe(false);
+      await jest.advanceTimersByTimeAsync(1);
       await refreshing;
-      expect(calls).toEqual(['refresh']);
+      // Re-read about every 100 ms while waiting, not once per backoff step.
+      expect(calls.length).toBeGreaterThanOrEqual(8);
+      expect(calls.length).toBeLessThanOrEqual(11);
       expect(delays).toEqual([2, 1]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('refresh-and-retry ends its wait once the table gives the slot another primary (a failover finished)', async () => {
+    jest.useFakeTimers();
+    try {
+      const { nodes, promote } = fakeNodes();
+      const policy = new RedirectPolicy(nodes, () => 1000);
+      let done = false;
+      const waiting = policy.backoff('refresh-and-retry', 10, 0, { slot: 42, owner: '10.0.0.1:7000' }).then(() => (done = true));
+      await jest.advanceTimersByTimeAsync(300);
+      expect(done).toBe(false);
+      promote('10.0.0.3:7003');
+      await jest.advanceTimersByTimeAsync(100);
+      await waiting;
+      expect(done).toBe(true);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('a refresh that fails stops the re-reading but not the wait', async () => {
+    jest.useFakeTimers();
+    try {
+      let refreshes = 0;
+      const nodes = { table: { primaryAddressOf: () => 'a' }, refresh: () => (refreshes++, Promise.reject(new Error('closed'))) } as unknown as NodesManager;
+      const policy = new RedirectPolicy(nodes, () => 500);
+      let done = false;
+      const waiting = policy.backoff('refresh-and-retry', 1, 0, { slot: 1, owner: 'a' }).then(() => (done = true));
+      await jest.advanceTimersByTimeAsync(499);
+      expect(done).toBe(false);
+      await jest.advanceTimersByTimeAsync(1);
+      await waiting;
+      expect(refreshes).toBe(1);
     } finally {
       jest.useRealTimers();
     }
@@ -112,7 +155,7 @@ describe('cluster redirect policy: effects', () => {
       const { nodes } = fakeNodes();
       const policy = new RedirectPolicy(nodes, () => 60_000);
       let done = false;
-      const waiting = policy.backoff('backoff-retry', 1, Date.now() + 50).then(() => (done = true));
+      const waiting = policy.backoff('refresh-and-retry', 1, Date.now() + 50).then(() => (done = true));
       await jest.advanceTimersByTimeAsync(50);
       await waiting;
       expect(done).toBe(true);
