@@ -1,6 +1,8 @@
 import { CommandsBase, commandMethodNames, type CommandCall } from '../../lib/client/commands/index.js';
 import { commandMethods } from '../../lib/client/commands/command-methods.js';
 import { recordMethod, FailedCall } from '../../lib/client/call-recorder.js';
+import { methodTable } from '../../lib/client/commands/method-spec.js';
+import type { SetOptions } from '../../lib/client/commands/string-commands.js';
 import { DataError } from '../../lib/errors/index.js';
 import type { RespValue } from '../../lib/protocol/resp-value.js';
 
@@ -113,6 +115,13 @@ describe('the messages say what was wrong and what to write', () => {
     expect((await refusal('clientNoEvict', [true, 'x'])).message).toMatch(/^CLIENT NO-EVICT: /);
   });
 
+  it('a required options object that is missing', async () => {
+    expect((await refusal('xtrim', ['s'])).message).toBe(
+      "XTRIM: missing argument 2 (options); xtrim takes (key, options) - use xtrim(key, { ... }), or call('XTRIM', ...) for raw tokens",
+    );
+    expect((await refusal('clientKill', [])).message).toMatch(/^CLIENT KILL: missing argument 1 \(filter\)/);
+  });
+
   it('never shows a value that may be a secret (only keyword-like tokens and numbers)', async () => {
     const secret = 'hunter2-session-token-0123456789';
     const error = await refusal('set', ['k', 'v', { EX: 1 }, secret]);
@@ -145,5 +154,44 @@ describe('pipelines and transactions record through the same check', () => {
     expect(queued).toBeInstanceOf(FailedCall);
     await expect((queued as FailedCall).failed).rejects.toThrow(/SET: unexpected argument 'PX' at position 3/);
     expect(recordMethod('set', ['k', 'v', { PX: 2000, NX: true }])).not.toBeInstanceOf(FailedCall);
+  });
+});
+
+describe('declarations that disagree with the interface do not compile', () => {
+  interface Family {
+    a(key: string, options?: SetOptions): Promise<number>;
+    b(key: string, count?: number): Promise<number>;
+    c(key: string, ...rest: string[]): Promise<number>;
+  }
+  const allSetKeys = { EX: true, PX: true, EXAT: true, PXAT: true, KEEPTTL: true, NX: true, XX: true, GET: true } as const;
+
+  // Type-checked by `tsc --noEmit` (each @ts-expect-error fails the build when its line compiles); never run.
+  function declarations(): void {
+    methodTable<Family>({
+      // @ts-expect-error an option key of SetOptions is missing
+      a: { params: ['key', 'options?'], options: { EX: true }, args: (k) => [k], reply: () => 1 },
+      // @ts-expect-error one parameter too few
+      b: { params: ['key'], args: (k) => [k], reply: () => 1 },
+      // @ts-expect-error a rest parameter not marked '...'
+      c: { params: ['key', 'rest'], args: (k) => [k], reply: () => 1 },
+    });
+    methodTable<Family>({
+      // @ts-expect-error the options object is not declared
+      a: { params: ['key', 'options?'], args: (k) => [k], reply: () => 1 },
+      // @ts-expect-error an optional parameter not marked '?'
+      b: { params: ['key', 'count'], args: (k) => [k], reply: () => 1 },
+      // @ts-expect-error options on a method whose last parameter is no options object
+      c: { params: ['key', '...rest'], options: {}, args: (k) => [k], reply: () => 1 },
+    });
+    methodTable<Family>({
+      // @ts-expect-error a key SetOptions does not have
+      a: { params: ['key', 'options?'], options: { ...allSetKeys, BOGUS: true }, args: (k) => [k], reply: () => 1 },
+      b: { params: ['key', 'count?'], args: (k) => [k], reply: () => 1 },
+      c: { params: ['key', '...rest'], args: (k) => [k], reply: () => 1 },
+    });
+  }
+
+  it('(checked at compile time)', () => {
+    expect(typeof declarations).toBe('function');
   });
 });

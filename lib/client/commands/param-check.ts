@@ -10,6 +10,8 @@ export interface ParamCheck {
   readonly max: number;
   /** Index of the options-object parameter (always the last one), -1 when there is none. */
   readonly optionsAt: number;
+  /** The options object is not optional (`xtrim(key, options)`, `clientKill(filter)`). */
+  readonly optionsRequired: boolean;
   readonly optionKeys: Readonly<Record<string, true>> | undefined;
 }
 
@@ -24,6 +26,7 @@ export function compileParamCheck(method: string, names: readonly string[], opti
     names,
     max: restAt === -1 ? names.length : Number.POSITIVE_INFINITY,
     optionsAt: optionKeys === undefined ? -1 : names.length - 1,
+    optionsRequired: optionKeys !== undefined && !names[names.length - 1]!.endsWith('?'),
     optionKeys,
   };
 }
@@ -38,7 +41,7 @@ export function checkParams(spec: ErasedMethodSpec, params: readonly unknown[]):
   if (params.length > check.max) throw paramError(spec, params);
   if (check.optionsAt !== -1) {
     const options = params[check.optionsAt];
-    if (options !== undefined && !hasOnlyKeys(options, check.optionKeys!)) throw paramError(spec, params);
+    if (options === undefined ? check.optionsRequired : !hasOnlyKeys(options, check.optionKeys!)) throw paramError(spec, params);
   }
 }
 
@@ -64,6 +67,9 @@ function paramError(spec: ErasedMethodSpec, params: readonly unknown[]): DataErr
   const raw = `call('${command.split(' ')[0]}', ...) for raw tokens`;
   const instead = check.optionsAt === -1 ? `use ${raw}` : `use ${check.method}(${exampleCall(check, params)}), or ${raw}`;
   const options = check.optionsAt === -1 ? undefined : params[check.optionsAt];
+  if (options === undefined && check.optionsRequired && params.length <= check.max) {
+    return new DataError(`${command}: missing argument ${check.optionsAt + 1} (${check.names[check.optionsAt]}); ${takes} - ${instead}`, { command });
+  }
   if (options !== undefined && isOptionsObject(options)) {
     const unknown = Object.keys(options).find((k) => !Object.hasOwn(check.optionKeys!, k));
     if (unknown !== undefined) {
@@ -91,7 +97,8 @@ function commandOf(spec: ErasedMethodSpec, params: readonly unknown[]): string {
   try {
     args = spec.args(...understood);
   } catch {
-    return check.method.toUpperCase();
+    // clientKill → CLIENT KILL; only a label for the message.
+    return check.method.replace(/[A-Z]/g, ' $&').toUpperCase();
   }
   const name = String(args[0]).toUpperCase();
   // xgroupCreate → XGROUP CREATE, clientNoEvict → CLIENT NO-EVICT: the method name carries the subcommand.
