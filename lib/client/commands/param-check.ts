@@ -33,8 +33,8 @@ export function compileParamCheck(method: string, names: readonly string[], opti
 
 /**
  * Throws DataError unless `params` fit the method: no more positional arguments than it takes, and the options
- * object (when given) a plain object with known keys only. Hot path: one integer compare; the key walk runs only
- * when an options object is passed.
+ * object a plain object with known keys only (present when it is not optional). Hot path: one integer compare;
+ * the key walk runs only when an options object is passed.
  */
 export function checkParams(spec: ErasedMethodSpec, params: readonly unknown[]): void {
   const check = spec.check;
