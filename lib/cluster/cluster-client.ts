@@ -13,6 +13,7 @@ import { DEFAULT_MAX_REDIRECTIONS, type ClusterClientOptions } from './cluster-c
 import { CommandRouter } from './command-router.js';
 import { keySlot } from './key-slot.js';
 import { NodesManager } from './nodes-manager.js';
+import { validateClusterOptions } from './validate-cluster-options.js';
 import { ClusterPipeline } from './cluster-pipeline.js';
 import { ClusterTransaction } from './cluster-transaction.js';
 import { runClusterWatch } from './cluster-watch.js';
@@ -71,9 +72,9 @@ export class ClusterClient extends CommandsBase {
       nodes, requireFullCoverage, slotsRefreshInterval, minRefreshInterval, maxRedirections, retryDelay, readFrom,
       natMap, addressMap, ...poolOptions
     } = options;
+    validateClusterOptions(options);
     this.#options = { ...options };
     const max = maxRedirections ?? DEFAULT_MAX_REDIRECTIONS;
-    if (!Number.isInteger(max) || max < 0) throw new ConfigError(`Invalid option 'maxRedirections': expected a whole number >= 0, got ${String(max)}.`);
     this.#commandTimeout = poolOptions.commandTimeout ?? 0;
     this.nodesManager = new NodesManager({
       startupNodes: nodes.map(parseNode),

@@ -12,7 +12,9 @@ import { mergeTopology, type MergedTopology } from './merge-topology.js';
 import { SlotTable } from './slot-table.js';
 import { SLOT_COUNT } from './key-slot.js';
 
-export type ReadFrom = 'primary' | 'replica' | 'prefer-replica' | 'any';
+/** Where read-only commands go; every value `readFrom` accepts. */
+export const READ_FROM = ['primary', 'replica', 'prefer-replica', 'any'] as const;
+export type ReadFrom = (typeof READ_FROM)[number];
 
 export interface NodesManagerOptions {
   /** Where discovery starts. Any reachable node of the cluster is enough. */

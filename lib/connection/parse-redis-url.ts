@@ -25,6 +25,12 @@ export interface ParsedRedisUrl extends ConnectionOptions {
   sentinelPassword?: string;
   /** redis+cluster: the seed nodes (default port 6379). */
   nodes?: HostAndPort[];
+  /** redis+cluster query options, passed to the cluster client as they are (it checks their ranges). */
+  readFrom?: (typeof READ_FROM)[number];
+  requireFullCoverage?: boolean;
+  maxRedirections?: number;
+  slotsRefreshInterval?: number;
+  minRefreshInterval?: number;
 }
 
 type Scheme = 'redis' | 'rediss' | 'unix' | 'redis+sentinel' | 'rediss+sentinel' | 'redis+cluster' | 'rediss+cluster';
@@ -82,9 +88,13 @@ function parseHostPort(url: string, text: string, defaultPort: number): HostAndP
 
 const NUMBER_OPTIONS = ['connectTimeout', 'commandTimeout', 'maxQueued', 'healthCheckInterval'] as const;
 const BOOLEAN_OPTIONS = ['noDelay', 'lazyConnect'] as const;
+/** The cluster client's plain-value options (lib/cluster's ClusterClientOptions), for redis+cluster:// URLs only. */
+const READ_FROM = ['primary', 'replica', 'prefer-replica', 'any'] as const;
+const CLUSTER_NUMBER_OPTIONS = ['maxRedirections', 'slotsRefreshInterval', 'minRefreshInterval'] as const;
+const CLUSTER_OPTIONS = new Set<string>(['readFrom', 'requireFullCoverage', ...CLUSTER_NUMBER_OPTIONS]);
 const QUERY_KEYS = new Set([
   'db', 'protocol', 'clientName', 'keepAlive', 'username', 'password', 'role', 'sentinelUsername', 'sentinelPassword',
-  'servername', 'rejectUnauthorized', ...NUMBER_OPTIONS, ...BOOLEAN_OPTIONS,
+  'servername', 'rejectUnauthorized', ...NUMBER_OPTIONS, ...BOOLEAN_OPTIONS, ...CLUSTER_OPTIONS,
 ]);
 
 function parseBool(url: string, key: string, value: string): boolean {
@@ -112,7 +122,8 @@ function parseDb(url: string, value: string, where: string): number {
  * User, password and host are percent-decoded. Query options: `db`, `protocol` (2|3), `clientName`,
  * `connectTimeout`, `commandTimeout`, `healthCheckInterval` (ms), `keepAlive` (ms or false), `noDelay`, `lazyConnect`,
  * `maxQueued`, `username`, `password`, `servername`/`rejectUnauthorized` (TLS), `role`/`sentinelUsername`/
- * `sentinelPassword` (sentinel). Anything unknown or malformed throws `ConfigError` naming the part; the password never
+ * `sentinelPassword` (sentinel), `readFrom`/`requireFullCoverage`/`maxRedirections`/`slotsRefreshInterval`/
+ * `minRefreshInterval` (cluster). Anything unknown or malformed throws `ConfigError` naming the part; the password never
  * appears in the message.
  */
 export function parseRedisUrl(url: string): ParsedRedisUrl {
@@ -198,6 +209,10 @@ function applyQuery(url: string, queryText: string, result: ParsedRedisUrl): voi
     if (seen.has(key)) fail(url, `query option '${key}' is given twice.`);
     seen.add(key);
     if (eq === -1 || value === '') fail(url, `query option '${key}' has no value.`);
+    if (CLUSTER_OPTIONS.has(key)) {
+      applyClusterOption(url, key, value, result);
+      continue;
+    }
     switch (key) {
       case 'db':
         if (result.db !== undefined) fail(url, 'the database is given both in the path and as ?db=.');
@@ -244,5 +259,18 @@ function applyQuery(url: string, queryText: string, result: ParsedRedisUrl): voi
         result[k] = parseMs(url, key, value);
       }
     }
+  }
+}
+
+function applyClusterOption(url: string, key: string, value: string, result: ParsedRedisUrl): void {
+  if (result.topology !== 'cluster') fail(url, `query option '${key}' only applies to redis+cluster:// URLs.`);
+  if (key === 'readFrom') {
+    const known = READ_FROM.find((r) => r === value);
+    if (known === undefined) fail(url, `query option 'readFrom' must be one of ${READ_FROM.join(', ')}, got '${value}'.`);
+    result.readFrom = known;
+  } else if (key === 'requireFullCoverage') {
+    result.requireFullCoverage = parseBool(url, key, value);
+  } else {
+    result[key as (typeof CLUSTER_NUMBER_OPTIONS)[number]] = parseMs(url, key, value);
   }
 }
