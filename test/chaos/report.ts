@@ -40,3 +40,33 @@ export function formatReport(results: readonly FaultResult[]): string {
 export function hasViolations(results: readonly FaultResult[]): boolean {
   return results.some(({ tally }) => tally.hung > 0 || tally.misdelivered > 0);
 }
+
+/** One client under one fault, counted per acknowledgement (the Sentinel rows of issue 14). */
+export interface AckRow {
+  client: string;
+  fault: string;
+  sent: number;
+  acked: number;
+  failed: Record<string, number>;
+  hung: number;
+  lost: number;
+  longestStallMs: number;
+  note?: string;
+}
+
+export function formatAckReport(rows: readonly AckRow[]): string {
+  const header = ['fault', 'client', 'sent', 'acked', 'failed by class', 'hung', 'acked but lost', 'longest write stall ms'];
+  const cells = rows.map((r) => [
+    r.fault,
+    r.client,
+    String(r.sent),
+    String(r.acked),
+    Object.entries(r.failed).map(([k, v]) => `${k}:${v}`).join(' ') || '-',
+    String(r.hung),
+    String(r.lost),
+    String(r.longestStallMs) + (r.note !== undefined ? `  (${r.note})` : ''),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]): string => c.map((text, i) => pad(text, widths[i]!)).join(' | ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...cells.map(line)].join('\n');
+}

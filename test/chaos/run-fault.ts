@@ -3,7 +3,7 @@ import { appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoadGenerator, Tally } from './load.js';
-import { formatReport, type FaultResult } from './report.js';
+import { formatAckReport, formatReport, type AckRow, type FaultResult } from './report.js';
 import { sleep } from './chaos-servers.js';
 
 export interface FaultSpec {
@@ -44,6 +44,13 @@ export const REPORT_FILE = join(tmpdir(), 'redwire-chaos-report.txt');
 /** Prints the table (stdout and REPORT_FILE, appended). */
 export function printReport(title: string, results: readonly FaultResult[]): void {
   const text = `\n== ${title} ==\n${formatReport(results)}\n`;
+  process.stdout.write(text);
+  appendFileSync(REPORT_FILE, text);
+}
+
+/** Prints the per-acknowledgement table (stdout and REPORT_FILE, appended). */
+export function printAckReport(title: string, rows: readonly AckRow[]): void {
+  const text = `\n== ${title} ==\n${formatAckReport(rows)}\n`;
   process.stdout.write(text);
   appendFileSync(REPORT_FILE, text);
 }

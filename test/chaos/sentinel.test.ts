@@ -2,6 +2,10 @@
  * Sentinel faults under load on the chaos sentinel topology (6450-6452, sentinels 26450-26452): 10 SENTINEL
  * FAILOVERs in a row, master SIGKILL, a sentinel killed, a replica killed. Each restores the topology (restarts
  * what it killed; Sentinel re-attaches it). Losses after a SIGKILL failover are async replication, counted apart.
+ *
+ * Then, per fault (SENTINEL FAILOVER, master SIGKILL, master + one sentinel frozen), 40 writers per client RPUSH
+ * increasing numbers, redwire with default options and ioredis (bench/node_modules) with `failoverDetector: true`
+ * side by side, and every acknowledged value is looked for on the master afterwards (issue 14).
  */
 import { createClient } from '../../lib/create-client.js';
 import type { RedisClient } from '../../lib/client/redis-client.js';
@@ -9,7 +13,9 @@ import { CHAOS_SENTINEL, requireTopology } from '../support/topology.js';
 import { LoadGenerator, type LoadClient } from './load.js';
 import { hasViolations, type FaultResult } from './report.js';
 import { admin, infoField, pidOf, sleep, topology, waitUntil } from './chaos-servers.js';
-import { printReport, runFault } from './run-fault.js';
+import { printAckReport, printReport, runFault } from './run-fault.js';
+import { AckWriters, type AckClient } from './ack-writers.js';
+import type { AckRow } from './report.js';
 
 const COMMAND_TIMEOUT = 1000;
 const NAME = CHAOS_SENTINEL.masterName;
@@ -98,5 +104,103 @@ describe('sentinel chaos', () => {
 
   it('no command hung or was misdelivered', () => {
     expect(hasViolations(results)).toBe(false);
+  });
+});
+
+interface IORedisLike extends AckClient {
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  quit(): Promise<unknown>;
+  disconnect(): void;
+}
+type IORedisCtor = new (options: Record<string, unknown>) => IORedisLike;
+
+/** ioredis from the bench suite's install (the library itself does not depend on it). */
+async function loadIORedis(): Promise<IORedisCtor> {
+  const mod = (await import('../../bench/node_modules/ioredis/built/index.js')) as unknown as { default?: IORedisCtor } & IORedisCtor;
+  const ctor = mod.default ?? mod;
+  if (typeof ctor !== 'function') throw new Error('chaos: ioredis not found; run `cd bench && npm ci`');
+  return ctor;
+}
+
+const ACK_WRITERS = 40;
+const ACK_HANG_MS = 15_000;
+
+describe('sentinel acknowledged writes per fault: redwire (defaults) and ioredis (failoverDetector: true)', () => {
+  const rows: AckRow[] = [];
+  let redwire: RedisClient;
+  let ioredis: IORedisLike;
+
+  beforeAll(async () => {
+    await waitUntil('chaos sentinel topology healthy', healthy, 60_000, 250);
+    redwire = createClient({ topology: 'sentinel', masterName: NAME, sentinels: CHAOS_SENTINEL.sentinels }) as RedisClient;
+    const IORedis = await loadIORedis();
+    ioredis = new IORedis({ sentinels: CHAOS_SENTINEL.sentinels, name: NAME, failoverDetector: true });
+    ioredis.on('error', () => undefined);
+  });
+
+  afterAll(async () => {
+    printAckReport('sentinel faults: acknowledged writes (per acknowledgement)', rows);
+    await redwire?.disconnect();
+    ioredis?.disconnect();
+  });
+
+  async function ackFault(fault: string, inject: () => Promise<void>): Promise<AckRow> {
+    const writers = [
+      new AckWriters(redwire, { name: 'redwire (defaults)', prefix: 'chaos-ack-rw', writers: ACK_WRITERS, hangMs: ACK_HANG_MS }),
+      new AckWriters(ioredis, { name: 'ioredis failoverDetector', prefix: 'chaos-ack-io', writers: ACK_WRITERS, hangMs: ACK_HANG_MS }),
+    ];
+    for (const w of writers) w.start(fault);
+    let note: string | undefined;
+    try {
+      await sleep(1000);
+      await inject();
+      await sleep(2000);
+    } catch (error) {
+      note = `fault not completed: ${(error as Error).message}`;
+    } finally {
+      await Promise.all(writers.map((w) => w.stop()));
+    }
+    const port = await masterPort();
+    const tallies = [];
+    for (const w of writers) tallies.push(await w.verify(port));
+    for (const t of tallies) rows.push(note === undefined ? t : { ...t, note });
+    await waitUntil('sentinel topology healthy after the fault', healthy, 90_000, 250);
+    return tallies[0]!;
+  }
+
+  it('SENTINEL FAILOVER: redwire loses no acknowledged write', async () => {
+    const before = await masterPort();
+    const row = await ackFault('SENTINEL FAILOVER', async () => {
+      await admin(SENTINEL_PORTS[2]!, ['SENTINEL', 'FAILOVER', NAME]);
+      await waitUntil('the switch', async () => (await masterPort()) !== before, 60_000, 100);
+    });
+    expect({ hung: row.hung, lost: row.lost }).toEqual({ hung: 0, lost: 0 });
+  });
+
+  it('master SIGKILL', async () => {
+    const old = await masterPort();
+    const row = await ackFault('master SIGKILL', async () => {
+      await kill(old);
+      await waitUntil('a new master', async () => (await masterPort().catch(() => old)) !== old, 60_000, 200);
+      await sleep(1000);
+      topology('start-server', String(old));
+    });
+    expect(row.hung).toBe(0);
+  });
+
+  it('master + one sentinel frozen (SIGSTOP) while the other two fail over', async () => {
+    const old = await masterPort();
+    const frozenSentinel = SENTINEL_PORTS[0]!;
+    const pids = [await pidOf(old), await pidOf(frozenSentinel)];
+    const row = await ackFault('master + sentinel frozen', async () => {
+      for (const pid of pids) process.kill(pid, 'SIGSTOP');
+      try {
+        await waitUntil('the other sentinels elect a new master', async () => (await masterPort(SENTINEL_PORTS[1])) !== old, 60_000, 200);
+        await sleep(2000);
+      } finally {
+        for (const pid of pids) process.kill(pid, 'SIGCONT');
+      }
+    });
+    expect(row.hung).toBe(0);
   });
 });
