@@ -12,6 +12,8 @@ const argsOf = (cmd: PendingCommand): readonly RedisArg[] => cmd.args;
 
 /** Bytes buffered in the socket (not yet taken by the kernel) beyond which writing pauses until `drain`. */
 const WRITE_BUFFER_PAUSE = 4 * 1024 * 1024;
+/** Most commands encoded into one write: bounds the overshoot past maxInFlightBytes before sizes are known. */
+const MAX_CHUNK = 16_384;
 
 /** Bounds of one pipeline (the connection options of the same names). */
 export interface PipelineBounds {
@@ -33,6 +35,8 @@ export interface PipelineHost {
   onPush(frame: RespValue[]): void;
   /** A SELECT/RESET/HELLO/QUIT command succeeded. */
   onSpecialReply(cmd: PendingCommand, value: RespValue): void;
+  /** Everything was written and the bounds have room: a large batch may create its next chunk. */
+  onRoom(): void;
 }
 
 /**
@@ -51,6 +55,8 @@ export class CommandPipeline implements DecoderHandlers {
   readonly #flushBound = (): void => this.flush();
   /** The in-flight bounds were reached: `#batch` waits for replies (or `drain`) to make room. */
   #held = false;
+  /** Everything was written but the bounds were full: tell the host (onRoom) once replies make room. */
+  #roomWanted = false;
   /** The socket buffers more than WRITE_BUFFER_PAUSE: writing waits for its `drain`. */
   #drainPending = false;
   /** Live single commands (no batch sink) in `#batch`: while held, at most `maxQueued` of them wait. */
@@ -132,59 +138,66 @@ export class CommandPipeline implements DecoderHandlers {
     }
     const b = this.#bounds;
     let start = 0;
-    while (start < batch.length) {
-      const countRoom = b.maxInFlight - this.#inFlight.length;
-      const byteRoom = b.maxInFlightBytes - this.#inFlight.bytes;
-      if (countRoom <= 0 || byteRoom <= 0) break;
-      let n = batch.length - start;
-      if (n > countRoom) n = countRoom;
-      const byBytes = Math.max(1, Math.floor(byteRoom / this.#bytesPerCommand));
+    while (start < batch.length && this.#hasRoom()) {
+      let n = Math.min(batch.length - start, MAX_CHUNK, b.maxInFlight - this.#inFlight.length);
+      const byBytes = Math.max(1, Math.floor((b.maxInFlightBytes - this.#inFlight.bytes) / this.#bytesPerCommand));
       if (n > byBytes) n = byBytes;
       const chunk = start === 0 && n === batch.length ? batch : batch.slice(start, start + n);
-      start += n;
-      this.#writeChunk(socket, chunk);
-      if (this.socket !== socket || this.#drainPending) break;
+      start += this.#writeChunk(socket, chunk);
+      if (this.socket !== socket) break;
     }
     this.#batch = start === 0 ? batch : start >= batch.length ? [] : batch.slice(start);
     this.#held = this.#batch.length > 0;
-    if (this.#held && this.#singles > this.#bounds.maxQueued) this.#refuseBeyondMaxQueued();
+    if (this.#held) {
+      if (this.#singles > this.#bounds.maxQueued) this.#refuseBeyondMaxQueued();
+    } else if (this.socket === socket) {
+      if (this.#hasRoom()) this.#host.onRoom();
+      else this.#roomWanted = true;
+    }
   }
 
-  /** Encodes and writes one chunk; commands whose arguments cannot be encoded fail alone (DataError). */
-  #writeChunk(socket: Socket, chunk: PendingCommand[]): void {
+  /** Under the in-flight bounds, and the socket's buffer is not past WRITE_BUFFER_PAUSE. */
+  #hasRoom(): boolean {
+    const b = this.#bounds;
+    return !this.#drainPending && this.#inFlight.length < b.maxInFlight && this.#inFlight.bytes < b.maxInFlightBytes;
+  }
+
+  /**
+   * Encodes and writes one chunk; returns how many of its commands were consumed (written, or failed because their
+   * arguments cannot be encoded: DataError).
+   */
+  #writeChunk(socket: Socket, chunk: PendingCommand[]): number {
     let bytes: Buffer;
     try {
       bytes = encodeCommands(chunk.map(argsOf));
     } catch {
-      this.#writeOneByOne(socket, chunk);
-      return;
+      return this.#writeOneByOne(socket, chunk);
     }
     this.#bytesPerCommand = Math.max(1, Math.ceil(bytes.length / chunk.length));
     this.#write(socket, chunk, bytes);
+    return chunk.length;
   }
 
   /**
    * Cold path: some argument cannot be encoded (a bad type, or the chunk is larger than a Buffer can hold). Each
    * command is encoded alone: those that fail get a DataError, the others are written, in order.
    */
-  #writeOneByOne(socket: Socket, chunk: PendingCommand[]): void {
-    socket.cork();
-    try {
-      for (const cmd of chunk) {
-        let bytes: Buffer;
-        try {
-          bytes = encodeCommands([cmd.args]);
-        } catch (error) {
-          if (cmd.sink === undefined) this.#singles--;
-          cmd.fail(encodeFailure(cmd, error, this.#host.endpoint));
-          continue;
-        }
-        this.#write(socket, [cmd], bytes);
-        if (this.socket !== socket) return;
+  #writeOneByOne(socket: Socket, chunk: PendingCommand[]): number {
+    let i = 0;
+    while (i < chunk.length && this.#hasRoom() && this.socket === socket) {
+      const cmd = chunk[i++]!;
+      let bytes: Buffer;
+      try {
+        bytes = encodeCommands([cmd.args]);
+      } catch (error) {
+        if (cmd.sink === undefined) this.#singles--;
+        cmd.fail(encodeFailure(cmd, error, this.#host.endpoint));
+        continue;
       }
-    } finally {
-      socket.uncork();
+      this.#bytesPerCommand = Math.max(1, bytes.length);
+      this.#write(socket, [cmd], bytes);
     }
+    return i;
   }
 
   /** Held with more than `maxQueued` single commands waiting (one tick's burst): the newest are refused. */
@@ -239,12 +252,21 @@ export class CommandPipeline implements DecoderHandlers {
       socket.once('drain', () => {
         if (socket !== this.socket) return;
         this.#drainPending = false;
-        this.#resume();
+        this.#roomMade();
       });
     }
   }
 
-  /** Room was made (replies, drain): write what waits, in the next tick (replies of one read coalesce). */
+  /** Replies or the socket's drain made room: write what is held, or let the host create more. */
+  #roomMade(): void {
+    if (this.#held) this.#resume();
+    else if (this.#roomWanted && !this.#drainPending) {
+      this.#roomWanted = false;
+      this.#host.onRoom();
+    }
+  }
+
+  /** Writes what is held, in the next tick (replies of one read coalesce). */
   #resume(): void {
     if (this.#flushScheduled || this.#batch.length === 0) return;
     this.#flushScheduled = true;
@@ -256,22 +278,22 @@ export class CommandPipeline implements DecoderHandlers {
     this.lastActivity = this.lastRead = Date.now();
     this.#decoder.feed(chunk);
     // Held: write again once half the window is free (one flush per half window, not per read).
-    if (this.#held && this.#inFlight.length <= this.#bounds.maxInFlight / 2 && this.#inFlight.bytes <= this.#bounds.maxInFlightBytes / 2) {
-      this.#resume();
+    if ((this.#held || this.#roomWanted) && this.#inFlight.length <= this.#bounds.maxInFlight / 2 && this.#inFlight.bytes <= this.#bounds.maxInFlightBytes / 2) {
+      this.#roomMade();
     }
   }
 
   /**
-   * How long until the socket counts as stalled: 0 when the oldest written command has waited `ms` or longer and not
-   * one byte arrived since it was written (the server stopped answering); the ms still to wait when it is silent but
-   * not for that long yet; -1 when it is not silent, nothing is in flight, or the oldest command may legitimately wait
-   * forever (no deadline of its own: BLPOP 0).
+   * How long until the socket counts as stalled: 0 when the oldest written command was given up by its caller
+   * (deadline passed, or aborted) and not one byte arrived for `ms` since it was written (the server stopped
+   * answering); the ms still to wait when that is so but not for that long yet; -1 otherwise: not silent, nothing in
+   * flight, or the oldest command is still waited for (a BLPOP within its block time is silent by design).
    */
   stalledIn(ms: number): number {
     const oldest = this.#inFlight.oldestWriteAt;
     if (oldest === 0 || this.lastRead >= oldest) return -1;
     const head = this.#inFlight.peek();
-    if (head === undefined || !(head.settled || head.timer !== undefined || head.group !== undefined)) return -1;
+    if (head === undefined || !head.settled) return -1;
     return Math.max(0, oldest + ms - Date.now());
   }
 
@@ -300,6 +322,7 @@ export class CommandPipeline implements DecoderHandlers {
     this.#batchSettled = 0;
     this.#held = false;
     this.#drainPending = false;
+    this.#roomWanted = false;
     this.#singles = 0;
     this.#maybeDrained();
     return { inFlight, unwritten };

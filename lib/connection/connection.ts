@@ -22,6 +22,7 @@ import {
   KIND_SELECT,
   CommandGroup,
   PendingCommand,
+  type BatchFeed,
   type ReplySink,
 } from './pending-command.js';
 import { endpointLabel } from './socket-factory.js';
@@ -40,6 +41,9 @@ export interface ReconnectingEvent {
 
 /** Timed-out/aborted commands whose replies are still due; beyond this the socket is considered stuck and replaced. */
 const MAX_ABANDONED_IN_FLIGHT = 1000;
+/** Commands of one sendBatch created at a time; a larger batch is fed to the pipeline chunk by chunk. */
+const FEED_CHUNK = 16_384;
+
 /** ms `disconnect()` waits for in-flight replies by default. */
 const DEFAULT_DISCONNECT_TIMEOUT = 5000;
 
@@ -84,6 +88,8 @@ export class Connection extends EventEmitter {
   #fatal: Error | undefined;
   /** A pending second look by #checkStalled. */
   #stallCheck: NodeJS.Timeout | undefined;
+  /** Large sendBatch calls whose commands are still being created chunk by chunk, oldest first. */
+  readonly #feeds: BatchFeed[] = [];
   readonly #onAborted = (cmd: PendingCommand, signal: AbortSignal): void => {
     this.#abandon(cmd, abortError(cmd, this.#label, signal));
   };
@@ -106,6 +112,7 @@ export class Connection extends EventEmitter {
         },
         onPush: (frame) => this.#emitSafely('push', frame),
         onSpecialReply: (cmd, value) => this.#afterSpecial(cmd, value),
+        onRoom: () => this.#feedMore(),
       },
       {
         maxBulkLength: o.maxBulkLength,
@@ -258,9 +265,24 @@ export class Connection extends EventEmitter {
       }
       return;
     }
+    const end = commands.length > FEED_CHUNK ? FEED_CHUNK : commands.length;
+    if (end < commands.length) {
+      // A large batch is created chunk by chunk as the pipeline makes room (see #feedMore): only about one chunk
+      // of PendingCommands and encoded bytes exists at a time, instead of the whole batch.
+      const feed: BatchFeed = { commands, sink, next: 0 };
+      this.#feeds.push(feed);
+      this.#createChunk(feed);
+    } else {
+      this.#createCommands(commands, sink, 0, end, undefined);
+    }
+  }
+
+  /** Creates and routes commands[from, to) of a batch; those on the default deadline share one group timer. */
+  #createCommands(commands: readonly BatchCommand[], sink: ReplySink, from: number, to: number, feed: BatchFeed | undefined): void {
     const timeout = this.#commandTimeout;
     const group = timeout > 0 ? new CommandGroup() : undefined;
-    for (let i = 0; i < commands.length; i++) {
+    if (group !== undefined) group.feed = feed;
+    for (let i = from; i < to; i++) {
       const c = commands[i]!;
       const args = c.args;
       if (!Array.isArray(args) || args.length === 0) {
@@ -285,6 +307,35 @@ export class Connection extends EventEmitter {
     if (group !== undefined && group.left > 0) {
       group.timer = setTimeout(() => this.#groupTimedOut(group, timeout), timeout);
     }
+  }
+
+  /** The next chunk of a large batch; the feed is dropped once its last command is created. */
+  #createChunk(feed: BatchFeed): void {
+    const from = feed.next;
+    const to = Math.min(feed.commands.length, from + FEED_CHUNK);
+    feed.next = to;
+    if (to >= feed.commands.length) this.#feeds.splice(this.#feeds.indexOf(feed), 1);
+    this.#createCommands(feed.commands, feed.sink, from, to, feed);
+  }
+
+  /** The pipeline wrote everything it had and has room: create the next chunk of the oldest large batch. */
+  #feedMore(): void {
+    const feed = this.#feeds[0];
+    if (feed !== undefined && this.#status === 'ready') this.#createChunk(feed);
+  }
+
+  /** Fails the commands of a large batch not created yet (the connection closed, or its deadline passed unanswered). */
+  #failFeed(feed: BatchFeed, errorFor: (cmd: PendingCommand) => Error): void {
+    const at = this.#feeds.indexOf(feed);
+    if (at < 0) return;
+    this.#feeds.splice(at, 1);
+    for (let i = feed.next; i < feed.commands.length; i++) {
+      const cmd = new PendingCommand(feed.commands[i]!.args ?? [], noop, noop);
+      cmd.sink = feed.sink;
+      cmd.index = i;
+      cmd.fail(errorFor(cmd));
+    }
+    feed.next = feed.commands.length;
   }
 
   /** Into this tick's write when ready (after a health check PING when idle too long), else into the waiting queue. */
@@ -312,7 +363,7 @@ export class Connection extends EventEmitter {
     cmd.timer = setTimeout(() => {
       cmd.timer = undefined;
       this.#abandon(cmd, commandTimeoutError(cmd, this.#label, timeout));
-      this.#checkStalled(timeout);
+      this.#checkStalled();
     }, timeout);
   }
 
@@ -324,7 +375,7 @@ export class Connection extends EventEmitter {
    */
   #groupTimedOut(group: CommandGroup, timeout: number): void {
     group.timer = undefined;
-    const answering = this.#status === 'ready' && this.#pipeline.stalledIn(timeout) !== 0;
+    const answering = this.#status === 'ready' && (this.#commandTimeout === 0 || this.#pipeline.stalledIn(this.#commandTimeout) !== 0);
     const now = Date.now();
     let next = Number.POSITIVE_INFINITY;
     for (const cmd of group.commands) {
@@ -336,18 +387,22 @@ export class Connection extends EventEmitter {
     if (next !== Number.POSITIVE_INFINITY && group.left > 0) {
       group.timer = setTimeout(() => this.#groupTimedOut(group, timeout), Math.max(1, next));
     } else {
-      this.#checkStalled(timeout);
+      // Its batch's commands not created yet would meet the same fate: fail them now too.
+      if (!answering && group.feed !== undefined) this.#failFeed(group.feed, (cmd) => commandTimeoutError(cmd, this.#label, timeout));
+      this.#checkStalled();
     }
   }
 
   /**
-   * After a deadline passed: when the oldest written command has waited `timeout` ms and not one byte arrived since
-   * it was written, the server stopped answering while the socket stayed open (SIGSTOP, a frozen proxy; TCP
-   * keep-alive never fires then). Declare the socket dead (`stalled` event), destroy it and reconnect, so later
-   * commands do not queue behind it.
+   * After a deadline passed: when the oldest written command was given up and not one byte arrived for
+   * `commandTimeout` ms since it was written, the server stopped answering while the socket stayed open (SIGSTOP, a
+   * frozen proxy; TCP keep-alive never fires then). Declare the socket dead (`stalled` event), destroy it and
+   * reconnect, so later commands do not queue behind it. A shorter per-command timeout does not make the socket
+   * count as dead sooner (a slow command ahead is not a dead server); `commandTimeout: 0` turns this off.
    */
-  #checkStalled(timeout: number): void {
-    if (this.#status !== 'ready' || this.#stopping !== undefined) return;
+  #checkStalled(): void {
+    const timeout = this.#commandTimeout;
+    if (timeout === 0 || this.#status !== 'ready' || this.#stopping !== undefined) return;
     const wait = this.#pipeline.stalledIn(timeout);
     if (wait < 0) return;
     if (wait > 0) {
@@ -355,7 +410,7 @@ export class Connection extends EventEmitter {
       if (this.#stallCheck === undefined) {
         this.#stallCheck = setTimeout(() => {
           this.#stallCheck = undefined;
-          this.#checkStalled(timeout);
+          this.#checkStalled();
         }, wait);
       }
       return;
@@ -611,6 +666,7 @@ export class Connection extends EventEmitter {
       process.nextTick(() => this.emit('end'));
     }
     this.#waiting.failAll((cmd) => failureFor(cmd, this.#label, error));
+    for (const feed of [...this.#feeds]) this.#failFeed(feed, (cmd) => failureFor(cmd, this.#label, error));
     const waiters = this.#readyWaiters;
     this.#readyWaiters = [];
     for (const w of waiters) w.reject(error);

@@ -64,11 +64,20 @@ export interface ReplySink {
   settle(index: number, error: Error | null, value: unknown): void;
 }
 
-/** Commands of one batch sharing one deadline timer, cleared when the last of them settles. */
+/** A large `sendBatch` whose commands are created chunk by chunk: `next` is the first one not created yet. */
+export interface BatchFeed {
+  readonly commands: readonly { readonly args: readonly RedisArg[] }[];
+  readonly sink: ReplySink;
+  next: number;
+}
+
+/** Commands of one batch (or one chunk of a large one) sharing one deadline timer, cleared when the last settles. */
 export class CommandGroup {
   timer: NodeJS.Timeout | undefined = undefined;
   left = 0;
   readonly commands: PendingCommand[] = [];
+  /** The large batch this chunk belongs to. */
+  feed: BatchFeed | undefined = undefined;
 
   /** One more of the group settled. */
   done(): void {

@@ -111,7 +111,7 @@ describe('parseRedisUrl', () => {
     ['http://h', /unknown scheme 'http:'/],
     ['localhost:6379', /no scheme/],
     ['redis://h:99999', /port '99999'/],
-    ['redis://h:abc', /port 'abc'/],
+    ['redis://h:abc', /'h' port \(3 characters, not all digits\)/],
     ['redis://h:', /port after 'h:' is empty/],
     ['redis://h/x', /database in the path 'x'/],
     ['redis://h/1/2', /unexpected path/],
