@@ -732,6 +732,11 @@ export class Connection extends EventEmitter {
     }
   }
 
+  /** What JSON loggers see: the same summary as `util.inspect`, never options or credentials. */
+  toJSON(): { endpoint: string; status: ConnectionStatus; db: number; protocol: 2 | 3; inFlight: number; queued: number } {
+    return { endpoint: this.#label, status: this.#status, db: this.#db, protocol: this.protocol, inFlight: this.inFlight, queued: this.queued };
+  }
+
   [inspect.custom](): string {
     return `Connection { endpoint: '${this.#label}', status: '${this.#status}', db: ${this.#db}, protocol: ${this.protocol}, ` +
       `inFlight: ${this.inFlight}, queued: ${this.queued} }`;
