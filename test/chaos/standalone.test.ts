@@ -10,6 +10,8 @@ import { LoadGenerator, type LoadClient } from './load.js';
 import { hasViolations, type FaultResult } from './report.js';
 import { admin, infoField, OwnedRedis, sleep, waitUntil } from './chaos-servers.js';
 import { printReport, runFault } from './run-fault.js';
+import { startFreezableProxy, type FreezableProxy } from '../support/freezable-proxy.js';
+import { DEFAULT_CONNECTION_OPTIONS } from '../../lib/connection/connection-defaults.js';
 
 const PORT = 6460;
 const COMMAND_TIMEOUT = 1000;
@@ -107,6 +109,46 @@ describe('standalone chaos', () => {
     await admin(PORT, ['BGREWRITEAOF']);
     // Only informative: a fast machine may finish loading before the first PING.
     results.at(-1)!.note = sawLoading ? 'saw -LOADING' : 'loading finished before first PING';
+  });
+
+  describe('with default options (no commandTimeout, retry or connectTimeout set)', () => {
+    let proxy: FreezableProxy;
+    let defaults: RedisClient;
+    let defaultsGen: LoadGenerator;
+    const DEFAULT_TIMEOUT = DEFAULT_CONNECTION_OPTIONS.commandTimeout;
+
+    beforeAll(async () => {
+      proxy = await startFreezableProxy(PORT);
+      defaults = createClient({ host: '127.0.0.1', port: proxy.port }) as RedisClient;
+      defaultsGen = new LoadGenerator(defaults as unknown as LoadClient, {
+        workers: 8, commandTimeoutMs: DEFAULT_TIMEOUT, marginMs: 2000, prefix: 'chaos-sd', keysPerWorker: 200, pauseMs: 1,
+      });
+    });
+
+    afterAll(async () => {
+      await defaults?.disconnect();
+      await proxy?.close();
+    });
+
+    async function defaultsFault(name: string, inject: () => Promise<void>): Promise<void> {
+      const tally = await runFault(defaultsGen, { name, inject, recoverMs: 40_000 });
+      results.push({ topology: 'standalone', tally });
+      expect({ fault: name, hung: tally.hung, misdelivered: tally.misdelivered, recovered: tally.failed['did not recover'] === undefined })
+        .toEqual({ fault: name, hung: 0, misdelivered: 0, recovered: true });
+      expect(tally.lostAcked).toBe(0);
+    }
+
+    it('server SIGSTOPped for 12 s (past the command and connect timeouts), then SIGCONT', () => defaultsFault('defaults: sigstop-12s', async () => {
+      server.signal('SIGSTOP');
+      await sleep(12_000);
+      server.signal('SIGCONT');
+    }));
+
+    it('a proxy that stops forwarding for 8 s (sockets stay open), then forwards again', () => defaultsFault('defaults: proxy-freeze-8s', async () => {
+      proxy.freeze();
+      await sleep(8000);
+      proxy.thaw();
+    }));
   });
 
   it('no command hung or was misdelivered', () => {
