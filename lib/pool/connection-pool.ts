@@ -182,8 +182,10 @@ export class ConnectionPool extends EventEmitter {
     const request = new AcquireRequest(signal, this.settings.acquireTimeout, this.#giveUp);
     // Callers already queued go first (FIFO).
     const slot = this.waiters.length > 0 ? undefined : this.#reserve();
-    if (slot === undefined) this.onExhausted(request);
-    else this.#startCheckout(slot, request);
+    if (slot !== undefined) this.#startCheckout(slot, request);
+    // A released connection is being reset for reuse: wait for it (any pool) rather than fail.
+    else if (this.waiters.length < this.#resetting.size) this.waiters.push(request);
+    else this.onExhausted(request);
     return request.promise;
   }
 
