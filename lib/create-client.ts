@@ -1,4 +1,5 @@
 import { RedisClient, type QuitOptions, type RedisClientOptions } from './client/redis-client.js';
+import type { RedisApi } from './client/redis-api.js';
 import { ClusterClient } from './cluster/cluster-client.js';
 import type { ClusterClientOptions } from './cluster/cluster-client-options.js';
 import { parseRedisUrl, type ParsedRedisUrl } from './connection/parse-redis-url.js';
@@ -90,12 +91,15 @@ function fromParsedUrl(parsed: ParsedRedisUrl): CreateClientOptions {
 
 /**
  * One entry point for every topology. The URL scheme (`redis://`, `rediss://`, `unix://`, `redis+sentinel://`,
- * `redis+cluster://`) or the `topology` field picks the client; the returned client implements the same command
- * API either way, so service code does not change between environments.
+ * `redis+cluster://`) or the `topology` field picks the client. Every client implements `RedisApi` (commands,
+ * pipelines, transactions, pub/sub, scan iterators, lifecycle, events), so service code does not change between
+ * environments: a URL, or options whose topology is only known at runtime, give a `RedisApi`; options with a literal
+ * `topology` give the concrete class (`ClusterClient` for 'cluster', else `RedisClient`).
  */
 export function createClient(options: ClusterTopologyOptions): ClusterClient;
 export function createClient(options: StandaloneClientOptions | SentinelTopologyOptions): RedisClient;
-export function createClient(url: string, overrides?: RedisClientOptions): RedisClient | ClusterClient;
+export function createClient(options: CreateClientOptions): RedisApi;
+export function createClient(url: string, overrides?: RedisClientOptions): RedisApi;
 export function createClient(
   urlOrOptions: string | CreateClientOptions,
   overrides: RedisClientOptions = {},

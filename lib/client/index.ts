@@ -1,6 +1,7 @@
 export { RedisClient } from './redis-client.js';
 export type { RedisClientOptions, QuitOptions } from './redis-client.js';
-export type { RedisApi } from './redis-api.js';
+export type { RedisApi, RedisApiEvents } from './redis-api.js';
+export type { PipelineApi, TransactionApi, ExecResult, MethodParams, MethodReply, QueueingCommands } from './batch-api.js';
 export type { BatchRunner } from './pipeline.js';
 export { Pipeline } from './pipeline.js';
 export { Transaction } from './transaction.js';

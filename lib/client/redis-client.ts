@@ -13,7 +13,7 @@ import type { CommandCall } from './commands/command-call.js';
 import { CommandsBase } from './commands/commands-base.js';
 import type { ScoredMember } from './commands/command-types.js';
 import { Pipeline } from './pipeline.js';
-import type { RedisApi } from './redis-api.js';
+import type { RedisApi, RedisApiEvents } from './redis-api.js';
 import { PubSubManager, type MessageListener, type Unsubscribe } from './pubsub-manager.js';
 import { runPipeline, runTransaction } from './run-batch.js';
 import { scanHash, scanKeys, scanSet, scanSortedSet, type KeyScanOptions, type ScanOptions } from './scan-iterators.js';
@@ -50,8 +50,8 @@ const CLIENT_KEYS = ['pool', 'blockingPool', 'clientCache', 'pubsubBuffers'] as 
  * optional client-side caching. Ordinary commands are multiplexed over the pool's shared connection(s); blocking
  * commands (BLPOP, XREAD BLOCK, WAIT, ...) run on a leased connection so they never stall them.
  *
- * Events (same names as a connection): `connect`, `ready`, `close`, `reconnecting`, `error` (only emitted when
- * listened to), `end`.
+ * Events (`RedisApiEvents`, same names as a connection): `connect`, `ready`, `close`, `reconnecting`, `error` (only
+ * emitted when listened to), `end`.
  */
 export class RedisClient extends CommandsBase implements RedisApi {
   readonly #pool: ConnectionPool;
@@ -134,7 +134,7 @@ export class RedisClient extends CommandsBase implements RedisApi {
     return new RedisClient({ ...base, ...overrides });
   }
 
-  /** Commands queued on a pipeline are sent in one write on one shared connection. */
+  /** Commands queued on a pipeline are sent in one write on one shared connection; results typed per position. */
   pipeline(): Pipeline {
     return new Pipeline((queued) => this.#execPipeline(queued));
   }
@@ -214,17 +214,24 @@ export class RedisClient extends CommandsBase implements RedisApi {
   }
 
   // ---- events ------------------------------------------------------------------------------------------------
+  // Typed by `RedisApiEvents`; the string form stays for code written before the event map.
 
+  on<E extends keyof RedisApiEvents>(event: E, listener: RedisApiEvents[E]): this;
+  on(event: string, listener: (...args: never[]) => void): this;
   on(event: string, listener: (...args: never[]) => void): this {
     this.#events.on(event, listener as (...args: unknown[]) => void);
     return this;
   }
 
+  once<E extends keyof RedisApiEvents>(event: E, listener: RedisApiEvents[E]): this;
+  once(event: string, listener: (...args: never[]) => void): this;
   once(event: string, listener: (...args: never[]) => void): this {
     this.#events.once(event, listener as (...args: unknown[]) => void);
     return this;
   }
 
+  off<E extends keyof RedisApiEvents>(event: E, listener: RedisApiEvents[E]): this;
+  off(event: string, listener: (...args: never[]) => void): this;
   off(event: string, listener: (...args: never[]) => void): this {
     this.#events.off(event, listener as (...args: unknown[]) => void);
     return this;

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { inspect } from 'node:util';
 import { ConfigError } from '../errors/index.js';
 import { redactSecrets } from '../connection/redact-secrets.js';
@@ -21,7 +22,11 @@ import { watchKeys } from '../client/run-watch.js';
 import type { WatchContext } from '../client/watch-context.js';
 import type { PipelineResult } from '../client/call-recorder.js';
 import type { ClusterRunner } from './cluster-runner.js';
-import { ClusterPubSub, type MessageListener } from './cluster-pubsub.js';
+import { ClusterPubSub } from './cluster-pubsub.js';
+import { ClusterSubscriptions } from './cluster-subscriptions.js';
+import { ConnectionPool } from '../pool/connection-pool.js';
+import type { RedisApi, RedisApiEvents } from '../client/redis-api.js';
+import type { MessageListener, Unsubscribe } from '../client/pubsub-manager.js';
 import type { ScoredMember } from '../client/commands/command-types.js';
 import {
   scanHash, scanKeys, scanSet, scanSortedSet, type KeyScanOptions, type ScanOptions,
@@ -53,8 +58,13 @@ function parseNode(node: { host: string; port: number } | string): { host: strin
  * keys (hash tags honoured), follows MOVED/ASK, retries TRYAGAIN/CLUSTERDOWN and connection failures of commands
  * that were never sent, splits MGET/MSET/DEL/EXISTS/UNLINK/TOUCH across slots, and fans keyless commands out per
  * their policy (DBSIZE summed, KEYS concatenated, FLUSHALL on every primary, ...).
+ *
+ * Implements `RedisApi`, like `RedisClient`: a transaction or `watch` must keep its keys in one hash slot
+ * (CrossSlotError otherwise: use one `{hash tag}`). Events (`RedisApiEvents`): `connect` / `ready` / `close` /
+ * `reconnecting` of every node connection (with the node's address), `error` (slot-table and node errors, only
+ * emitted when listened to), `end` once the client is closed.
  */
-export class ClusterClient extends CommandsBase {
+export class ClusterClient extends CommandsBase implements RedisApi {
   readonly nodesManager: NodesManager;
   readonly #executor: ClusterExecutor;
   readonly #router: CommandRouter;
@@ -62,6 +72,8 @@ export class ClusterClient extends CommandsBase {
   readonly #options: ClusterClientOptions;
   #connecting: Promise<void> | undefined;
   #pubsub: ClusterPubSub | undefined;
+  readonly #events = new EventEmitter();
+  readonly #subscriptions: ClusterSubscriptions;
 
   constructor(options: ClusterClientOptions) {
     super();
@@ -72,6 +84,8 @@ export class ClusterClient extends CommandsBase {
       nodes, requireFullCoverage, slotsRefreshInterval, minRefreshInterval, maxRedirections, retryDelay, readFrom,
       natMap, addressMap, ...poolOptions
     } = options;
+    // Node pools report their connection events through this client (`on('ready', ...)`, ...).
+    const poolFactory = (o: ConstructorParameters<typeof ConnectionPool>[0]): ConnectionPool => this.#forwardEvents(new ConnectionPool(o));
     validateClusterOptions(options);
     this.#options = { ...options };
     const max = maxRedirections ?? DEFAULT_MAX_REDIRECTIONS;
@@ -85,7 +99,10 @@ export class ClusterClient extends CommandsBase {
       ...(readFrom === undefined ? {} : { readFrom }),
       ...(natMap === undefined ? {} : { natMap }),
       ...(addressMap === undefined ? {} : { addressMap }),
+      poolFactory,
     });
+    this.nodesManager.on('error', (error: Error) => this.#emitError(error));
+    this.#subscriptions = new ClusterSubscriptions(() => this.#pubsubOf(), this.nodesManager, (error) => this.#emitError(error));
     this.#executor = new ClusterExecutor(this.nodesManager, max, retryDelay ?? defaultClusterRetryDelay, this.#commandTimeout);
     this.#router = new CommandRouter(fastRouteInfo, {
       send: (args) => this.#executor.run(args, { kind: 'keyless', readonly: true,
@@ -104,22 +121,31 @@ export class ClusterClient extends CommandsBase {
     return this.#connecting;
   }
 
-  /** Shard-channel subscription on the primary owning the channel's slot; follows the slot when it moves. */
-  ssubscribe(channel: string, listener: MessageListener): Promise<void> {
-    return this.#pubsubOf().ssubscribe(channel, listener);
+  /** Listens to shard channels (SSUBSCRIBE) on the primary owning each channel's slot; follows the slot when it moves. */
+  ssubscribe<M extends string | Buffer = string>(channels: string | readonly string[], listener: MessageListener<M>): Promise<Unsubscribe> {
+    return this.#subscriptions.subscribe('shard', channels, listener as MessageListener<string>);
   }
 
-  sunsubscribe(channel: string): Promise<void> {
-    return this.#pubsubOf().sunsubscribe(channel);
+  sunsubscribe(channels?: string | readonly string[], listener?: MessageListener<string> | MessageListener<Buffer>): Promise<void> {
+    return this.#subscriptions.unsubscribe('shard', channels, listener);
   }
 
-  /** Classic channel subscription on one node (cluster-wide broadcast). */
-  subscribe(channel: string, listener: MessageListener): Promise<void> {
-    return this.#pubsubOf().subscribe(channel, listener);
+  /** Listens to classic channels, on one node (messages are broadcast cluster-wide). */
+  subscribe<M extends string | Buffer = string>(channels: string | readonly string[], listener: MessageListener<M>): Promise<Unsubscribe> {
+    return this.#subscriptions.subscribe('channel', channels, listener as MessageListener<string>);
   }
 
-  unsubscribe(channel: string): Promise<void> {
-    return this.#pubsubOf().unsubscribe(channel);
+  unsubscribe(channels?: string | readonly string[], listener?: MessageListener<string> | MessageListener<Buffer>): Promise<void> {
+    return this.#subscriptions.unsubscribe('channel', channels, listener);
+  }
+
+  /** Listens to glob patterns (PSUBSCRIBE) on one primary; the listener's third argument is the matching pattern. */
+  psubscribe<M extends string | Buffer = string>(patterns: string | readonly string[], listener: MessageListener<M>): Promise<Unsubscribe> {
+    return this.#subscriptions.psubscribe(patterns, listener as MessageListener<string>);
+  }
+
+  punsubscribe(patterns?: string | readonly string[], listener?: MessageListener<string> | MessageListener<Buffer>): Promise<void> {
+    return this.#subscriptions.punsubscribe(patterns, listener);
   }
 
   #pubsubOf(): ClusterPubSub {
@@ -128,14 +154,18 @@ export class ClusterClient extends CommandsBase {
 
   /** Graceful close: in-flight commands are answered first (up to `timeout` ms), then every node pool closes. */
   async quit(options: { timeout?: number } = {}): Promise<void> {
+    this.#subscriptions.close();
     await this.#pubsub?.close();
     await this.nodesManager.close({ graceful: true, ...options });
+    this.#events.emit('end');
   }
 
   /** Immediate close: pending commands fail with ConnectionError. */
   async disconnect(): Promise<void> {
+    this.#subscriptions.close();
     await this.#pubsub?.close();
     await this.nodesManager.close({ graceful: false });
+    this.#events.emit('end');
   }
 
   /**
@@ -265,6 +295,44 @@ export class ClusterClient extends CommandsBase {
       sendOptions: (call) => this.#sendOptions(call),
       execute: (call) => this.executeCommand(call),
     };
+  }
+
+  // ---- events ------------------------------------------------------------------------------------------------
+
+  on<E extends keyof RedisApiEvents>(event: E, listener: RedisApiEvents[E]): this {
+    this.#events.on(event, listener);
+    return this;
+  }
+
+  once<E extends keyof RedisApiEvents>(event: E, listener: RedisApiEvents[E]): this {
+    this.#events.once(event, listener);
+    return this;
+  }
+
+  off<E extends keyof RedisApiEvents>(event: E, listener: RedisApiEvents[E]): this {
+    this.#events.off(event, listener);
+    return this;
+  }
+
+  removeAllListeners(event?: keyof RedisApiEvents): this {
+    this.#events.removeAllListeners(event);
+    return this;
+  }
+
+  listenerCount(event: keyof RedisApiEvents): number {
+    return this.#events.listenerCount(event);
+  }
+
+  #forwardEvents(pool: ConnectionPool): ConnectionPool {
+    for (const event of ['connect', 'ready', 'close', 'reconnecting'] as const) {
+      pool.on(event, (...args: unknown[]) => this.#events.emit(event, ...args));
+    }
+    pool.on('error', (error: Error) => this.#emitError(error));
+    return pool;
+  }
+
+  #emitError(error: Error): void {
+    if (this.#events.listenerCount('error') > 0) this.#events.emit('error', error);
   }
 
   /** What `JSON.stringify` and `util.inspect` show: the nodes manager's summary, never options. */

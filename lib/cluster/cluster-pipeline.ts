@@ -1,8 +1,8 @@
 import type { MovedError } from '../errors/index.js';
 import type { RespValue } from '../protocol/resp-value.js';
 import { FailedCall, type PipelineResult, type QueuedCall } from '../client/call-recorder.js';
-import { CommandBatch } from '../client/command-batch.js';
-import type { ChainableCommands } from '../client/commands/redis-commands.js';
+import { TypedCommandBatch } from '../client/pipeline.js';
+import type { PipelineApi } from '../client/batch-api.js';
 import { attemptOptions } from './cluster-executor.js';
 import type { ClusterRunner } from './cluster-runner.js';
 import type { Route } from './command-router.js';
@@ -18,7 +18,7 @@ const noop = (): void => undefined;
  * MASTERDOWN, a connection error it survives) is followed on its own through the executor's redirection loop. One command failing does not fail the others. Queues like the standalone
  * `Pipeline` (same typed methods, one-shot `exec()`, `[error, result]` per command).
  */
-export class ClusterPipeline extends CommandBatch {
+export class ClusterPipeline<R extends unknown[] = []> extends TypedCommandBatch {
   constructor(runner: ClusterRunner) {
     super((queued) => runClusterPipeline(runner, queued));
   }
@@ -110,4 +110,4 @@ async function runClusterPipeline(runner: ClusterRunner, queued: readonly Queued
 
 // The typed methods, returning the pipeline.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface ClusterPipeline extends ChainableCommands<ClusterPipeline> {}
+export interface ClusterPipeline<R extends unknown[] = []> extends PipelineApi<R> {}

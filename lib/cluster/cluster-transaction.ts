@@ -2,10 +2,10 @@ import {
   CrossSlotError, ExecAbortError, RedirectionLimitError, type AskError, type MovedError,
 } from '../errors/index.js';
 import type { RespValue } from '../protocol/resp-value.js';
-import type { ChainableCommands } from '../client/commands/redis-commands.js';
+import type { TransactionApi } from '../client/batch-api.js';
 import { argText } from '../client/commands/command-spec.js';
 import { FailedCall, type PipelineResult, type QueuedCall } from '../client/call-recorder.js';
-import { CommandBatch } from '../client/command-batch.js';
+import { TypedCommandBatch } from '../client/pipeline.js';
 import type { CommandCall } from '../client/commands/command-call.js';
 import { attemptOptions } from './cluster-executor.js';
 import { classify } from './redirect-policy.js';
@@ -19,7 +19,7 @@ import type { ClusterRunner } from './cluster-runner.js';
  * MULTI, …, EXEC (the server keeps the ASKING flag for the whole transaction, and answers TRYAGAIN when the keys
  * are split between the two nodes, which is then waited out like TRYAGAIN).
  */
-export class ClusterTransaction extends CommandBatch {
+export class ClusterTransaction<R extends unknown[] = []> extends TypedCommandBatch {
   constructor(runner: ClusterRunner) {
     super((queued) => runClusterTransaction(runner, queued));
   }
@@ -108,4 +108,4 @@ async function runClusterTransaction(runner: ClusterRunner, queued: readonly Que
 
 // The typed methods, returning the transaction.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface ClusterTransaction extends ChainableCommands<ClusterTransaction> {}
+export interface ClusterTransaction<R extends unknown[] = []> extends TransactionApi<R> {}

@@ -1,5 +1,5 @@
 import type { RedisArg, RespValue } from '../../protocol/resp-value.js';
-import type { RedisKey, RedisValue, StringOrBuffer } from './command-types.js';
+import type { AnyFlag, RedisKey, RedisValue, StringOrBuffer } from './command-types.js';
 import { firstKey, keyRange, read, write, type CommandSpec } from './command-spec.js';
 import { methodTable } from './method-spec.js';
 import { asArray, asDouble, asInteger, asNullableDouble, asNullableText } from './reply-transforms.js';
@@ -42,8 +42,6 @@ export interface GeoSearchHit<S extends StringOrBuffer = string> {
   coordinates?: GeoCoordinates;
 }
 
-type WithAny = { WITHCOORD: true } | { WITHDIST: true } | { WITHHASH: true };
-
 export interface GeoCommands<S extends StringOrBuffer = string> {
   /** Number of members added (changed, with CH). */
   geoadd(key: RedisKey, members: GeoMember | GeoMember[], options?: { NX?: boolean; XX?: boolean; CH?: boolean }): Promise<number>;
@@ -52,7 +50,7 @@ export interface GeoCommands<S extends StringOrBuffer = string> {
   geodist(key: RedisKey, member1: RedisValue, member2: RedisValue, unit?: GeoUnit): Promise<number | null>;
   geohash(key: RedisKey, ...members: RedisValue[]): Promise<(string | null)[]>;
   /** Members in the area; `{ member, distance?, hash?, coordinates? }` objects when any WITH* option is set. */
-  geosearch<O extends GeoSearchOptions = GeoSearchOptions>(key: RedisKey, from: GeoSearchFrom, by: GeoSearchBy, options?: O): Promise<O extends WithAny ? GeoSearchHit<S>[] : S[]>;
+  geosearch<O extends GeoSearchOptions = {}>(key: RedisKey, from: GeoSearchFrom, by: GeoSearchBy, options?: O): Promise<AnyFlag<O, 'WITHCOORD' | 'WITHDIST' | 'WITHHASH', GeoSearchHit<S>[], S[]>>;
 }
 
 function asCoordinates(value: RespValue): GeoCoordinates {

@@ -7,7 +7,7 @@ export {
   commandSpecFor, commandSpecForArgs, getKeyIndexes, getKeys, blockTimeoutFor, isReadonlyCommand, knownCommandNames,
 } from './command-table.js';
 export { defineScript, Script, type ScriptOptions, type ScriptRunner } from './define-script.js';
-export type { RedisKey, RedisValue, StringOrBuffer, ScoredMember, ExpireCondition } from './command-types.js';
+export type { RedisKey, RedisValue, StringOrBuffer, ScoredMember, ExpireCondition, Flag, AnyFlag } from './command-types.js';
 export type { ScanOptions, KeyScanOptions } from './scan-options.js';
 export type { SetOptions, GetExOptions, KeyValuePairs, StringCommands } from './string-commands.js';
 export type { CopyOptions, RestoreOptions, KeyType, KeyCommands } from './key-commands.js';

@@ -1,5 +1,5 @@
 import type { RedisArg, RespValue } from '../../protocol/resp-value.js';
-import type { RedisKey, RedisValue, StringOrBuffer } from './command-types.js';
+import type { Flag, RedisKey, RedisValue, StringOrBuffer } from './command-types.js';
 import {
   firstKey, keyRange, keysAfterNumkeys, read, secondsToMs, write, type CommandSpec,
 } from './command-spec.js';
@@ -42,7 +42,7 @@ export interface ListCommands<S extends StringOrBuffer = string> {
   /** New length, -1 when the pivot was not found, 0 when the key does not exist. */
   linsert(key: RedisKey, where: 'BEFORE' | 'AFTER', pivot: RedisValue, element: RedisValue): Promise<number>;
   /** Index of the element or null; with `COUNT`, an array of indexes. */
-  lpos<O extends LposOptions = LposOptions>(key: RedisKey, element: RedisValue, options?: O): Promise<O extends { COUNT: number } ? number[] : number | null>;
+  lpos<O extends LposOptions = {}>(key: RedisKey, element: RedisValue, options?: O): Promise<Flag<O, 'COUNT', number[], number | null, number>>;
   lmove(source: RedisKey, destination: RedisKey, from: ListSide, to: ListSide): Promise<S | null>;
   rpoplpush(source: RedisKey, destination: RedisKey): Promise<S | null>;
   lmpop(keys: RedisKey[], from: ListSide, count?: number): Promise<ListPopResult<S> | null>;

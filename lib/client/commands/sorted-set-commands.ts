@@ -1,6 +1,6 @@
 import type { RedisArg, RespValue } from '../../protocol/resp-value.js';
 import { DataError } from '../../errors/index.js';
-import type { RedisKey, RedisValue, ScoredMember, StringOrBuffer } from './command-types.js';
+import type { Flag, RedisKey, RedisValue, ScoredMember, StringOrBuffer } from './command-types.js';
 import { firstKey, keyRange, keysAfterNumkeys, read, write, type CommandSpec } from './command-spec.js';
 import { methodTable, type OptionKeys } from './method-spec.js';
 import {
@@ -55,7 +55,7 @@ const zaddOptionKeys: OptionKeys<ZAddOptions> = { NX: true, XX: true, GT: true, 
 const zrangeOptionKeys: OptionKeys<ZRangeOptions> = { BY: true, REV: true, LIMIT: true, WITHSCORES: true };
 const zstoreOptionKeys: OptionKeys<ZStoreOptions> = { WEIGHTS: true, AGGREGATE: true };
 
-type RangeResult<O, S extends StringOrBuffer> = O extends { WITHSCORES: true } ? ScoredMember<S>[] : S[];
+type RangeResult<O, S extends StringOrBuffer> = Flag<O, 'WITHSCORES', ScoredMember<S>[], S[]>;
 
 export interface SortedSetCommands<S extends StringOrBuffer = string> {
   /** Number of members added (changed, with CH). */
@@ -70,9 +70,9 @@ export interface SortedSetCommands<S extends StringOrBuffer = string> {
   zcount(key: RedisKey, min: ScoreBound, max: ScoreBound): Promise<number>;
   zlexcount(key: RedisKey, min: string, max: string): Promise<number>;
   /** Members by rank (or score/lex with `BY`); `{ member, score }` objects with `WITHSCORES: true`. */
-  zrange<O extends ZRangeOptions = ZRangeOptions>(key: RedisKey, start: ScoreBound, stop: ScoreBound, options?: O): Promise<RangeResult<O, S>>;
-  zrangebyscore<O extends Omit<ZRangeOptions, 'BY' | 'REV'> = Omit<ZRangeOptions, 'BY' | 'REV'>>(key: RedisKey, min: ScoreBound, max: ScoreBound, options?: O): Promise<RangeResult<O, S>>;
-  zrevrange<O extends Pick<ZRangeOptions, 'WITHSCORES'> = Pick<ZRangeOptions, 'WITHSCORES'>>(key: RedisKey, start: number, stop: number, options?: O): Promise<RangeResult<O, S>>;
+  zrange<O extends ZRangeOptions = {}>(key: RedisKey, start: ScoreBound, stop: ScoreBound, options?: O): Promise<RangeResult<O, S>>;
+  zrangebyscore<O extends Omit<ZRangeOptions, 'BY' | 'REV'> = {}>(key: RedisKey, min: ScoreBound, max: ScoreBound, options?: O): Promise<RangeResult<O, S>>;
+  zrevrange<O extends Pick<ZRangeOptions, 'WITHSCORES'> = {}>(key: RedisKey, start: number, stop: number, options?: O): Promise<RangeResult<O, S>>;
   zrank(key: RedisKey, member: RedisValue): Promise<number | null>;
   zrevrank(key: RedisKey, member: RedisValue): Promise<number | null>;
   /** Pops the lowest-scored members (1 by default); [] when the key does not exist. */

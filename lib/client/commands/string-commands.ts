@@ -1,6 +1,6 @@
 import type { RedisArg } from '../../protocol/resp-value.js';
 import { DataError } from '../../errors/index.js';
-import type { RedisKey, RedisValue, StringOrBuffer } from './command-types.js';
+import type { Flag, RedisKey, RedisValue, StringOrBuffer } from './command-types.js';
 import { allKeys, firstKey, keyRange, read, write, type CommandSpec } from './command-spec.js';
 import { methodTable, type OptionKeys } from './method-spec.js';
 import {
@@ -45,7 +45,7 @@ export type KeyValuePairs = [Record<string, RedisValue> | Map<RedisKey, RedisVal
 export interface StringCommands<S extends StringOrBuffer = string> {
   get(key: RedisKey): Promise<S | null>;
   /** 'OK', or null when NX/XX prevented the write; with `GET: true` the old value (or null) instead. */
-  set<O extends SetOptions = SetOptions>(key: RedisKey, value: RedisValue, options?: O): Promise<O extends { GET: true } ? S | null : 'OK' | null>;
+  set<O extends SetOptions = {}>(key: RedisKey, value: RedisValue, options?: O): Promise<Flag<O, 'GET', S | null, 'OK' | null>>;
   mget(...keys: RedisKey[]): Promise<(S | null)[]>;
   mset(...pairs: KeyValuePairs): Promise<'OK'>;
   /** true when all keys were set (none existed). */
