@@ -1,6 +1,6 @@
-import { inspect } from 'node:util';
 import { ConfigError, type ResponseError } from '../errors/index.js';
 import type { ConnectionOptions } from '../connection/connection-options.js';
+import { redactOnSerialise } from '../connection/redact-secrets.js';
 import type { PoolConnection } from './pool-connection.js';
 
 /** Creates one connection of the pool. Tests and Sentinel pass their own; the default builds a `Connection`. */
@@ -149,30 +149,11 @@ export function normalizePoolOptions(options: PoolOptions = {}): {
   return { settings, connectionOptions, connectionFactory };
 }
 
-const SECRET_KEYS = new Set(['password', 'username', 'credentialProvider', 'tls', 'sentinelPassword']);
-
-/** Options as shown by inspect and JSON: secrets as '[redacted]', the endpoint watcher (Sentinel's resolver) by name. */
-function shownOptions(options: object): Record<string, unknown> {
-  const shown: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(options)) {
-    if (SECRET_KEYS.has(key) && value !== undefined) shown[key] = '[redacted]';
-    else if (key === 'endpointWatcher' && value !== null && typeof value === 'object') {
-      shown[key] = `[${(value as object).constructor?.name ?? 'EndpointWatcher'}]`;
-    } else shown[key] = value;
-  }
-  return shown;
-}
-
 /**
- * Returns a frozen copy of options whose `util.inspect` and `JSON.stringify` show secrets as '[redacted]' (the
- * fields themselves keep their values: `{ ...pool.options }` builds a pool like this one).
+ * Returns a frozen copy of options whose `util.inspect` and `JSON.stringify` show secrets (password, tokens,
+ * credential provider, TLS private keys) as '[redacted]': the package's one redaction (redactSecrets). The fields
+ * keep their values: `{ ...pool.options }` builds a pool like this one.
  */
 export function redactedOptions<T extends object>(options: T): Readonly<T> {
-  const copy = { ...options };
-  Object.defineProperty(copy, inspect.custom, {
-    enumerable: false,
-    value: (depth: number, opts: object, insp: typeof inspect) => insp(shownOptions(copy), { ...opts, depth }),
-  });
-  Object.defineProperty(copy, 'toJSON', { enumerable: false, value: () => shownOptions(copy) });
-  return Object.freeze(copy);
+  return Object.freeze(redactOnSerialise({ ...options }));
 }
