@@ -1,6 +1,7 @@
+import { inspect } from 'node:util';
 import { ConfigError, type ResponseError } from '../errors/index.js';
 import type { ConnectionOptions } from '../connection/connection-options.js';
-import { redactOnSerialise } from '../connection/redact-secrets.js';
+import { REDACTED, redactSecrets } from '../connection/redact-secrets.js';
 import type { PoolConnection } from './pool-connection.js';
 
 /** Creates one connection of the pool. Tests and Sentinel pass their own; the default builds a `Connection`. */
@@ -149,11 +150,24 @@ export function normalizePoolOptions(options: PoolOptions = {}): {
   return { settings, connectionOptions, connectionFactory };
 }
 
+/** The options as shown: the package's one redaction (redactSecrets), and the pool also hides the username. */
+function shown(options: object): unknown {
+  const copy: Record<string, unknown> = { ...options };
+  if (copy['username'] !== undefined) copy['username'] = REDACTED;
+  return redactSecrets(copy);
+}
+
 /**
- * Returns a frozen copy of options whose `util.inspect` and `JSON.stringify` show secrets (password, tokens,
- * credential provider, TLS private keys) as '[redacted]': the package's one redaction (redactSecrets). The fields
- * keep their values: `{ ...pool.options }` builds a pool like this one.
+ * Returns a frozen copy of options whose `util.inspect` and `JSON.stringify` show secrets (password, username,
+ * tokens, credential provider, TLS private keys) as '[redacted]'. The fields keep their values:
+ * `{ ...pool.options }` builds a pool like this one.
  */
 export function redactedOptions<T extends object>(options: T): Readonly<T> {
-  return Object.freeze(redactOnSerialise({ ...options }));
+  const copy = { ...options };
+  Object.defineProperty(copy, 'toJSON', { enumerable: false, value: () => shown(copy) });
+  Object.defineProperty(copy, inspect.custom, {
+    enumerable: false,
+    value: (depth: number, opts: object, insp: typeof inspect) => insp(shown(copy), { ...opts, depth }),
+  });
+  return Object.freeze(copy);
 }
