@@ -12,4 +12,10 @@ export const REDIS_MODULE_DEFAULTS = Object.freeze({
   shutdownTimeout: 5000,
   isGlobal: false,
   logger: true,
+  readyLog: true,
+  errorLog: true,
+  closeClient: true,
 });
+
+/** Nest logger context of every line the module logs (each line names its connection). */
+export const REDIS_MODULE_LOG_CONTEXT = 'RedisModule';

@@ -4,12 +4,14 @@ import { validateConnectionOptions } from '../connection/validate-connection-opt
 import { ConfigError } from '../errors/index.js';
 import { normalizePoolOptions, type PoolOptions } from '../pool/pool-options.js';
 import { normalizeSentinelOptions } from '../sentinel/sentinel-options.js';
+import { CLIENT_OPTION_HINTS, MODULE_OPTION_HINTS } from './peer-option-hints.js';
 import { REDIS_MODULE_DEFAULTS } from './redis.constants.js';
 import { redactOnInspect } from './redact-options.js';
 import type { RedisConnection } from './redis-connection.js';
 import type {
   ClusterClientOptions,
   RedisClientConfig,
+  RedisModuleBehaviourOptions,
   RedisTopology,
   SentinelClientOptions,
   StandaloneClientOptions,
@@ -25,21 +27,29 @@ export type ResolvedClientConfig =
 export interface ResolvedRedisModuleOptions {
   name: string;
   client: ResolvedClientConfig;
-  /** The options as given (for `connectionFactory`). */
+  /** The options as given, `commonOptions` merged into `options` (for `connectionFactory`). */
   given: RedisClientConfig;
   connectOnInit: boolean;
   failFast: boolean;
   shutdownTimeout: number;
   /** `undefined` = silent. `true` becomes Nest's `Logger` in the lifecycle. */
   logger: LoggerService | true | undefined;
+  readyLog: boolean;
+  errorLog: boolean;
+  closeClient: boolean;
   connectionFactory: ((options: RedisClientConfig, name: string) => RedisConnection) | undefined;
+  onClientCreated: RedisModuleBehaviourOptions['onClientCreated'];
+  onClientReady: RedisModuleBehaviourOptions['onClientReady'];
 }
 
 const MODULE_KEYS = new Set([
-  'url', 'topology', 'options', 'connectOnInit', 'failFast', 'shutdownTimeout', 'logger', 'connectionFactory',
+  'url', 'topology', 'options', 'connectOnInit', 'failFast', 'shutdownTimeout', 'logger', 'readyLog', 'errorLog',
+  'closeClient', 'commonOptions', 'connectionFactory', 'onClientCreated', 'onClientReady',
   // forRoot passes these through; they are used before validation.
   'name', 'isGlobal',
 ]);
+/** Where a connection goes: per connection, never in `commonOptions`. */
+const PER_CONNECTION_KEYS = ['host', 'port', 'path', 'resolveEndpoint', 'nodes', 'sentinels', 'masterName', 'role'];
 const TOPOLOGIES: readonly RedisTopology[] = ['standalone', 'sentinel', 'cluster'];
 
 function describe(value: unknown): string {
@@ -65,10 +75,11 @@ export function validateRedisModuleOptions(raw: unknown, name: string): Resolved
     return fail('options', `expected an object (RedisModuleOptions), got ${describe(raw)}.`);
   }
   for (const key of Object.keys(raw)) {
-    if (!MODULE_KEYS.has(key)) {
-      fail(key, `unknown option. Connection settings such as host/port/password go inside 'options' ` +
-        `(or use 'url'); module options are ${[...MODULE_KEYS].join(', ')}.`);
-    }
+    if (MODULE_KEYS.has(key)) continue;
+    const hint = Object.hasOwn(MODULE_OPTION_HINTS, key) ? MODULE_OPTION_HINTS[key] : undefined;
+    if (hint !== undefined) fail(key, `not an option of this module: ${hint}`);
+    fail(key, `unknown option. Connection settings such as host/port/password go inside 'options' ` +
+      `(or use 'url'); module options are ${[...MODULE_KEYS].join(', ')}.`);
   }
   const bool = (field: string, fallback: boolean): boolean => {
     const value = raw[field];
@@ -83,14 +94,19 @@ export function validateRedisModuleOptions(raw: unknown, name: string): Resolved
   const logger = raw.logger ?? REDIS_MODULE_DEFAULTS.logger;
   const loggerOk = typeof logger === 'boolean' || (isObject(logger) && typeof logger.log === 'function');
   if (!loggerOk) fail('logger', `expected true, false or a Nest LoggerService, got ${describe(logger)}.`);
-  const connectionFactory = raw.connectionFactory;
-  if (connectionFactory !== undefined && typeof connectionFactory !== 'function') {
-    fail('connectionFactory', `expected a function, got ${describe(connectionFactory)}.`);
-  }
+  const fn = (field: string): unknown => {
+    const value = raw[field];
+    if (value !== undefined && typeof value !== 'function') fail(field, `expected a function, got ${describe(value)}.`);
+    return value;
+  };
+  const connectionFactory = fn('connectionFactory');
+  const onClientCreated = fn('onClientCreated');
+  const onClientReady = fn('onClientReady');
+  const common = commonOptionsOf(raw, fail);
 
   let client: ResolvedClientConfig;
   try {
-    client = resolveClientConfig(raw, fail);
+    client = resolveClientConfig(raw, common, fail);
   } catch (error) {
     // Errors of the lower layers name the field; prefix the connection so apps with several can tell.
     if (error instanceof ConfigError && !error.message.startsWith(`Redis connection '${name}'`)) {
@@ -101,16 +117,55 @@ export function validateRedisModuleOptions(raw: unknown, name: string): Resolved
   return redactOnInspect({
     name,
     client,
-    given: raw as RedisClientConfig,
+    given: givenOptions(raw, common),
     connectOnInit: bool('connectOnInit', REDIS_MODULE_DEFAULTS.connectOnInit),
     failFast: bool('failFast', REDIS_MODULE_DEFAULTS.failFast),
     shutdownTimeout: shutdownTimeout as number,
     logger: logger === false ? undefined : logger === true ? true : (logger as LoggerService),
+    readyLog: bool('readyLog', REDIS_MODULE_DEFAULTS.readyLog),
+    errorLog: bool('errorLog', REDIS_MODULE_DEFAULTS.errorLog),
+    closeClient: bool('closeClient', REDIS_MODULE_DEFAULTS.closeClient),
     connectionFactory: connectionFactory as ResolvedRedisModuleOptions['connectionFactory'],
+    onClientCreated: onClientCreated as ResolvedRedisModuleOptions['onClientCreated'],
+    onClientReady: onClientReady as ResolvedRedisModuleOptions['onClientReady'],
   }, 'RedisModuleOptions');
 }
 
-function resolveClientConfig(raw: Record<string, unknown>, fail: (field: string, problem: string) => never): ResolvedClientConfig {
+/** Fails on option names of other clients/modules whose setting has another name or place here. */
+function checkPeerNames(options: Record<string, unknown>, field: string, fail: (field: string, problem: string) => never): void {
+  for (const key of Object.keys(options)) {
+    const hint = Object.hasOwn(CLIENT_OPTION_HINTS, key) ? CLIENT_OPTION_HINTS[key] : undefined;
+    if (hint !== undefined) fail(`${field}.${key}`, `not an option here: ${hint}`);
+  }
+}
+
+/** Checks `commonOptions` and returns them (empty when not given); they are merged in `resolveClientConfig`. */
+function commonOptionsOf(raw: Record<string, unknown>, fail: (field: string, problem: string) => never): Record<string, unknown> {
+  if (isObject(raw.options)) checkPeerNames(raw.options, 'options', fail);
+  const common = raw.commonOptions;
+  if (common === undefined) return {};
+  if (!isObject(common)) fail('commonOptions', `expected an object of connection options, got ${describe(common)}.`);
+  checkPeerNames(common as Record<string, unknown>, 'commonOptions', fail);
+  for (const key of PER_CONNECTION_KEYS) {
+    if ((common as Record<string, unknown>)[key] !== undefined) {
+      fail(`commonOptions.${key}`, `where a connection goes is set per connection: put '${key}' in its 'options' (or its 'url').`);
+    }
+  }
+  return common as Record<string, unknown>;
+}
+
+/** The client part of the raw options, with `commonOptions` merged under `options` (what `connectionFactory` gets). */
+function givenOptions(raw: Record<string, unknown>, common: Record<string, unknown>): RedisClientConfig {
+  const { url, topology, options } = raw;
+  const merged = Object.keys(common).length === 0 ? options : { ...common, ...(options as object | undefined) };
+  return Object.fromEntries(Object.entries({ url, topology, options: merged }).filter(([, v]) => v !== undefined)) as RedisClientConfig;
+}
+
+function resolveClientConfig(
+  raw: Record<string, unknown>,
+  common: Record<string, unknown>,
+  fail: (field: string, problem: string) => never,
+): ResolvedClientConfig {
   const { url, topology } = raw;
   if (topology !== undefined && !TOPOLOGIES.includes(topology as RedisTopology)) {
     fail('topology', `expected one of ${TOPOLOGIES.join(', ')}, got ${describe(topology)}.`);
@@ -126,14 +181,16 @@ function resolveClientConfig(raw: Record<string, unknown>, fail: (field: string,
     if (topology !== undefined && topology !== fromUrl) {
       fail('topology', `'${String(topology)}' contradicts the URL ${redactRedisUrl(url as string)}, which is ${fromUrl}.`);
     }
-    const merged: Record<string, unknown> = { ...parsed, ...options };
+    // The URL over the common options, the connection's own options over both.
+    const merged: Record<string, unknown> = { ...common, ...parsed, ...options };
     if (sentinelUsername !== undefined || sentinelPassword !== undefined) {
       const sentinelOptions = isObject(options.sentinelOptions) ? options.sentinelOptions : {};
       merged.sentinelOptions = { username: sentinelUsername, password: sentinelPassword, ...sentinelOptions };
     }
     resolved = { topology: fromUrl, options: merged } as ResolvedClientConfig;
   } else {
-    resolved = { topology: (topology as RedisTopology | undefined) ?? 'standalone', options } as ResolvedClientConfig;
+    const merged = Object.keys(common).length === 0 ? options : { ...common, ...options };
+    resolved = { topology: (topology as RedisTopology | undefined) ?? 'standalone', options: merged } as ResolvedClientConfig;
   }
   checkTopologyOptions(resolved, fail);
   return resolved;
