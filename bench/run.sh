@@ -2,7 +2,7 @@
 # redwire's benchmark suite (issue 7): `npm run bench [-- --quick]` from the repo root, or `bash bench/run.sh`.
 # Installs the peers (npm ci in bench/), snapshots redwire's build into bench/.redwire (building dist/ first if it is
 # missing; --build compiles lib/ straight into the snapshot), starts the bench servers (6500 and cluster 7500-7502,
-# ../shared/PORTS.md) unless they already run, runs every workload for every client and stops what it started.
+# docs/PORTS.md) unless they already run, runs every workload for every client and stops what it started.
 # Other arguments go to bench/src/main.mjs: --quick, --rounds N, --duration MS, --only 1,3,8, --variants a,b,
 # --results FILE, --smoke (CI: one 50 ms round, exit 1 if redwire fails a workload), --no-pin (see below). `--write-results` writes
 # bench/RESULTS.md (do that on a full run). CPU profile of one measurement: node bench/src/profile.mjs 3 redwire

@@ -132,7 +132,7 @@ start_from_conf() {
   if grep -q '^cluster-enabled yes' "$conf" && command -v ss >/dev/null; then
     local bus=$((port + 10000)) holder
     holder="$(ss -ltnpH "sport = :$bus" 2>/dev/null | head -n1)"
-    [ -z "$holder" ] || die "cluster bus port $bus (port $port + 10000) is already taken: $holder; PORTS.md reserves it for this cluster node"
+    [ -z "$holder" ] || die "cluster bus port $bus (port $port + 10000) is already taken: $holder; docs/PORTS.md reserves it for this cluster node"
   fi
   if is_sentinel_conf "$conf"; then
     out="$(redis-server "$conf" --sentinel 2>&1 9>&-)" || die "redis-sentinel on port $port failed to start: $out; $(log_hint "$dir" "$port")"
@@ -227,7 +227,7 @@ down_topology() {
 
 topology_dir_of_port() {
   local name
-  name="$(topology_of_port "$1")" || die "port $1 belongs to no topology (see PORTS.md)"
+  name="$(topology_of_port "$1")" || die "port $1 belongs to no topology (see docs/PORTS.md)"
   echo "$REDWIRE_TMP/$name"
 }
 

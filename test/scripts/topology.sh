@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Local Redis topologies for redwire's tests, chaos suites, benchmarks and the README demo.
-# Ports and names: ../../../shared/PORTS.md and test/support/topology.ts (keep all three in sync).
+# Ports and names: docs/PORTS.md and test/support/topology.ts (keep all three in sync).
 #
 #   bash test/scripts/topology.sh up [name...]        start (idempotent) and wait until healthy; no name = the
 #                                                      three test topologies (standalone sentinel cluster)

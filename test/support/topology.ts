@@ -1,5 +1,5 @@
 /**
- * Addresses of the local test topologies (see ../shared/PORTS.md) and a guard that fails a suite with the command
+ * Addresses of the local test topologies (see docs/PORTS.md) and a guard that fails a suite with the command
  * that starts the topology when it is not running. Started by `npm run topology:up` (test/scripts/topology.sh).
  */
 import { connect } from 'node:net';
