@@ -184,7 +184,7 @@ export class Sentinel extends EventEmitter {
         checkRole: this.#options.checkRole,
         backoffBase: this.#options.backoffBase,
         backoffCap: this.#options.backoffCap,
-        onMasterDiscovered: (master) => queueMicrotask(() => this.#onMasterDiscovered(name, master)),
+        onMasterDiscovered: (master) => this.#onMasterDiscovered(name, master),
       });
       this.#resolvers.set(key, resolver);
     }
@@ -375,23 +375,26 @@ export class Sentinel extends EventEmitter {
     }
   }
 
-  /** A discovery named a master: the first one is what we follow; another one means a switch we did not hear of. */
+  /**
+   * A discovery named a master: the first one is the master we follow. A later, different answer is not taken as a
+   * switch here (the first answering sentinel may be one that has not caught up, or one ahead of the events); the
+   * events, or #checkMasters after a time with no subscription, decide.
+   */
   #onMasterDiscovered(name: string, master: SentinelAddress): void {
     const tracker = this.#trackers.get(name);
-    if (tracker === undefined || this.#closed) return;
-    if (tracker.master === undefined) {
-      tracker.master = { ...master };
-      return;
-    }
-    if (sameAddress(tracker.master, master)) return;
-    this.#onEvent({ kind: 'switch-master', channel: '+switch-master', masterName: name, from: tracker.master, to: master }, undefined);
+    if (tracker !== undefined && tracker.master === undefined) tracker.master = { ...master };
   }
+
 
   /** After a time with no subscription at all: did the master change while nobody was listening? */
   async #checkMasters(): Promise<void> {
     for (const resolver of this.#resolvers.values()) {
-      // A different answer reaches #onMasterDiscovered, which moves the pools.
-      if (resolver.role === 'master') await resolver.lookupMaster().catch(() => undefined);
+      // The master resolver's lookup skips sentinels still naming a master a failover left.
+      if (resolver.role !== 'master') continue;
+      const tracker = this.#trackers.get(resolver.masterName);
+      const found = await resolver.lookupMaster().catch(() => undefined);
+      if (found === undefined || tracker?.master === undefined || sameAddress(found, tracker.master)) continue;
+      this.#onEvent({ kind: 'switch-master', channel: '+switch-master', masterName: resolver.masterName, from: tracker.master, to: found }, undefined);
     }
   }
 
