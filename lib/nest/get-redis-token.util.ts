@@ -5,7 +5,7 @@ function token(kind: string, name: string | undefined): string {
   return `${REDWIRE_TOKEN_PREFIX}:${kind}:${name ?? DEFAULT_REDIS_CONNECTION}`;
 }
 
-/** Token of the command client (`RedisCommands`) of connection `name` (default `'default'`). */
+/** Token of the client (`RedisApi`: a `RedisClient` or a `ClusterClient`) of connection `name` (default `'default'`). */
 export function getRedisToken(name?: string): string {
   return token('client', name);
 }

@@ -1,3 +1,4 @@
+import type { RedisApi } from '../client/redis-api.js';
 import type { ConnectionPool } from '../pool/connection-pool.js';
 import type { RedisArg, RespValue } from '../protocol/resp-value.js';
 import type { SentinelService } from '../sentinel/sentinel-service.js';
@@ -19,8 +20,8 @@ export interface RedisConnection {
   readonly topology: RedisTopology;
   /** Where it points, for logs and health details: addresses only, never credentials. */
   readonly label: string;
-  /** The command client (`RedisCommands`): a `RedisClient` or a `ClusterClient`. */
-  readonly client: object;
+  /** The client `@InjectRedis()` hands out: a `RedisClient` or a `ClusterClient`, both `RedisApi`. */
+  readonly client: RedisApi;
   /** The `ConnectionPool` (standalone and Sentinel). */
   readonly pool?: ConnectionPool;
   /** The `SentinelService` (Sentinel). */
