@@ -1,3 +1,4 @@
+import { redactOnSerialise } from '../connection/redact-secrets.js';
 import { EventEmitter } from 'node:events';
 import { inspect } from 'node:util';
 import { RedisClient, type RedisClientOptions } from '../client/redis-client.js';
@@ -226,7 +227,8 @@ export class Sentinel extends EventEmitter {
       endpointWatcher: resolver,
       ...(onReplyError === undefined ? {} : { onReplyError }),
     };
-    return { options: merged, resolver };
+    // The merged options hold the passwords: JSON loggers must see them redacted, as inspect does.
+    return { options: redactOnSerialise(merged), resolver };
   }
 
   /** A pool on the current master of `name`. */
