@@ -1,19 +1,23 @@
 import type { RedisArg } from '../protocol/resp-value.js';
 
 /**
- * Command names (case-insensitive) looked up cheaply: most names are rejected by their length and first letter
- * alone, before any upper-casing or map lookup (the shared path checks every command it sends).
+ * Command names (case-insensitive) looked up cheaply: most names are rejected by their length, first and last
+ * letter alone, before any upper-casing or map lookup (the shared path checks every command it sends).
  */
 class CommandNames<V> {
   readonly #values = new Map<string, V>();
   /** Per name length, a bit per first letter (a-z) that some name of that length starts with. */
   readonly #firstLetters: number[] = [];
+  /** Per name length and first letter (`length * 26 + letter`), a bit per last letter (a-z). */
+  readonly #lastLetters: number[] = [];
 
   constructor(entries: Record<string, V>) {
     for (const [name, value] of Object.entries(entries)) {
       this.#values.set(name, value);
-      const letter = name.charCodeAt(0) - 65;
-      this.#firstLetters[name.length] = (this.#firstLetters[name.length] ?? 0) | (1 << letter);
+      const n = name.length;
+      this.#firstLetters[n] = (this.#firstLetters[n] ?? 0) | (1 << (name.charCodeAt(0) - 65));
+      const at = n * 26 + name.charCodeAt(0) - 65;
+      this.#lastLetters[at] = (this.#lastLetters[at] ?? 0) | (1 << (name.charCodeAt(n - 1) - 65));
     }
   }
 
@@ -24,10 +28,18 @@ class CommandNames<V> {
     else return undefined;
     const letters = this.#firstLetters[name.length];
     if (letters === undefined) return undefined;
-    const letter = (name.charCodeAt(0) | 0x20) - 97;
-    if (letter < 0 || letter > 25 || (letters & (1 << letter)) === 0) return undefined;
+    const first = name.charCodeAt(0);
+    if (!hasLetter(letters, first)) return undefined;
+    const last = this.#lastLetters[name.length * 26 + (first | 0x20) - 97]!;
+    if (!hasLetter(last, name.charCodeAt(name.length - 1))) return undefined;
     return this.#values.get(name) ?? this.#values.get(name.toUpperCase());
   }
+}
+
+/** Whether the letter `code` (either case) is among the bits of `letters`. */
+function hasLetter(letters: number, code: number): boolean {
+  const letter = (code | 0x20) - 97;
+  return letter >= 0 && letter <= 25 && (letters & (1 << letter)) !== 0;
 }
 
 // ---- leased connections: what a command leaves behind when the lease ends ----------------------------------------
