@@ -176,6 +176,13 @@ export class Connection extends EventEmitter {
   get inFlight(): number {
     return this.#pipeline.inFlight;
   }
+  /**
+   * The oldest command in flight is a blocking one (sent with `blocking: true`: BLPOP, XREAD BLOCK ...) still waiting
+   * for data, and nothing else waits to be written. `disconnect()` does not wait for it.
+   */
+  get blockedOnly(): boolean {
+    return this.#pipeline.blockedOnly;
+  }
   /** Bytes written to the socket whose replies have not all arrived (bounded by `maxInFlightBytes`). */
   get inFlightBytes(): number {
     return this.#pipeline.inFlightBytes;

@@ -677,11 +677,14 @@ export class ConnectionPool extends EventEmitter {
     const closingIdle = this.#idle.splice(0).map(({ conn }) => this.#retire(conn, graceful ? 'graceful' : undefined));
     if (graceful) {
       const deadline = Date.now() + timeout;
-      while (this.#leased.size > 0 || this.#pending > 0) {
+      // Leases are waited for, except those whose connection only waits for a blocking command's reply (BLPOP 0,
+      // XREAD BLOCK): that may never come, and their connection's close cancels it. Re-checked every 50 ms, as a
+      // lease may start blocking while we wait.
+      while (this.#pending > 0 || [...this.#leased].some((conn) => conn.blockedOnly !== true)) {
         const left = deadline - Date.now();
         if (left <= 0) break;
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, left);
+          const timer = setTimeout(resolve, Math.min(left, 50));
           this.#drainWakers.push(() => {
             clearTimeout(timer);
             resolve();

@@ -18,6 +18,11 @@ export interface PoolConnection extends EventEmitter {
   readonly endpoint: string;
   /** Written, awaiting a reply. */
   readonly inFlight: number;
+  /**
+   * The oldest command in flight is a blocking one (BLPOP, XREAD BLOCK ...) still waiting for data, and nothing else
+   * waits to be written: a graceful close does not wait for it. Optional for custom connections.
+   */
+  readonly blockedOnly?: boolean;
   /** Waiting to be written (e.g. while reconnecting). */
   readonly queued: number;
   /** Date.now() of the last write or reply. */

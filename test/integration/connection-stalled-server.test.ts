@@ -122,6 +122,19 @@ describe('quit() with a blocking command in flight', () => {
     expect(!result.ok && result.error).toBeInstanceOf(ConnectionError);
   });
 
+  it('a client (default options) returns promptly from quit() while BLPOP 0 waits on a leased connection', async () => {
+    const redis = createClient({ host: '127.0.0.1', port: server.port }) as RedisClient;
+    await redis.ping();
+    const blocked = settle(redis.blpop(['stall:quit:client'], 0));
+    await until('the lease in use', () => redis.pool.stats().leased === 1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = Date.now();
+    await redis.quit();
+    expect(Date.now() - started).toBeLessThan(1000);
+    const result = await blocked;
+    expect(!result.ok && result.error).toBeInstanceOf(ConnectionError);
+  });
+
   it('a non-blocking command in flight is still waited for', async () => {
     const conn = new Connection({ host: '127.0.0.1', port: server.port });
     await conn.connect();
