@@ -1,3 +1,4 @@
+import { ResponseError } from '../errors/index.js';
 import type { ConnectionPool } from '../pool/connection-pool.js';
 import type { PoolConnection } from '../pool/pool-connection.js';
 import type { RespValue } from '../protocol/resp-value.js';
@@ -23,6 +24,11 @@ const FAMILIES: readonly PubSubFamily[] = ['channel', 'pattern', 'shard'];
 
 // Listeners are stored type-erased; the client's `pubsubBuffers` decides what they receive.
 type AnyListener = MessageListener<string> | MessageListener<Buffer>;
+
+/** Valkey 8.0's answer to an (P|S)UNSUBSCRIBE on a socket subscribed to nothing (Redis confirms it instead). */
+function isNotSubscribed(error: unknown): boolean {
+  return error instanceof ResponseError && error.prefix === 'NOSUB';
+}
 
 function text(value: RespValue | undefined): string {
   return typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString() : String(value);
@@ -112,14 +118,19 @@ export class PubSubManager {
         }
       }
       const conn = this.#conn;
-      if (gone.length > 0 && conn !== undefined && conn.status === 'ready') {
+      // A socket subscribed to nothing (e.g. reconnected, not yet resubscribed) has nothing to unsubscribe; Valkey 8.0
+      // would even refuse the command there (NOSUB) where Redis confirms it.
+      if (gone.length > 0 && conn !== undefined && conn.status === 'ready' && conn.subscriptions > 0) {
         try {
           await conn.sendCommand([COMMANDS[family][1], ...gone]);
         } catch (error) {
-          // The socket is in an unknown subscriber state: close it rather than reuse it.
-          conn.destroy();
-          this.#drop();
-          throw error;
+          if (!isNotSubscribed(error)) {
+            // The socket is in an unknown subscriber state: close it rather than reuse it.
+            conn.destroy();
+            this.#drop();
+            throw error;
+          }
+          // NOSUB: the server says this socket is subscribed to nothing, which is where we wanted it.
         }
       }
       this.#releaseIfUnused();

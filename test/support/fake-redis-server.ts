@@ -112,3 +112,54 @@ export function encodeReply(reply: FakeReply): string {
   if ('simple' in reply) return `+${reply.simple}\r\n`;
   return `-${(reply as { error: string }).error}\r\n`;
 }
+
+const PUBSUB_FAMILIES: Readonly<Record<string, { family: 0 | 1 | 2; subscribe: boolean; reply: string }>> = {
+  SUBSCRIBE: { family: 0, subscribe: true, reply: 'subscribe' },
+  UNSUBSCRIBE: { family: 0, subscribe: false, reply: 'unsubscribe' },
+  PSUBSCRIBE: { family: 1, subscribe: true, reply: 'psubscribe' },
+  PUNSUBSCRIBE: { family: 1, subscribe: false, reply: 'punsubscribe' },
+  SSUBSCRIBE: { family: 2, subscribe: true, reply: 'ssubscribe' },
+  SUNSUBSCRIBE: { family: 2, subscribe: false, reply: 'sunsubscribe' },
+};
+
+/**
+ * RESP2 pub/sub bookkeeping the way Valkey 8.0 answers it (before valkey-io/valkey#1265 reverted it): each
+ * (P|S)SUBSCRIBE name is confirmed with the socket's count; an (P|S)UNSUBSCRIBE on a socket subscribed to nothing is
+ * refused with `-NOSUB '<command>' command executed not in subscribed mode`, where Redis confirms it. RESET leaves
+ * subscribed mode (+RESET). The returned handler answers those seven commands and returns false for anything else.
+ */
+export function valkey8PubSub(): (args: string[], client: FakeClient) => boolean {
+  const state = new WeakMap<FakeClient, [Set<string>, Set<string>, Set<string>]>();
+  return (args, client) => {
+    if (args[0] === 'RESET') {
+      state.delete(client);
+      client.write('+RESET\r\n');
+      return true;
+    }
+    const spec = PUBSUB_FAMILIES[args[0] ?? ''];
+    if (spec === undefined) return false;
+    let sets = state.get(client);
+    if (sets === undefined) state.set(client, (sets = [new Set(), new Set(), new Set()]));
+    const total = (): number => sets[0].size + sets[1].size + sets[2].size;
+    const set = sets[spec.family];
+    const names = args.slice(1);
+    if (spec.subscribe) {
+      for (const name of names) {
+        set.add(name);
+        client.write(encodeReply([spec.reply, name, total()]));
+      }
+      return true;
+    }
+    if (total() === 0) {
+      client.write(`-NOSUB '${spec.reply}' command executed not in subscribed mode\r\n`);
+      return true;
+    }
+    const targets = names.length > 0 ? names : [...set];
+    if (targets.length === 0) client.write(encodeReply([spec.reply, null, total()]));
+    for (const name of targets) {
+      set.delete(name);
+      client.write(encodeReply([spec.reply, name, total()]));
+    }
+    return true;
+  };
+}
