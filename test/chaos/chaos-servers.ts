@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '../../lib/connection/connection.js';
 import type { RedisArg, RespValue } from '../../lib/protocol/resp-value.js';
+import { waitUntil } from '../support/wait-until.js';
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -24,14 +25,8 @@ export async function admin(port: number, args: RedisArg[], options: { timeout?:
   }
 }
 
-export async function waitUntil(what: string, check: () => Promise<boolean> | boolean, ms = 30_000, every = 100): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await Promise.resolve(check()).catch(() => false)) return;
-    await sleep(every);
-  }
-  throw new Error(`chaos: timed out after ${ms} ms waiting for ${what}`);
-}
+// The chaos suites poll with the test kit's one helper (re-exported for them).
+export { waitUntil };
 
 export function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {

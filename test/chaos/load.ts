@@ -6,6 +6,7 @@
  * can run across several faults (the soak) and each fault gets its own line in the report.
  */
 import type { RedisArg, RespValue } from '../../lib/protocol/resp-value.js';
+import { waitUntil } from '../support/wait-until.js';
 
 /** The part of RedisClient / ClusterClient the load uses. */
 export interface LoadClient {
@@ -116,13 +117,8 @@ export class LoadGenerator {
 
   /** Waits until the load succeeds again (an op started now succeeds), or the deadline passes. */
   async waitHealthy(deadlineMs: number): Promise<boolean> {
-    const until = Date.now() + deadlineMs;
-    while (Date.now() < until) {
-      const ok = await this.#client.call('PING').then(() => true, () => false);
-      if (ok) return true;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return false;
+    const ping = (): Promise<boolean> => this.#client.call('PING').then(() => true, () => false);
+    return waitUntil('a PING to succeed', ping, deadlineMs, 100).then(() => true, () => false);
   }
 
   /**

@@ -1,20 +1,13 @@
 import { AbortError, ConnectionError, TimeoutError } from '../../lib/errors/index.js';
 import type { Connection } from '../../lib/connection/connection.js';
 import { useStandaloneConnections } from '../support/standalone-connections.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const connection = useStandaloneConnections();
 
 /** Blocks `c` server-side (BLPOP on a key nobody pushes to), so commands behind it stay in flight. */
 function block(c: Connection, key: string): Promise<unknown> {
   return c.sendCommand(['BLPOP', key, 0]).catch((error: unknown) => error);
-}
-
-async function waitFor(predicate: () => boolean | Promise<boolean>, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 describe('Connection pipelining', () => {
@@ -41,7 +34,7 @@ describe('Connection pipelining', () => {
     const blocked = block(c, 'conn:pipe:never');
     const inFlight = Array.from({ length: 100 }, (_, i) => c.sendCommand(['ECHO', `x${i}`]).catch((e: unknown) => e));
     const retried = c.sendCommand(['ECHO', 'retried'], { retryOnReconnect: true });
-    await waitFor(async () => (await admin.sendCommand<string>(['CLIENT', 'LIST', 'ID', id])).includes('cmd=blpop'), 'BLPOP to block');
+    await waitUntil('BLPOP to block', async () => (await admin.sendCommand<string>(['CLIENT', 'LIST', 'ID', id])).includes('cmd=blpop'));
     const reconnecting = new Promise((resolve) => c.once('reconnecting', resolve));
     const ready = new Promise((resolve) => c.once('ready', resolve));
     await admin.sendCommand(['CLIENT', 'KILL', 'ID', id]);

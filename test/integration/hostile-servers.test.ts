@@ -12,39 +12,35 @@ import { Connection } from '../../lib/connection/connection.js';
 import type { ConnectionOptions } from '../../lib/connection/connection-options.js';
 import { RedisClient } from '../../lib/client/redis-client.js';
 import { ConnectionError, ProtocolError, RedisError, TimeoutError } from '../../lib/errors/index.js';
-import { answerHandshake, startRawServer, type RawHandler, type RawPeer, type RawServer } from '../chaos/raw-server.js';
+import { defaultHandshake, startFakeServer, type CountingFakeClient, type CountingFakeServer } from '../support/fake-redis-server.js';
+import { waitUntil } from '../support/wait-until.js';
+
+type FakeHandler = (args: string[], peer: CountingFakeClient) => void;
 
 const closers: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await Promise.resolve(close()).catch(() => undefined);
 });
 
-async function server(handler: RawHandler, options: Parameters<typeof startRawServer>[1] = {}): Promise<RawServer> {
-  const s = await startRawServer(handler, options);
+async function server(handler: FakeHandler, options: Parameters<typeof startFakeServer>[1] = {}): Promise<CountingFakeServer> {
+  const s = await startFakeServer(handler, options);
   closers.push(() => s.close());
   return s;
 }
-function connection(s: RawServer, options: ConnectionOptions = {}): Connection {
+function connection(s: CountingFakeServer, options: ConnectionOptions = {}): Connection {
   const c = new Connection({ host: s.host, port: s.port, lazyConnect: true, retry: false, connectTimeout: 2000, ...options });
   c.on('error', () => undefined);
   closers.push(() => c.destroy());
   return c;
 }
-async function waitFor(predicate: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 /** The client closed its socket: the server side sees the end of the stream. */
-function peerClosed(peer: RawPeer): Promise<void> {
-  return waitFor(() => peer.socket.destroyed || peer.socket.readableEnded, 'the client to close the socket');
+function peerClosed(peer: CountingFakeClient): Promise<unknown> {
+  return waitUntil('the client to close the socket', () => peer.socket.destroyed || peer.socket.readableEnded);
 }
 /** A server answering the handshake, then `reply` (raw bytes) to the first GET. */
-function answering(reply: string | Buffer | ((peer: RawPeer) => void)): RawHandler {
+function answering(reply: string | Buffer | ((peer: CountingFakeClient) => void)): FakeHandler {
   return (args, peer) => {
-    if (answerHandshake(args, peer)) return;
+    if (defaultHandshake(args, peer)) return;
     if (typeof reply === 'function') reply(peer);
     else peer.write(reply);
   };
@@ -57,8 +53,8 @@ async function expectBrokenReply(reply: string | Buffer, options: ConnectionOpti
   await c.connect();
   const failure = await c.sendCommand(['GET', 'k']).then((v) => v, (e: unknown) => e);
   expect(failure).toBeInstanceOf(RedisError);
-  await peerClosed(s.peers[0]!);
-  await waitFor(() => c.status === 'closed', 'status closed');
+  await peerClosed(s.clients[0]!);
+  await waitUntil('status closed', () => c.status === 'closed');
   return failure as Error;
 }
 
@@ -92,7 +88,7 @@ describe('malformed replies end in ProtocolError and a closed socket', () => {
     await c.connect();
     const failure = await c.sendCommand(['GET', 'k']).then((v) => v, (e: unknown) => e);
     expect(failure).toBeInstanceOf(RedisError);
-    await peerClosed(s.peers[0]!);
+    await peerClosed(s.clients[0]!);
     expect(process.memoryUsage().heapUsed - before).toBeLessThan(64 * 1024 * 1024);
   });
 
@@ -105,7 +101,7 @@ describe('malformed replies end in ProtocolError and a closed socket', () => {
     await c.connect();
     const failure = await c.sendCommand(['GET', 'k']).then((v) => v, (e: unknown) => e);
     expect(failure).toBeInstanceOf(ConnectionError);
-    await waitFor(() => c.status === 'closed', 'status closed');
+    await waitUntil('status closed', () => c.status === 'closed');
   });
 });
 
@@ -131,7 +127,7 @@ describe('odd but legal, and illegal, timing', () => {
   it('a reply for a command never sent is a ProtocolError: the socket is dropped, never handed to a later caller', async () => {
     let peerCount = 0;
     const s = await server((args, peer) => {
-      if (answerHandshake(args, peer)) {
+      if (defaultHandshake(args, peer)) {
         // Right after the handshake of the first connection: an unsolicited reply.
         if (args[0] === 'CLIENT' && peerCount === 0) setTimeout(() => peer.write('+UNSOLICITED\r\n'), 20);
         return;
@@ -143,14 +139,14 @@ describe('odd but legal, and illegal, timing', () => {
     c.on('error', (e: Error) => errors.push(e));
     await c.connect();
     peerCount = 1;
-    await waitFor(() => errors.length > 0 || s.peers[0]!.socket.destroyed, 'the unsolicited reply to be noticed');
+    await waitUntil('the unsolicited reply to be noticed', () => errors.length > 0 || s.clients[0]!.socket.destroyed);
     const values = await Promise.all(['a', 'b', 'c'].map((k) => c.sendCommand(['GET', k]).catch((e: unknown) => e)));
     for (const [i, v] of values.entries()) {
       expect(v).not.toBe('UNSOLICITED');
       if (typeof v === 'string') expect(v).toBe(['a', 'b', 'c'][i]);
     }
     expect(errors.some((e) => e instanceof ProtocolError)).toBe(true);
-    await peerClosed(s.peers[0]!);
+    await peerClosed(s.clients[0]!);
   });
 
   it('endless RESP3 pushes: commands still get their own replies and memory stays bounded', async () => {
@@ -168,7 +164,7 @@ describe('odd but legal, and illegal, timing', () => {
         setImmediate(flood);
         return;
       }
-      if (answerHandshake(args, peer)) return;
+      if (defaultHandshake(args, peer)) return;
       peer.write(`$${args[1]!.length}\r\n${args[1]}\r\n`);
     });
     const c = connection(s);
@@ -180,7 +176,7 @@ describe('odd but legal, and illegal, timing', () => {
     for (let i = 0; i < 50; i++) {
       await expect(c.sendCommand(['GET', `key-${i}`])).resolves.toBe(`key-${i}`);
     }
-    await waitFor(() => pushes > 50_000, '50k pushes', 20_000);
+    await waitUntil('50k pushes', () => pushes > 50_000, 20_000);
     flooding = false;
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(128 * 1024 * 1024);
   });
@@ -193,7 +189,7 @@ describe('odd but legal, and illegal, timing', () => {
     expect(failure).toBeInstanceOf(ConnectionError);
     const chain = [failure, (failure as Error).cause];
     expect(chain.some((e) => e instanceof TimeoutError && e.kind === 'connect')).toBe(true);
-    await peerClosed(s.peers[0]!);
+    await peerClosed(s.clients[0]!);
   });
 });
 
@@ -228,8 +224,8 @@ describe('TLS servers the client must not trust', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const echo: RawHandler = (args, peer) => {
-    if (!answerHandshake(args, peer)) peer.write('+OK\r\n');
+  const echo: FakeHandler = (args, peer) => {
+    if (!defaultHandshake(args, peer)) peer.write('+OK\r\n');
   };
 
   it('control: a certificate for 127.0.0.1 from the given CA is accepted', async () => {
@@ -245,7 +241,7 @@ describe('TLS servers the client must not trust', () => {
     const failure = await c.connect().then(() => undefined, (e: unknown) => e);
     expect(failure).toBeInstanceOf(ConnectionError);
     expect((failure as Error).message).toMatch(/certificate|altname|hostname/i);
-    expect(s.peers.every((p) => p.commands.length === 0)).toBe(true);
+    expect(s.clients.every((p) => p.commands.length === 0)).toBe(true);
     expect(c.status).toBe('closed');
   });
 
@@ -256,6 +252,6 @@ describe('TLS servers the client must not trust', () => {
     const failure = await client.ping().then(() => undefined, (e: unknown) => e);
     expect(failure).toBeInstanceOf(ConnectionError);
     expect(String((failure as Error).message)).toMatch(/certificate|self.signed|verif/i);
-    expect(s.peers.every((p) => p.commands.length === 0)).toBe(true);
+    expect(s.clients.every((p) => p.commands.length === 0)).toBe(true);
   });
 });

@@ -8,6 +8,7 @@ import { RedisClient } from '../../lib/client/redis-client.js';
 import { RedisModule } from '../../lib/nest/index.js';
 import { RedisHealthIndicator, RedisHealthModule } from '../../lib/nest/health/index.js';
 import { CLUSTER, HOST, requireTopology, SENTINEL, STANDALONE } from '../support/topology.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const run = promisify(execFile);
 const SENTINEL_URL = `redis+sentinel://${SENTINEL.sentinels.map((s) => `${s.host}:${s.port}`).join(',')}/${SENTINEL.masterName}`;
@@ -15,21 +16,8 @@ const CLUSTER_URL = `redis+cluster://${CLUSTER.nodes.map((n) => `${n.host}:${n.p
 
 type Details = Record<string, unknown> & { status: string };
 
-/** Polls `fn` until it returns a value, or fails after `deadlineMs` with the last thing seen. */
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, deadlineMs = 45_000): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const value = await fn();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`Timed out waiting for ${what}${last === undefined ? '' : ` (last error: ${String(last)})`}`);
-}
+/** Health and topology state polled every 200 ms, 45 s at most unless a test says otherwise. */
+const waitFor = <T>(what: string, check: () => Promise<T>, timeoutMs = 45_000) => waitUntil(what, check, timeoutMs, 200);
 
 async function withNode<T>(port: number, fn: (client: RedisClient) => Promise<T>): Promise<T> {
   const client = new RedisClient({ host: HOST, port, lazyConnect: true, retry: false, connectTimeout: 1000 });

@@ -5,6 +5,7 @@
  * answers with raw RESP through `client.write(...)` — or doesn't.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { RespDecoder } from '../../lib/protocol/resp-decoder.js';
 import type { RespValue } from '../../lib/protocol/resp-value.js';
 
@@ -111,6 +112,100 @@ export function encodeReply(reply: FakeReply): string {
   if (Array.isArray(reply)) return `*${reply.length}\r\n${reply.map((r) => encodeReply(r as FakeReply)).join('')}`;
   if ('simple' in reply) return `+${reply.simple}\r\n`;
   return `-${(reply as { error: string }).error}\r\n`;
+}
+
+/** A client of `startFakeServer`: also counts the bytes it sent (a client that sends nothing leaves this at 0). */
+export interface CountingFakeClient extends FakeClient {
+  bytesIn: number;
+}
+
+export interface CountingFakeServer extends FakeRedisServer {
+  clients: CountingFakeClient[];
+  /** Bytes received over every connection. */
+  readonly bytesIn: number;
+}
+
+export interface FakeServerOptions {
+  /** Makes it a TLS server with this key and certificate (handshake failures never crash the test process). */
+  tls?: { key: string | Buffer; cert: string | Buffer };
+  /** Called when a socket is accepted, before any command. */
+  onConnect?: (client: CountingFakeClient) => void;
+  /** 0 (the default) lets the OS pick the port. */
+  port?: number;
+}
+
+/**
+ * The scripted server with what the hostile-server and secrets suites need on top of `startFakeRedisServer`: TLS, an
+ * accept hook and received byte counts. Bytes that do not decode as RESP close that client's socket (a client
+ * under test may send garbage; it must never throw inside the server).
+ */
+export async function startFakeServer(onCommand: (args: string[], client: CountingFakeClient) => void,
+  options: FakeServerOptions = {}): Promise<CountingFakeServer> {
+  const clients: CountingFakeClient[] = [];
+  const sockets = new Set<Socket>();
+  const accept = (socket: Socket): void => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    const client: CountingFakeClient = {
+      socket,
+      commands: [],
+      bytesIn: 0,
+      write: (data) => {
+        if (!socket.destroyed && socket.writable) socket.write(data);
+      },
+    };
+    clients.push(client);
+    const decoder = new RespDecoder({
+      onReply: (value: RespValue) => {
+        const args = Array.isArray(value) ? value.map((v) => String(v)) : [String(value)];
+        args[0] = (args[0] ?? '').toUpperCase();
+        client.commands.push(args);
+        onCommand(args, client);
+      },
+      onErrorReply: () => undefined,
+      onPush: () => undefined,
+    });
+    socket.on('data', (chunk: Buffer) => {
+      client.bytesIn += chunk.length;
+      try {
+        decoder.feed(chunk);
+      } catch {
+        socket.destroy();
+      }
+    });
+    options.onConnect?.(client);
+  };
+  const server: Server = options.tls !== undefined
+    ? createTlsServer({ key: options.tls.key, cert: options.tls.cert }, accept)
+    : createServer(accept);
+  server.on('tlsClientError', () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      server.on('error', () => undefined);
+      resolve();
+    });
+  });
+  const bound = server.address();
+  const port = bound !== null && typeof bound === 'object' ? bound.port : 0;
+  return {
+    port,
+    host: '127.0.0.1',
+    clients,
+    get connections() {
+      return clients.length;
+    },
+    get bytesIn() {
+      return clients.reduce((sum, c) => sum + c.bytesIn, 0);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 const PUBSUB_FAMILIES: Readonly<Record<string, { family: 0 | 1 | 2; subscribe: boolean; reply: string }>> = {

@@ -7,6 +7,7 @@ import type { ReconnectingEvent } from '../../lib/connection/connection.js';
 import { Connection, type CommandOptions } from '../../lib/connection/connection.js';
 import type { ConnectionOptions } from '../../lib/connection/connection-options.js';
 import { defaultHandshake, startFakeRedisServer, type CommandHandler, type FakeRedisServer } from '../support/fake-redis-server.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const servers: FakeRedisServer[] = [];
 const open: Connection[] = [];
@@ -24,14 +25,6 @@ afterEach(async () => {
   for (const c of open.splice(0)) c.destroy();
   for (const s of servers.splice(0)) await s.close();
 });
-
-async function waitFor(predicate: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 describe('Connection against a scripted server', () => {
   it('a handshake that never answers is a TimeoutError (connect), retried per the policy', async () => {
@@ -114,7 +107,7 @@ describe('Connection against a scripted server', () => {
     c.on('error', (e: Error) => errors.push(e));
     await c.connect();
     expect(await c.sendCommand(['GET', 'k'])).toBe('one');
-    await waitFor(() => server.connections === 2 && c.status === 'ready', 'the reconnect');
+    await waitUntil('the reconnect', () => server.connections === 2 && c.status === 'ready');
     expect(errors.some((e) => e instanceof ProtocolError)).toBe(true);
     expect(await c.sendCommand(['GET', 'k'])).toBe('one');
   });
@@ -127,7 +120,7 @@ describe('Connection against a scripted server', () => {
     const c = connection(server, { protocol: 2, healthCheckInterval: 20, connectTimeout: 200, retry: { strategy: 'constant', base: 1 } });
     await c.connect();
     expect(await c.sendCommand(['GET', 'k'])).toBe('conn1');
-    await waitFor(() => Date.now() - c.lastActivity > 30, 'the connection to be idle');
+    await waitUntil('the connection to be idle', () => Date.now() - c.lastActivity > 30);
     expect(await c.sendCommand(['GET', 'k'])).toBe('conn2');
     expect(server.clients[0]!.commands.filter((a) => a[0] === 'GET')).toHaveLength(1);
   });
@@ -167,7 +160,7 @@ describe('Connection against a scripted server', () => {
     await c.connect();
     const timeouts = await Promise.allSettled(Array.from({ length: 1001 }, () => c.sendCommand(['GET', 'k'], { timeout: 5 })));
     expect(timeouts.every((r) => r.status === 'rejected' && r.reason instanceof TimeoutError)).toBe(true);
-    await waitFor(() => server.connections === 2 && c.status === 'ready', 'the socket to be replaced');
+    await waitUntil('the socket to be replaced', () => server.connections === 2 && c.status === 'ready');
     expect(await c.sendCommand(['GET', 'k'])).toBe('late-free');
   });
 

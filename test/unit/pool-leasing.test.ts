@@ -2,17 +2,13 @@ import { inspect } from 'node:util';
 import { AbortError, ConfigError, ConnectionError, PoolExhaustedError } from '../../lib/errors/index.js';
 import { BlockingConnectionPool, ConnectionPool } from '../../lib/pool/index.js';
 import { FakeConnection, fakeFactory } from './pool-fake-connection.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const pools: ConnectionPool[] = [];
 function make<P extends ConnectionPool>(Cls: new (o: object) => P, options: object = {}): P {
   const pool = new Cls({ connectionFactory: fakeFactory, ...options });
   pools.push(pool);
   return pool;
-}
-async function until(done: () => boolean): Promise<void> {
-  const deadline = Date.now() + 2000;
-  while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1));
-  expect(done()).toBe(true);
 }
 afterEach(async () => {
   await Promise.all(pools.splice(0).map((p) => p.disconnect({ graceful: false })));
@@ -40,13 +36,13 @@ describe('ConnectionPool leasing', () => {
     // The fake answers RESET with +OK, not +RESET: the reset fails and the connection is closed.
     expect(a.sent.at(-1)).toEqual(['RESET']);
     expect(pool.stats()).toMatchObject({ pending: 1, idle: 0 });
-    await until(() => a.destroyed);
+    await waitUntil('the first connection to be destroyed', () => a.destroyed, 2000, 1);
 
     const b = (await pool.acquire()) as FakeConnection;
     b.subscriptions = 1;
     pool.release(b);
     expect(b.sent.at(-1)).toEqual(['RESET']);
-    await until(() => b.destroyed);
+    await waitUntil('the second connection to be destroyed', () => b.destroyed, 2000, 1);
     expect(pool.stats()).toMatchObject({ pending: 0 });
 
     const c = (await pool.acquire()) as FakeConnection;

@@ -11,14 +11,14 @@ import { RedisClient } from '../../lib/client/redis-client.js';
 import { inspect } from 'node:util';
 import { ConfigError, DataError } from '../../lib/errors/index.js';
 import { parseRedisUrl, redactRedisUrl } from '../../lib/connection/parse-redis-url.js';
-import { answerHandshake, startRawServer, type RawServer } from '../chaos/raw-server.js';
+import { defaultHandshake, startFakeServer, type CountingFakeServer } from '../support/fake-redis-server.js';
 
 const closers: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await Promise.resolve(close()).catch(() => undefined);
 });
-async function server(handler: Parameters<typeof startRawServer>[0]): Promise<RawServer> {
-  const s = await startRawServer(handler);
+async function server(handler: Parameters<typeof startFakeServer>[0]): Promise<CountingFakeServer> {
+  const s = await startFakeServer(handler);
   closers.push(() => s.close());
   return s;
 }
@@ -62,7 +62,7 @@ describe('hostile map keys cannot pollute prototypes', () => {
       } else if (args[0] === 'HGETALL' && args[1] === 'resp3') peer.write(HOSTILE_MAP);
       else if (args[0] === 'HGETALL' || args[0] === 'CONFIG') peer.write(HOSTILE_PAIRS);
       else if (args[0] === 'XRANGE') peer.write(`*1\r\n*2\r\n${bulk('1-0')}${HOSTILE_PAIRS}`);
-      else if (!answerHandshake(args, peer)) peer.write(HOSTILE_MAP);
+      else if (!defaultHandshake(args, peer)) peer.write(HOSTILE_MAP);
     });
     const client = new RedisClient({ host: s.host, port: s.port, lazyConnect: true });
     closers.push(() => client.disconnect());
@@ -103,7 +103,7 @@ describe('arguments that cannot be encoded fail before any byte is sent', () => 
 
   it.each(bad)('%s as an argument is a DataError and the server sees nothing', async (_label, value) => {
     const s = await server((args, peer) => {
-      if (!answerHandshake(args, peer)) peer.write('+OK\r\n');
+      if (!defaultHandshake(args, peer)) peer.write('+OK\r\n');
     });
     const conn = new Connection({ host: s.host, port: s.port, lazyConnect: true });
     closers.push(() => conn.destroy());
@@ -114,21 +114,21 @@ describe('arguments that cannot be encoded fail before any byte is sent', () => 
     expect((failure as DataError).command).toBe('SET');
     // The connection is still usable, and the next command is the first thing the server receives.
     await expect(conn.sendCommand(['PING'])).resolves.toBe('PONG');
-    expect(s.peers[0]!.commands.at(-1)).toEqual(['PING']);
-    expect(s.peers[0]!.commands.some((c) => c[0] === 'SET')).toBe(false);
+    expect(s.clients[0]!.commands.at(-1)).toEqual(['PING']);
+    expect(s.clients[0]!.commands.some((c) => c[0] === 'SET')).toBe(false);
     expect(s.bytesIn - before).toBe(Buffer.byteLength('*1\r\n$4\r\nPING\r\n'));
   });
 
   it('a pipeline with one bad argument: the bad command fails with DataError and is never sent', async () => {
     const s = await server((args, peer) => {
-      if (!answerHandshake(args, peer)) peer.write('+OK\r\n');
+      if (!defaultHandshake(args, peer)) peer.write('+OK\r\n');
     });
     const client = new RedisClient({ host: s.host, port: s.port, lazyConnect: true });
     closers.push(() => client.disconnect());
     await client.connect();
     const results = await client.pipeline().set('a', '1').call('SET', 'b', { x: 1 } as unknown as string).set('c', '3').exec()
       .catch((e: unknown) => e);
-    const sent = s.peers.flatMap((p) => p.commands).filter((c) => c[0] === 'SET');
+    const sent = s.clients.flatMap((p) => p.commands).filter((c) => c[0] === 'SET');
     expect(sent.map((c) => c[1])).not.toContain('b');
     if (Array.isArray(results)) {
       expect(results[1]![0]).toBeInstanceOf(DataError);
@@ -139,7 +139,7 @@ describe('arguments that cannot be encoded fail before any byte is sent', () => 
 
   it('typed methods reject bad values with DataError, nothing written', async () => {
     const s = await server((args, peer) => {
-      if (!answerHandshake(args, peer)) peer.write('+OK\r\n');
+      if (!defaultHandshake(args, peer)) peer.write('+OK\r\n');
     });
     const client = new RedisClient({ host: s.host, port: s.port, lazyConnect: true });
     closers.push(() => client.disconnect());

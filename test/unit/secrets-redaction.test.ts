@@ -19,7 +19,7 @@ import { checkRedisHealth } from '../../lib/nest/health/check-redis-health.js';
 import type { RedisConnectionEvent } from '../../lib/nest/redis-connection.js';
 import { validateRedisModuleOptions } from '../../lib/nest/validate-redis-module-options.js';
 import { REDACTED, redactOnSerialise, redactSecrets } from '../../lib/connection/redact-secrets.js';
-import { answerHandshake, startRawServer, type RawServer } from '../chaos/raw-server.js';
+import { defaultHandshake, startFakeServer, type CountingFakeServer } from '../support/fake-redis-server.js';
 
 const SECRET = 'Sup3r-s3cret-PW';
 const TOKEN = 'tok_9f8e7d6c5b4a';
@@ -47,8 +47,8 @@ afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await Promise.resolve(close()).catch(() => undefined);
 });
 
-async function server(handler: Parameters<typeof startRawServer>[0]): Promise<RawServer> {
-  const s = await startRawServer(handler);
+async function server(handler: Parameters<typeof startFakeServer>[0]): Promise<CountingFakeServer> {
+  const s = await startFakeServer(handler);
   closers.push(() => s.close());
   return s;
 }
@@ -145,7 +145,7 @@ describe('errors never echo credentials', () => {
     expectNoSecret(failure, 'AuthenticationError');
     expectNoSecret(events, 'client events');
     // The server did receive it (so the test would see a leak of the real value).
-    expect(s.peers.some((p) => p.commands.some((c) => c.includes(SECRET)))).toBe(true);
+    expect(s.clients.some((p) => p.commands.some((c) => c.includes(SECRET)))).toBe(true);
   });
 
   it('a refused token from a credentialProvider is not echoed (RESP2 path too)', async () => {
@@ -190,7 +190,7 @@ describe('diagnostics channels redact secret arguments', () => {
     const s = await server((args, peer) => {
       // The user's own HELLO (it names a client) gets +OK; the handshake's HELLO falls back to RESP2.
       if (args[0] === 'HELLO' && args.includes('SETNAME')) peer.write('+OK\r\n');
-      else if (!answerHandshake(args, peer)) peer.write('+OK\r\n');
+      else if (!defaultHandshake(args, peer)) peer.write('+OK\r\n');
     });
     const conn = new Connection({ host: s.host, port: s.port, password: SECRET, lazyConnect: true });
     closers.push(() => conn.destroy());
