@@ -3,6 +3,7 @@ import type { PoolConnectionEventInfo } from '../pool/connection-pool.js';
 import type { RedisArg } from '../protocol/resp-value.js';
 import type { PipelineApi, TransactionApi } from './batch-api.js';
 import type { PipelineResult } from './call-recorder.js';
+import type { CallOptions } from './commands/command-call.js';
 import type { ScoredMember } from './commands/command-types.js';
 import type { RedisCommands } from './commands/redis-commands.js';
 import type { MessageListener, Unsubscribe } from './pubsub-manager.js';
@@ -61,6 +62,11 @@ export interface RedisApi extends RedisCommands {
   hscanIterator(key: RedisArg, options?: ScanOptions): AsyncGenerator<[string, string]>;
   sscanIterator(key: RedisArg, options?: ScanOptions): AsyncGenerator<string>;
   zscanIterator(key: RedisArg, options?: ScanOptions): AsyncGenerator<ScoredMember>;
+
+  /** A view whose replies carry Buffers instead of strings (same connections). */
+  withBuffers(): RedisCommands<Buffer>;
+  /** A view whose every command carries these options (an AbortSignal, a timeout in ms). */
+  withOptions(options: Omit<CallOptions, 'returnBuffers'>): RedisCommands;
 
   /** A new, independent client of the same kind and options (its own connections: subscribers, blocking work). */
   duplicate(): RedisApi;

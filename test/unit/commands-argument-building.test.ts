@@ -1,3 +1,4 @@
+import { expectTypeOf } from 'expect-type';
 import { CommandsBase, defineScript, type CommandCall, type ScoredMember, type StreamMessages } from '../../lib/client/commands/index.js';
 import { DataError, NoScriptError } from '../../lib/errors/index.js';
 import type { RedisArg, RespValue } from '../../lib/protocol/resp-value.js';
@@ -11,11 +12,6 @@ class ArgsClient extends CommandsBase {
     if (reply instanceof Error) return Promise.reject(reply);
     return Promise.resolve(call.transform ? call.transform(reply) : (reply as T));
   }
-}
-
-/** Compile-time check that a value has exactly the expected type (the file fails `tsc` otherwise). */
-function expectType<T>(value: T): T {
-  return value;
 }
 
 async function argsOf(invoke: (c: ArgsClient) => Promise<unknown>): Promise<RedisArg[] | undefined> {
@@ -80,18 +76,38 @@ describe('typed methods build the command arguments', () => {
     expect(client.sent).toHaveLength(0);
   });
 
+  // Exact types (expect-type): a wider, narrower or `any` type fails `npm run typecheck`.
   it('gives each option form its precise result type', async () => {
     const c = new ArgsClient();
     c.replies = ['old', null, ['a', '1'], ['a'], null];
-    expectType<string | null>(await c.set('k', 'v', { GET: true }));
-    expectType<'OK' | null>(await c.set('k', 'v', { NX: true }));
-    expectType<ScoredMember[]>(await c.zrange('z', 0, -1, { WITHSCORES: true }));
-    expectType<string[]>(await c.zrange('z', 0, -1));
-    expectType<StreamMessages[] | null>(await c.xread({ s: '0' }));
-    expectType<Buffer | null>(await c.withBuffers().get('k'));
-    expectType<Record<string, Buffer>>(await c.withBuffers().hgetall('h'));
-    expectType<string[] | null>(await c.lpop('l', 2));
-    expectType<string | null>(await c.lpop('l'));
+    expectTypeOf(await c.set('k', 'v', { GET: true })).toEqualTypeOf<string | null>();
+    expectTypeOf(await c.set('k', 'v', { NX: true })).toEqualTypeOf<'OK' | null>();
+    expectTypeOf(await c.zrange('z', 0, -1, { WITHSCORES: true })).toEqualTypeOf<ScoredMember[]>();
+    expectTypeOf(await c.zrange('z', 0, -1)).toEqualTypeOf<string[]>();
+    expectTypeOf(await c.xread({ s: '0' })).toEqualTypeOf<StreamMessages[] | null>();
+    expectTypeOf(await c.withBuffers().get('k')).toEqualTypeOf<Buffer | null>();
+    expectTypeOf(await c.withBuffers().hgetall('h')).toEqualTypeOf<Record<string, Buffer>>();
+    expectTypeOf(await c.lpop('l', 2)).toEqualTypeOf<string[] | null>();
+    expectTypeOf(await c.lpop('l')).toEqualTypeOf<string | null>();
+    expectTypeOf(await c.get('k')).not.toBeAny();
+  });
+
+  it('types a plain boolean flag as both shapes, and returns the one the flag asked for', async () => {
+    const read = async (withScores: boolean, count: number | undefined) => {
+      const c = new ArgsClient();
+      c.replies = [['a', '1'], ['x', 'y']];
+      const range = await c.zrange('z', 0, -1, { WITHSCORES: withScores });
+      const popped = await c.lpop('l', count);
+      expectTypeOf(range).toEqualTypeOf<string[] | ScoredMember[]>();
+      expectTypeOf(popped).toEqualTypeOf<string[] | string | null>();
+      return { range, popped, sent: c.sent };
+    };
+    expect(await read(true, 2)).toEqual({
+      range: [{ member: 'a', score: 1 }],
+      popped: ['x', 'y'],
+      sent: [['ZRANGE', 'z', 0, -1, 'WITHSCORES'], ['LPOP', 'l', 2]],
+    });
+    expect((await read(false, undefined)).sent).toEqual([['ZRANGE', 'z', 0, -1], ['LPOP', 'l']]);
   });
 });
 

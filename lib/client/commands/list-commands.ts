@@ -30,8 +30,8 @@ export interface ListCommands<S extends StringOrBuffer = string> {
   lpushx(key: RedisKey, ...elements: RedisValue[]): Promise<number>;
   rpushx(key: RedisKey, ...elements: RedisValue[]): Promise<number>;
   /** Without count: one element or null. With count: up to count elements, or null when the key does not exist. */
-  lpop<C extends number | undefined = undefined>(key: RedisKey, count?: C): Promise<C extends number ? S[] | null : S | null>;
-  rpop<C extends number | undefined = undefined>(key: RedisKey, count?: C): Promise<C extends number ? S[] | null : S | null>;
+  lpop<A extends [count?: number] = []>(key: RedisKey, ...count: A): Promise<Flag<A, '0', S[] | null, S | null, number>>;
+  rpop<A extends [count?: number] = []>(key: RedisKey, ...count: A): Promise<Flag<A, '0', S[] | null, S | null, number>>;
   lrange(key: RedisKey, start: number, stop: number): Promise<S[]>;
   llen(key: RedisKey): Promise<number>;
   lindex(key: RedisKey, index: number): Promise<S | null>;

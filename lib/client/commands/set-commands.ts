@@ -1,5 +1,5 @@
 import type { RedisArg } from '../../protocol/resp-value.js';
-import type { RedisKey, RedisValue, StringOrBuffer } from './command-types.js';
+import type { Flag, RedisKey, RedisValue, StringOrBuffer } from './command-types.js';
 import { allKeys, firstKey, keyRange, keysAfterNumkeys, read, write, type CommandSpec } from './command-spec.js';
 import { methodTable } from './method-spec.js';
 import { asBoolean, asBooleanArray, asBulkArray, asInteger, asNullableBulk } from './reply-transforms.js';
@@ -15,8 +15,8 @@ export interface SetCommands<S extends StringOrBuffer = string> {
   smismember(key: RedisKey, ...members: RedisValue[]): Promise<boolean[]>;
   scard(key: RedisKey): Promise<number>;
   /** Without count: one member or null; with count: up to count members. */
-  spop<C extends number | undefined = undefined>(key: RedisKey, count?: C): Promise<C extends number ? S[] : S | null>;
-  srandmember<C extends number | undefined = undefined>(key: RedisKey, count?: C): Promise<C extends number ? S[] : S | null>;
+  spop<A extends [count?: number] = []>(key: RedisKey, ...count: A): Promise<Flag<A, '0', S[], S | null, number>>;
+  srandmember<A extends [count?: number] = []>(key: RedisKey, ...count: A): Promise<Flag<A, '0', S[], S | null, number>>;
   sinter(...keys: RedisKey[]): Promise<S[]>;
   sunion(...keys: RedisKey[]): Promise<S[]>;
   sdiff(...keys: RedisKey[]): Promise<S[]>;
