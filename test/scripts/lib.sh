@@ -160,7 +160,8 @@ is_redis_pid() {
   local pid="$1" comm
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
   comm="$(cat "/proc/$pid/comm" 2>/dev/null || ps -o comm= -p "$pid" 2>/dev/null || true)"
-  case "$comm" in redis-*) return 0 ;; *) return 1 ;; esac
+  # Valkey runs as valkey-server / valkey-sentinel when not started through its redis-* compatibility links.
+  case "$comm" in redis-* | valkey-*) return 0 ;; *) return 1 ;; esac
 }
 
 # Pid of the redis process serving <port>: pidfile first, then asking the server itself, then ss.
@@ -260,6 +261,7 @@ status_all() {
       if ping_ok "$port"; then
         role="$(info_field "$port" replication role)"
         [ -n "$role" ] || role="$(info_field "$port" server redis_mode)"
+        [ -n "$role" ] || role="$(info_field "$port" server server_mode)"
         printf '%-15s %-6s up    %s\n' "$name" "$port" "$role"
       elif [ -d "$dir" ]; then
         printf '%-15s %-6s DOWN\n' "$name" "$port"

@@ -46,6 +46,12 @@ CONF
   check_standalone "$dir"
 }
 
+# A successful HELLO names the server: 'redis' (Redis) or 'valkey' (Valkey 8 and later). Matches the raw
+# ('server redis') and the interactive ('1# "server" => "valkey"') forms of redis-cli's output.
+hello_names_server() {
+  printf '%s\n' "$1" | grep -Eiq '(^|[^[:alnum:]_])server"?[^[:alnum:]]+"?(redis|valkey)"?[[:space:]]*$'
+}
+
 check_standalone() {
   local dir="$1" out
   out="$(timeout 5 redis-cli -s "$dir/redis.sock" PING 2>&1 | tr -d '\r')"
@@ -56,7 +62,7 @@ check_standalone() {
   out="$(timeout 5 redis-cli -h 127.0.0.1 -p 6392 PING 2>&1 | tr -d '\r')"
   case "$out" in *NOAUTH*) ;; *) die "port 6392 answers PING without a password ($out); $(log_hint "$dir" 6392)" ;; esac
   out="$(timeout 5 redis-cli -h 127.0.0.1 -p 6392 HELLO 3 AUTH reader "$ACL_READER_PW" 2>&1 | tr -d '\r')"
-  case "$out" in *redis*) ;; *) die "HELLO 3 AUTH reader fails on 6392 ($out); $(log_hint "$dir" 6392)" ;; esac
+  hello_names_server "$out" || die "HELLO 3 AUTH reader fails on 6392 ($out); $(log_hint "$dir" 6392)"
   out="$(REDISCLI_AUTH="$ACL_READER_PW" timeout 5 redis-cli -h 127.0.0.1 -p 6392 --user reader SET redwire:topology:probe 1 2>&1 | tr -d '\r')"
   case "$out" in *NOPERM*) ;; *) die "user reader may write on 6392 ($out); $(log_hint "$dir" 6392)" ;; esac
   out="$(REDISCLI_AUTH="$ACL_APP_PW" timeout 5 redis-cli -h 127.0.0.1 -p 6392 --user app SET redwire:topology:probe 1 2>&1 | tr -d '\r')"
