@@ -1,7 +1,7 @@
 /**
  * Acknowledged-write accounting for the Sentinel chaos rows (issue 14): N writers, each RPUSHing 1, 2, 3, ... to its
  * own list; every acknowledged value is then looked for on the master (counted per acknowledgement, not by comparing
- * final values). Works for any client that has `rpush` (redwire, ioredis). Used by sentinel.test.ts only.
+ * final values). Works for any client that has `rpush` (redwire, ioredis). Used by the sentinel and cluster chaos tests.
  */
 import { admin } from './chaos-servers.js';
 
@@ -63,11 +63,16 @@ export class AckWriters {
     await Promise.all(this.#loops);
   }
 
-  /** Looks for every acknowledged value on `masterPort`; returns the tally of this fault. */
-  async verify(masterPort: number): Promise<AckTally> {
+  /**
+   * Looks for every acknowledged value on the master: `masterPort`, or per key (a cluster: the port of the node that
+   * owns the key's slot now); returns the tally of this fault.
+   */
+  async verify(masterPort: number | ((key: string) => Promise<number>)): Promise<AckTally> {
     const tally = this.#tally;
     for (let i = 0; i < this.#keys.length; i++) {
-      const stored = new Set(((await admin(masterPort, ['LRANGE', this.#keys[i]!, '0', '-1'])) as string[]).map(Number));
+      const key = this.#keys[i]!;
+      const port = typeof masterPort === 'number' ? masterPort : await masterPort(key);
+      const stored = new Set(((await admin(port, ['LRANGE', key, '0', '-1'])) as string[]).map(Number));
       for (const value of this.#acked[i]!) if (!stored.has(value)) tally.lost++;
     }
     return tally;

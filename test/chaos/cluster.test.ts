@@ -9,7 +9,10 @@ import { CHAOS_CLUSTER, requireTopology } from '../support/topology.js';
 import { LoadGenerator, type LoadClient } from './load.js';
 import { hasViolations, type FaultResult } from './report.js';
 import { admin, pidOf, sleep, topology, waitUntil } from './chaos-servers.js';
-import { printReport, runFault } from './run-fault.js';
+import { printAckReport, printReport, runFault } from './run-fault.js';
+import { AckWriters } from './ack-writers.js';
+import { loadIORedisCluster, type IORedisLike } from './ioredis-peer.js';
+import type { AckRow } from './report.js';
 
 const COMMAND_TIMEOUT = 1000;
 const PREFIX = 'chaos-cl';
@@ -139,5 +142,88 @@ describe('cluster chaos', () => {
 
   it('no command hung or was misdelivered', () => {
     expect(hasViolations(results)).toBe(false);
+  });
+});
+
+const ACK_WRITERS = 40;
+const ACK_HANG_MS = 15_000;
+/** Both clients write under one hash tag, so every writer's list is in the slot the fault targets. */
+const ACK_TAG = '{chaos-ack-cl}';
+const ackSlot = keySlot(ACK_TAG);
+
+describe('cluster acknowledged writes per fault: redwire (defaults) and ioredis Cluster (defaults)', () => {
+  const rows: AckRow[] = [];
+  let redwire: ClusterClient;
+  let ioredis: IORedisLike;
+
+  beforeAll(async () => {
+    await waitUntil('chaos cluster healthy', healthy, 60_000, 250);
+    const seeds = CHAOS_CLUSTER.ports.map((port) => ({ host: '127.0.0.1', port }));
+    redwire = new ClusterClient({ nodes: seeds });
+    const Cluster = await loadIORedisCluster();
+    ioredis = new Cluster(seeds);
+    ioredis.on('error', () => undefined);
+  });
+
+  afterAll(async () => {
+    printAckReport('cluster faults: acknowledged writes (per acknowledgement)', rows);
+    await redwire?.disconnect();
+    ioredis?.disconnect();
+  });
+
+  /** Runs the fault under both clients' writers; every acknowledged value is then looked for on the slot's owner. */
+  async function ackFault(fault: string, inject: () => Promise<void>): Promise<AckRow> {
+    const writers = [
+      new AckWriters(redwire, { name: 'redwire (defaults)', prefix: `${ACK_TAG}:rw`, writers: ACK_WRITERS, hangMs: ACK_HANG_MS }),
+      new AckWriters(ioredis, { name: 'ioredis Cluster', prefix: `${ACK_TAG}:io`, writers: ACK_WRITERS, hangMs: ACK_HANG_MS }),
+    ];
+    for (const w of writers) w.start(fault);
+    let setupError: unknown;
+    try {
+      await sleep(1000);
+      await inject();
+      await sleep(2000);
+    } catch (error) {
+      setupError = error;
+    } finally {
+      await Promise.all(writers.map((w) => w.stop()));
+    }
+    if (setupError !== undefined) throw setupError;
+    const tallies = [];
+    for (const w of writers) tallies.push(await w.verify(async () => (await ownerOf(ackSlot)).port));
+    rows.push(...tallies);
+    await waitUntil('cluster healthy after the fault', healthy, 90_000, 250);
+    return tallies[0]!;
+  }
+
+  it('primary SIGKILL: redwire hangs nothing (acknowledged writes lost to async replication are counted)', async () => {
+    const row = await ackFault('primary SIGKILL', async () => {
+      const victim = await ownerOf(ackSlot);
+      process.kill(await pidOf(victim.port), 'SIGKILL');
+      await waitUntil('replica promoted', async () => (await ownerOf(ackSlot)).id !== victim.id, 60_000, 200);
+      topology('start-server', String(victim.port));
+    });
+    expect(row.hung).toBe(0);
+  });
+
+  it('CLUSTER FAILOVER: redwire loses no acknowledged write', async () => {
+    const row = await ackFault('CLUSTER FAILOVER', async () => {
+      const primary = await ownerOf(ackSlot);
+      const replica = (await nodes(primary.port)).find((n) => n.masterId === primary.id)!;
+      await admin(replica.port, ['CLUSTER', 'FAILOVER']);
+      await waitUntil('replica took over', async () => (await ownerOf(ackSlot)).id === replica.id, 60_000, 100);
+    });
+    expect({ hung: row.hung, lost: row.lost }).toEqual({ hung: 0, lost: 0 });
+  });
+
+  it('slot migration there and back: redwire loses no acknowledged write', async () => {
+    const row = await ackFault('slot migration x2', async () => {
+      const from = await ownerOf(ackSlot);
+      const to = (await nodes(from.port)).find((n) => n.role === 'master' && n.slots.length > 0 && n.id !== from.id)!;
+      await migrateSlot(ackSlot, from, to);
+      await sleep(500);
+      await migrateSlot(ackSlot, to, from);
+    });
+    expect({ hung: row.hung, lost: row.lost }).toEqual({ hung: 0, lost: 0 });
   });
 });

@@ -4,7 +4,7 @@
  * what it killed; Sentinel re-attaches it). Losses after a SIGKILL failover are async replication, counted apart.
  *
  * Then, per fault (SENTINEL FAILOVER, master SIGKILL, master + one sentinel frozen), 40 writers per client RPUSH
- * increasing numbers, redwire with default options and ioredis (bench/node_modules) with `failoverDetector: true`
+ * increasing numbers, redwire with default options and ioredis (a devDependency) with `failoverDetector: true`
  * side by side, and every acknowledged value is looked for on the master afterwards (issue 14).
  */
 import { createClient } from '../../lib/create-client.js';
@@ -14,7 +14,8 @@ import { LoadGenerator, type LoadClient } from './load.js';
 import { hasViolations, type FaultResult } from './report.js';
 import { admin, infoField, pidOf, sleep, topology, waitUntil } from './chaos-servers.js';
 import { printAckReport, printReport, runFault } from './run-fault.js';
-import { AckWriters, type AckClient } from './ack-writers.js';
+import { AckWriters } from './ack-writers.js';
+import { loadIORedis, type IORedisLike } from './ioredis-peer.js';
 import type { AckRow } from './report.js';
 
 const COMMAND_TIMEOUT = 1000;
@@ -106,21 +107,6 @@ describe('sentinel chaos', () => {
     expect(hasViolations(results)).toBe(false);
   });
 });
-
-interface IORedisLike extends AckClient {
-  on(event: string, listener: (...args: unknown[]) => void): unknown;
-  quit(): Promise<unknown>;
-  disconnect(): void;
-}
-type IORedisCtor = new (options: Record<string, unknown>) => IORedisLike;
-
-/** ioredis from the bench suite's install (the library itself does not depend on it). */
-async function loadIORedis(): Promise<IORedisCtor> {
-  const mod = (await import('../../bench/node_modules/ioredis/built/index.js')) as unknown as { default?: IORedisCtor } & IORedisCtor;
-  const ctor = mod.default ?? mod;
-  if (typeof ctor !== 'function') throw new Error('chaos: ioredis not found; run `cd bench && npm ci`');
-  return ctor;
-}
 
 const ACK_WRITERS = 40;
 const ACK_HANG_MS = 15_000;
