@@ -22,7 +22,7 @@ export interface RedwireKeyvStoreOptions {
    * Default false (keys spread over the cluster; multi-key commands are split per slot by the cluster client).
    */
   hashTag?: boolean;
-  /** Return stored values as Buffers (for binary serializers/compressors). Default false: strings. */
+  /** Return stored values as Buffers (binary serializers/compressors; type the store `RedwireKeyvStore<Buffer>`). Default false: strings. */
   returnBuffers?: boolean;
   /** COUNT hint of each SCAN page in `clear()` and `iterator()`. Default 500. */
   scanCount?: number;

@@ -55,8 +55,10 @@ function checkOptions(options: RedwireKeyvStoreOptions): void {
  * `new Keyv({ store: new RedwireKeyvStore(client) })`, also as a cache-manager 7 / @nestjs/cache-manager store.
  * Values are stored as Keyv serialised them (strings, or Buffers); expiry is Redis' own (`SET ... PX`).
  * The store adds no listener to the client and `disconnect()` leaves a shared client open.
+ *
+ * `V` is what reads return: `string` (default), or `Buffer` with `new RedwireKeyvStore<Buffer>(client, { returnBuffers: true })`.
  */
-export class RedwireKeyvStore extends EventEmitter {
+export class RedwireKeyvStore<V extends string | Buffer = string> extends EventEmitter {
   /** Set by Keyv from its `namespace` option; `undefined` turns prefixing off (and makes `clear()` refuse). */
   namespace: string | undefined;
   readonly #client: KeyvClient;
@@ -82,6 +84,15 @@ export class RedwireKeyvStore extends EventEmitter {
     this.#closeClient = merged.closeClient;
   }
 
+  /** As EventEmitter's (and `rawListeners`), typed the way Keyv's `IEventEmitter` expects, so the store type-checks as a `KeyvStorageAdapter`. */
+  override listeners(eventName: string | symbol): ((...args: unknown[]) => void)[] {
+    return super.listeners(eventName) as ((...args: unknown[]) => void)[];
+  }
+
+  override rawListeners(eventName: string | symbol): ((...args: unknown[]) => void)[] {
+    return super.rawListeners(eventName) as ((...args: unknown[]) => void)[];
+  }
+
   /** Keyv 6 reads this to use the store directly (absolute `expires`), without its legacy bridge. */
   get capabilities(): KeyvStoreCapabilities {
     return CAPABILITIES;
@@ -97,17 +108,15 @@ export class RedwireKeyvStore extends EventEmitter {
     return this.#prefix() + key;
   }
 
-  async get(key: string): Promise<string | Buffer | undefined> {
+  async get(key: string): Promise<V | undefined> {
     const value = this.#returnBuffers ? await this.#client.withBuffers().get(this.redisKey(key)) : await this.#client.get(this.redisKey(key));
-    return value ?? undefined;
+    return (value ?? undefined) as V | undefined;
   }
 
   /** One MGET (split per slot by a cluster client; one command when `hashTag` is on). */
-  async getMany(keys: string[]): Promise<(string | Buffer | undefined)[]> {
+  async getMany(keys: string[]): Promise<(V | undefined)[]> {
     if (keys.length === 0) return [];
-    const redisKeys = keys.map((key) => this.redisKey(key));
-    const values = this.#returnBuffers ? await this.#client.withBuffers().mget(...redisKeys) : await this.#client.mget(...redisKeys);
-    return values.map((value) => value ?? undefined);
+    return this.#mget(keys.map((key) => this.redisKey(key)));
   }
 
   /**
@@ -159,7 +168,7 @@ export class RedwireKeyvStore extends EventEmitter {
   }
 
   /** [key, stored value] of every key of the namespace (SCAN, then one MGET per page of keys). */
-  async *iterator(): AsyncGenerator<[string, string | Buffer], void> {
+  async *iterator(): AsyncGenerator<[string, V], void> {
     const prefix = this.#prefix();
     let page: string[] = [];
     for await (const redisKey of keysWithPrefix(this.#client, prefix, this.#scanCount, true)) {
@@ -177,13 +186,18 @@ export class RedwireKeyvStore extends EventEmitter {
     if (this.#closeClient) await this.#client.quit();
   }
 
-  async *#readPage(prefix: string, redisKeys: string[]): AsyncGenerator<[string, string | Buffer], void> {
-    const values = this.#returnBuffers ? await this.#client.withBuffers().mget(...redisKeys) : await this.#client.mget(...redisKeys);
+  async *#readPage(prefix: string, redisKeys: string[]): AsyncGenerator<[string, V], void> {
+    const values = await this.#mget(redisKeys);
     for (let i = 0; i < redisKeys.length; i++) {
       const value = values[i];
       // Deleted or expired between SCAN and MGET.
-      if (value !== null && value !== undefined) yield [redisKeys[i].slice(prefix.length), value];
+      if (value !== undefined) yield [redisKeys[i].slice(prefix.length), value];
     }
+  }
+
+  async #mget(redisKeys: string[]): Promise<(V | undefined)[]> {
+    const values = this.#returnBuffers ? await this.#client.withBuffers().mget(...redisKeys) : await this.#client.mget(...redisKeys);
+    return values.map((value) => (value ?? undefined) as V | undefined);
   }
 
   #prefix(): string {

@@ -1,0 +1,46 @@
+/**
+ * The three topologies the library integrations (keyv, throttler, express-session) are tested on, each as a
+ * function that returns a connected, writable client: standalone (6390), Sentinel (master redwire-primary; the
+ * client follows failovers another suite may cause) and Cluster (7000-7005).
+ */
+import { createClient } from '../../lib/create-client.js';
+import type { ClusterClient } from '../../lib/cluster/cluster-client.js';
+import type { RedisClient } from '../../lib/client/redis-client.js';
+import { CLUSTER, SENTINEL, STANDALONE, requireTopology } from './topology.js';
+
+export type IntegrationClient = RedisClient | ClusterClient;
+export type IntegrationTopology = 'standalone' | 'sentinel' | 'cluster';
+
+export const INTEGRATION_TOPOLOGIES: readonly IntegrationTopology[] = ['standalone', 'sentinel', 'cluster'];
+
+/** Polls `attempt` until it resolves or `deadlineMs` passes (then rethrows its last error). */
+export async function eventually<T>(attempt: () => Promise<T>, deadlineMs = 20_000, everyMs = 100): Promise<T> {
+  const end = Date.now() + deadlineMs;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (Date.now() > end) throw error;
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  }
+}
+
+/** A connected client of `topology`; for Sentinel, only once the master is known and accepts a write. */
+export async function connectTopology(topology: IntegrationTopology): Promise<IntegrationClient> {
+  await requireTopology(topology);
+  const client: IntegrationClient =
+    topology === 'standalone' ? createClient({ ...STANDALONE })
+      : topology === 'sentinel' ? createClient({ topology: 'sentinel', masterName: SENTINEL.masterName, sentinels: [...SENTINEL.sentinels] })
+        : createClient({ topology: 'cluster', nodes: [...CLUSTER.nodes] });
+  await client.connect();
+  await eventually(() => client.set(`redwire-integration-probe:${process.pid}`, '1', { PX: 1000 }));
+  return client;
+}
+
+/** `RedisModule.forRoot({ url })` of each topology. */
+export const TOPOLOGY_URLS: Readonly<Record<IntegrationTopology, string>> = {
+  standalone: `redis://${STANDALONE.host}:${STANDALONE.port}`,
+  sentinel: `redis+sentinel://${SENTINEL.sentinels.map((s) => `${s.host}:${s.port}`).join(',')}/${SENTINEL.masterName}`,
+  cluster: `redis+cluster://${CLUSTER.nodes.map((n) => `${n.host}:${n.port}`).join(',')}`,
+};
