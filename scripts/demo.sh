@@ -6,6 +6,8 @@
 # Starts redis-server on 127.0.0.1:6380 (test/scripts/topology.sh up demo; nothing kept on disk), compiles the
 # sample (sample/tsconfig.json → sample/dist), starts it on 127.0.0.1:${DEMO_PORT:-3000}, curls /counter, /cache and
 # /health, then stops the app and the server it started. --keep leaves both running and prints how to stop them.
+# Without redis-server / redis-cli / curl it installs them as .ci/run does (apt-get, as root or through sudo);
+# where it cannot (no apt-get, no root or sudo, or DEMO_NO_INSTALL=1) it prints the command to run and exits 1.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -14,7 +16,7 @@ KEEP=0
 for arg in "$@"; do
   case "$arg" in
     --keep) KEEP=1 ;;
-    -h | --help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "demo.sh: unknown argument '$arg' (use --keep)" >&2; exit 2 ;;
   esac
 done
@@ -44,9 +46,48 @@ cleanup() {
 }
 trap cleanup EXIT
 
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# The tools the demo needs, installed the way .ci/run installs them; otherwise the exact command to run.
+ensure_tools() {
+  local missing=()
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  command -v redis-cli >/dev/null || missing+=(redis-tools)
+  command -v curl >/dev/null || missing+=(curl)
+  [ "${#missing[@]}" -gt 0 ] || return 0
+  local can_root=0
+  if [ "$(id -u)" = 0 ] || command -v sudo >/dev/null; then can_root=1; fi
+  if ! command -v apt-get >/dev/null || [ "$can_root" = 0 ] || [ "${DEMO_NO_INSTALL:-0}" = 1 ]; then
+    local why="no apt-get"
+    command -v apt-get >/dev/null && why="not root and no sudo"
+    [ "${DEMO_NO_INSTALL:-0}" = 1 ] && why="DEMO_NO_INSTALL=1"
+    echo "demo.sh: missing ${missing[*]} ($why). Install them, then run this again:" >&2
+    if command -v apt-get >/dev/null; then
+      echo "  as root: apt-get update && apt-get install -y ${missing[*]}" >&2
+    elif command -v brew >/dev/null; then
+      echo "  brew install redis" >&2
+    elif command -v dnf >/dev/null; then
+      echo "  sudo dnf install -y redis curl" >&2
+    else
+      echo "  install Redis >= 7 (redis-server and redis-cli) and curl with your package manager" >&2
+    fi
+    exit 1
+  fi
+  local via="apt-get"
+  [ "$(id -u)" = 0 ] || via="sudo apt-get"
+  say "Installing ${missing[*]} ($via install)"
+  # env after sudo: sudo drops the caller's environment by default.
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null ||
+    die "apt-get could not install ${missing[*]}; run as root: apt-get update && apt-get install -y ${missing[*]}"
+  command -v redis-server >/dev/null && command -v redis-cli >/dev/null && command -v curl >/dev/null ||
+    die "apt-get installed ${missing[*]}, but redis-server, redis-cli or curl is still not on PATH ($PATH)."
+}
+
 [ -d node_modules/@nestjs/core ] || die "dependencies are missing: run 'npm ci' first."
-command -v redis-server >/dev/null || die "redis-server is not installed (e.g. apt-get install redis-server, brew install redis)."
-command -v curl >/dev/null || die "curl is not installed."
+ensure_tools
 if curl -s -o /dev/null "http://127.0.0.1:$PORT/" 2>/dev/null; then
   die "something already listens on 127.0.0.1:$PORT; set DEMO_PORT to a free port."
 fi
