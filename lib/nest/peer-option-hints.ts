@@ -30,7 +30,10 @@ export const CLIENT_OPTION_HINTS: Readonly<Record<string, string>> = Object.free
   database: `use 'db'.`,
   RESP: `use 'protocol' (2 or 3; default 3 with a fallback to 2).`,
   connectionName: `use 'clientName'.`,
-  name: `the master name of a Sentinel connection is 'masterName'.`,
+  name: `ioredis' Sentinel master name is 'masterName' here (with topology: 'sentinel'); node-redis' client name (CLIENT SETNAME) is 'clientName'.`,
+  socketTimeout:
+    `there is no idle-socket timeout: a socket whose oldest command passed 'commandTimeout' with no byte received since ` +
+    `is declared stalled and replaced.`,
   sentinelPassword: `sentinel credentials go in 'sentinelOptions': { username, password }.`,
   sentinelUsername: `sentinel credentials go in 'sentinelOptions': { username, password }.`,
   retryStrategy: `use 'retry': a number of attempts, { attempts, strategy, base, cap }, a function (attempt, cause) => ms | false, or false.`,
