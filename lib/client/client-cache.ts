@@ -1,3 +1,4 @@
+import { clientCacheChannel } from '../connection/connection-diagnostics.js';
 import { ConfigError, RedisError } from '../errors/index.js';
 import type { RedisArg, RespMap, RespValue } from '../protocol/resp-value.js';
 import type { CommandCall } from './commands/command-call.js';
@@ -105,11 +106,16 @@ export class ClientCache {
   get(slot: CacheSlot): { value: RespValue } | undefined {
     const entry = this.#entries.get(slot.cacheKey);
     if (entry === undefined || (entry.expires !== 0 && entry.expires <= Date.now())) {
-      if (entry !== undefined) this.#delete(slot.cacheKey, entry);
+      if (entry !== undefined) {
+        this.#delete(slot.cacheKey, entry);
+        if (clientCacheChannel.hasSubscribers) clientCacheChannel.publish({ event: 'evicted', reason: 'ttl', count: 1 });
+      }
       this.#misses++;
+      if (clientCacheChannel.hasSubscribers) clientCacheChannel.publish({ event: 'miss' });
       return undefined;
     }
     this.#hits++;
+    if (clientCacheChannel.hasSubscribers) clientCacheChannel.publish({ event: 'hit' });
     this.#entries.delete(slot.cacheKey);
     this.#entries.set(slot.cacheKey, entry);
     return { value: privateCopy(entry.value) };
@@ -142,6 +148,7 @@ export class ClientCache {
     if (this.#entries.size > this.#maxEntries) {
       const [oldestKey, oldest] = this.#entries.entries().next().value as [string, Entry];
       this.#delete(oldestKey, oldest);
+      if (clientCacheChannel.hasSubscribers) clientCacheChannel.publish({ event: 'evicted', reason: 'full', count: 1 });
     }
   }
 
@@ -160,11 +167,15 @@ export class ClientCache {
       if (slots === undefined) continue;
       this.#byKey.delete(key);
       for (const cacheKey of slots) this.#entries.delete(cacheKey);
+      if (clientCacheChannel.hasSubscribers) clientCacheChannel.publish({ event: 'evicted', reason: 'invalidation', count: slots.size });
     }
   }
 
   /** Drops everything (reconnect: invalidations may have been missed). Reads in flight are not stored. */
   flush(): void {
+    if (this.#entries.size > 0 && clientCacheChannel.hasSubscribers) {
+      clientCacheChannel.publish({ event: 'evicted', reason: 'flush', count: this.#entries.size });
+    }
     this.#entries.clear();
     this.#byKey.clear();
     for (const reading of this.#reading.values()) reading.dirty = true;

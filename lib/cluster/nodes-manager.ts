@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { inspect } from 'node:util';
 import { ClusterError, ConfigError, ResponseError, SlotNotCoveredError } from '../errors/index.js';
 import { redactSecrets } from '../connection/redact-secrets.js';
+import { failoverChannel } from '../connection/connection-diagnostics.js';
 import { ConnectionPool } from '../pool/connection-pool.js';
 import type { PoolOptions } from '../pool/pool-options.js';
 import type { RedisArg, RespValue } from '../protocol/resp-value.js';
@@ -331,7 +332,10 @@ export class NodesManager extends EventEmitter {
           moved.set(key, event);
         }
       }
-      for (const event of moved.values()) this.emit('failover', event);
+      for (const event of moved.values()) {
+        if (failoverChannel.hasSubscribers) failoverChannel.publish({ kind: 'cluster', from: event.from, to: event.to, slots: event.slots });
+        this.emit('failover', event);
+      }
     }
     for (const [address, node] of afterNodes) if (!beforeNodes.has(address)) this.emit('node-added', node);
     for (const [address, node] of beforeNodes) {

@@ -2,6 +2,7 @@ import {
   AskError, ClusterDownError, ClusterError, ConnectionError, MasterDownError, MovedError, SlotNotCoveredError,
   TimeoutError, TryAgainError,
 } from '../errors/index.js';
+import { redirectChannel } from '../connection/connection-diagnostics.js';
 import type { ClusterNodeInfo } from './cluster-topology.js';
 import type { NodesManager } from './nodes-manager.js';
 
@@ -98,6 +99,9 @@ export class RedirectPolicy {
   redirectTarget(error: MovedError | AskError, askedHost: string): ClusterNodeInfo {
     const to = this.nodes.nodeFromRedirect(error.host, error.port, askedHost);
     if (error instanceof MovedError) this.nodes.applyMoved(error.slot, to);
+    if (redirectChannel.hasSubscribers) {
+      redirectChannel.publish({ kind: error instanceof MovedError ? 'moved' : 'ask', slot: error.slot, address: to.address });
+    }
     return to;
   }
 

@@ -1,5 +1,6 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { RedisArg } from '../protocol/resp-value.js';
+import type { ReplySink } from './pending-command.js';
 
 /**
  * Context published on `redwire:command` (start, end, asyncStart, asyncEnd, error), shaped like `ioredis:command`
@@ -14,6 +15,8 @@ export interface CommandTraceContext {
   serverAddress: string;
   /** Port; undefined for unix sockets. */
   serverPort: number | undefined;
+  /** The `Connection` that sends it, when the publisher passes it (for per-client attributes). */
+  connection?: object;
   result?: unknown;
   error?: unknown;
 }
@@ -29,6 +32,92 @@ export interface ConnectTraceContext {
 
 export const commandChannel = diagnosticsChannel.tracingChannel<string, CommandTraceContext>('redwire:command');
 export const connectChannel = diagnosticsChannel.tracingChannel<string, ConnectTraceContext>('redwire:connect');
+
+/**
+ * Context of `redwire:batch` (start, then asyncEnd once every command of one `sendBatch` settled): a pipeline or
+ * transaction written to one connection, published once instead of one `redwire:command` trace per command.
+ * `commands` are the command names; `errors` counts the commands that failed, `error` is the first failure.
+ */
+export interface BatchTraceContext {
+  commands: readonly string[];
+  database: number;
+  serverAddress: string;
+  serverPort: number | undefined;
+  connection?: object;
+  errors: number;
+  error?: Error;
+}
+
+export const batchChannel = diagnosticsChannel.tracingChannel<string, BatchTraceContext>('redwire:batch');
+
+// Plain channels (one message per event). Publishers check `hasSubscribers` first: no cost when nobody listens.
+
+/** `{ pool }` when a `ConnectionPool` is created, and when it finished closing. */
+export interface PoolLifecycleMessage {
+  pool: object;
+}
+/** `{ pool, connection }` when a pool creates a connection (`role`: shared or exclusive). */
+export interface PoolConnectionMessage {
+  pool: object;
+  connection: object;
+  role: 'shared' | 'exclusive';
+}
+/** `{ pool, waitMs }` when `acquire()` handed a connection out, `waitMs` after it was called. */
+export interface PoolAcquireMessage {
+  pool: object;
+  waitMs: number;
+}
+/** A cluster command followed a MOVED or ASK redirection to `address`. */
+export interface RedirectMessage {
+  kind: 'moved' | 'ask';
+  slot: number;
+  address: string;
+}
+/** A primary changed: a Sentinel switch (`name` = master name) or a cluster promotion (`slots` moved). */
+export interface FailoverMessage {
+  kind: 'sentinel' | 'cluster';
+  name?: string;
+  from: string;
+  to: string;
+  slots?: number;
+}
+/** A Sentinel failover hold ended: `released` commands (or batches) held for `heldMs`. */
+export interface FailoverHoldMessage {
+  masterName: string;
+  reason: string;
+  heldMs: number;
+  released: number;
+}
+/** Client-side cache: a lookup (`hit`/`miss`) or `evicted` entries (`reason`: full, ttl, invalidation, flush). */
+export interface ClientCacheMessage {
+  event: 'hit' | 'miss' | 'evicted';
+  reason?: 'full' | 'ttl' | 'invalidation' | 'flush';
+  count?: number;
+}
+
+/** Every channel name redwire publishes, defined once. */
+export const REDWIRE_CHANNELS = Object.freeze({
+  command: 'redwire:command',
+  connect: 'redwire:connect',
+  batch: 'redwire:batch',
+  poolOpen: 'redwire:pool:open',
+  poolClose: 'redwire:pool:close',
+  poolConnection: 'redwire:pool:connection',
+  poolAcquire: 'redwire:pool:acquire',
+  redirect: 'redwire:cluster:redirect',
+  failover: 'redwire:failover',
+  failoverHold: 'redwire:failover:hold',
+  clientCache: 'redwire:client-cache',
+});
+
+export const poolOpenChannel = diagnosticsChannel.channel(REDWIRE_CHANNELS.poolOpen);
+export const poolCloseChannel = diagnosticsChannel.channel(REDWIRE_CHANNELS.poolClose);
+export const poolConnectionChannel = diagnosticsChannel.channel(REDWIRE_CHANNELS.poolConnection);
+export const poolAcquireChannel = diagnosticsChannel.channel(REDWIRE_CHANNELS.poolAcquire);
+export const redirectChannel = diagnosticsChannel.channel(REDWIRE_CHANNELS.redirect);
+export const failoverChannel = diagnosticsChannel.channel(REDWIRE_CHANNELS.failover);
+export const failoverHoldChannel = diagnosticsChannel.channel(REDWIRE_CHANNELS.failoverHold);
+export const clientCacheChannel = diagnosticsChannel.channel(REDWIRE_CHANNELS.clientCache);
 
 const REDACTED = '?';
 
@@ -75,9 +164,47 @@ export function traceCommand<T>(
   database: number,
   serverAddress: string,
   serverPort: number | undefined,
+  connection?: object,
 ): Promise<T> {
-  const context: CommandTraceContext = { command: name, args: redactArgs(name, args), database, serverAddress, serverPort };
+  const context: CommandTraceContext = { command: name, args: redactArgs(name, args), database, serverAddress, serverPort, connection };
   return commandChannel.tracePromise(run, context);
+}
+
+/**
+ * Publishes `start` of one batch on `redwire:batch` and returns the sink to hand the connection instead of `sink`:
+ * it forwards every settle and publishes `asyncEnd` after the last one. One context and one counter for the whole
+ * batch: no promise per command. Call only when `batchChannel.hasSubscribers`.
+ */
+export function traceBatch(
+  commands: readonly { readonly args: readonly RedisArg[] }[],
+  sink: ReplySink,
+  database: number,
+  serverAddress: string,
+  serverPort: number | undefined,
+  connection?: object,
+): ReplySink {
+  const names = commands.map((c) => (Array.isArray(c.args) && c.args.length > 0 ? String(c.args[0]).toUpperCase() : ''));
+  const context: BatchTraceContext = { commands: names, database, serverAddress, serverPort, connection, errors: 0 };
+  batchChannel.start.publish(context);
+  let left = commands.length;
+  const finish = (): void => {
+    if (context.error !== undefined) batchChannel.error.publish(context);
+    batchChannel.asyncEnd.publish(context);
+  };
+  if (left === 0) finish();
+  return {
+    settle(index, error, value) {
+      if (error !== null) {
+        context.errors++;
+        context.error ??= error;
+      }
+      try {
+        sink.settle(index, error, value);
+      } finally {
+        if (--left === 0) finish();
+      }
+    },
+  };
 }
 
 /** Wraps one connect attempt (socket + handshake). Call only when `connectChannel.hasSubscribers`. */

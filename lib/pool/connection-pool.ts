@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { inspect } from 'node:util';
 import type { ConnectionOptions, Endpoint } from '../connection/connection-options.js';
+import { poolAcquireChannel, poolCloseChannel, poolConnectionChannel, poolOpenChannel } from '../connection/connection-diagnostics.js';
 import { parseRedisUrl, redactRedisUrl } from '../connection/parse-redis-url.js';
 import { AbortError, ConfigError, ConnectionError, PoolExhaustedError, TimeoutError } from '../errors/index.js';
 import type { RedisArg, RespValue } from '../protocol/resp-value.js';
@@ -116,6 +117,7 @@ export class ConnectionPool extends EventEmitter {
     this.#restore = restoreSettingsOf(connectionOptions, settings.db);
     // Last: the watcher may call reconnectAll() at any time from now on.
     this.#watcher?.attach(this);
+    if (poolOpenChannel.hasSubscribers) poolOpenChannel.publish({ pool: this });
   }
 
   /** A pool from a `redis://`, `rediss://` or `unix://` URL; `overrides` win over what the URL says. */
@@ -360,6 +362,7 @@ export class ConnectionPool extends EventEmitter {
       };
     }
     const conn = this.#factory(options);
+    if (poolConnectionChannel.hasSubscribers) poolConnectionChannel.publish({ pool: this, connection: conn, role });
     if (this.#onReplyError !== undefined) observeReplyErrors(conn, this.#onReplyError);
     if (lease === undefined) guardSharedConnection(conn);
     else {
@@ -524,7 +527,10 @@ export class ConnectionPool extends EventEmitter {
     if (owner !== undefined) {
       this.#leased.add(conn);
       this.#broken.delete(conn);
-      if (owner.resolve(conn)) return;
+      if (owner.resolve(conn)) {
+        if (poolAcquireChannel.hasSubscribers) poolAcquireChannel.publish({ pool: this, waitMs: Date.now() - owner.started });
+        return;
+      }
       this.#leased.delete(conn);
     }
     this.#idle.push({ conn, since: Date.now() });
@@ -704,6 +710,7 @@ export class ConnectionPool extends EventEmitter {
     this.#destroyAll();
     await Promise.all([...closingIdle, ...this.#quitting]);
     this.#state = 'closed';
+    if (poolCloseChannel.hasSubscribers) poolCloseChannel.publish({ pool: this });
     this.emit('end');
   }
 }

@@ -4,6 +4,7 @@ import { inspect } from 'node:util';
 import { RedisClient, type RedisClientOptions } from '../client/redis-client.js';
 import { ConfigError, MasterNotFoundError, type ResponseError } from '../errors/index.js';
 import { redactSecrets } from '../connection/redact-secrets.js';
+import { failoverChannel, failoverHoldChannel } from '../connection/connection-diagnostics.js';
 import { DEFAULT_CONNECTION_OPTIONS } from '../connection/connection-defaults.js';
 import { defaultConnectionFactory } from '../pool/default-connection-factory.js';
 import type { ConnectionFactory, PoolOptions } from '../pool/pool-options.js';
@@ -307,7 +308,10 @@ export class Sentinel extends EventEmitter {
         timeout: this.#options.failoverHoldTimeout,
         maxQueued: this.#options.nodeOptions.maxQueued ?? DEFAULT_CONNECTION_OPTIONS.maxQueued,
         onBegin: (at) => this.emit('failover-hold', { masterName: name, at } satisfies FailoverHoldInfo),
-        onEnd: (info) => this.emit('failover-release', { masterName: name, at: Date.now(), ...info } satisfies FailoverHoldInfo),
+        onEnd: (info) => {
+          if (failoverHoldChannel.hasSubscribers) failoverHoldChannel.publish({ masterName: name, ...info });
+          this.emit('failover-release', { masterName: name, at: Date.now(), ...info } satisfies FailoverHoldInfo);
+        },
       });
       this.#holds.set(name, hold);
     }
@@ -364,6 +368,9 @@ export class Sentinel extends EventEmitter {
         if (sentinel !== undefined) this.#discovery.promote(sentinel);
         for (const resolver of this.#resolvers.values()) {
           if (resolver.masterName === name) resolver.switchMaster(action.to, now);
+        }
+        if (failoverChannel.hasSubscribers) {
+          failoverChannel.publish({ kind: 'sentinel', name, from: addressKey(action.from), to: addressKey(action.to) });
         }
         this.emit('switch-master', { masterName: name, from: action.from, to: action.to, sentinel, at: now });
       } else if (action.type === 'failover-start') {
