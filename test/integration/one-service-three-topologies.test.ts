@@ -5,7 +5,7 @@ import 'reflect-metadata';
 import { Injectable } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { expectTypeOf } from 'expect-type';
-import type { RedisApi, ScoredMember } from '../../lib/index.js';
+import { createClient, type PoolConnectionEventInfo, type RedisApi, type ScoredMember } from '../../lib/index.js';
 import { InjectRedis, RedisModule } from '../../lib/nest/index.js';
 import { eventually, INTEGRATION_TOPOLOGIES, TOPOLOGY_URLS, type IntegrationTopology } from '../support/integration-topologies.js';
 import { requireTopology } from '../support/topology.js';
@@ -116,5 +116,23 @@ describe.each(INTEGRATION_TOPOLOGIES)('one service on %s', (topology: Integratio
     } finally {
       await app.close();
     }
+  });
+});
+
+describe.each(INTEGRATION_TOPOLOGIES)('client events on %s', (topology: IntegrationTopology) => {
+  it('reports ready (with the endpoint) and end through the same RedisApi on/once/off', async () => {
+    await requireTopology(topology);
+    const client: RedisApi = createClient(TOPOLOGY_URLS[topology], { lazyConnect: true });
+    const ready = new Promise<PoolConnectionEventInfo>((resolve) => client.once('ready', resolve));
+    const ended = new Promise<void>((resolve) => client.on('end', resolve));
+    const ignored = (): void => undefined;
+    client.on('error', ignored).off('error', ignored);
+    try {
+      await eventually(() => client.ping(), topology === 'sentinel' ? 30_000 : 5_000);
+      expect((await ready).endpoint).toMatch(/^127\.0\.0\.1:\d+$/);
+    } finally {
+      await client.quit();
+    }
+    await ended;
   });
 });
