@@ -40,6 +40,41 @@ export function portOpen(port: number): Promise<boolean> {
   });
 }
 
+/** The first answer to an inline PING on a fresh socket: the reply line, or undefined when nothing accepted it. */
+function pingOnce(port: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let reply = '';
+    const done = (line: string | undefined): void => {
+      socket.destroy();
+      resolve(line);
+    };
+    socket.setTimeout(1000, () => done(undefined));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (chunk: Buffer) => {
+      reply += chunk.toString('latin1');
+      const end = reply.indexOf('\r\n');
+      if (end >= 0) done(reply.slice(0, end));
+    });
+    socket.once('error', () => done(undefined));
+  });
+}
+
+/**
+ * Polls `port` with raw PINGs (no client, no handshake) every few ms until the server answers +PONG. Resolves with
+ * how long it answered -LOADING before that (0: never seen). Start it before the server process so the first answer
+ * is caught; throws when nothing answers within `deadlineMs`.
+ */
+export async function loadingWindowMs(port: number, deadlineMs = 60_000): Promise<number> {
+  let firstLoadingAt: number | undefined;
+  await waitUntil(`a PONG from ${port}`, async () => {
+    const line = await pingOnce(port);
+    if (line?.startsWith('-LOADING') === true) firstLoadingAt ??= Date.now();
+    return line === '+PONG';
+  }, deadlineMs, 2);
+  return firstLoadingAt === undefined ? 0 : Date.now() - firstLoadingAt;
+}
+
 /** A redis-server child process owned by the suite. */
 export class OwnedRedis {
   readonly port: number;

@@ -20,22 +20,35 @@ export interface FaultSpec {
   recoverMs?: number;
 }
 
+/** The load never succeeded again within `recoverMs` after the fault: the run fails; its tally is kept for the report. */
+export class FaultNotRecoveredError extends Error {
+  constructor(readonly fault: string, readonly recoverMs: number, readonly tally: Tally) {
+    super(`chaos: the client did not recover from '${fault}' within ${recoverMs} ms (no command succeeded again)`);
+    this.name = 'FaultNotRecoveredError';
+  }
+}
+
+/** Throws FaultNotRecoveredError (after stopping the load and verifying it) when the client does not recover. */
 export async function runFault(gen: LoadGenerator, spec: FaultSpec): Promise<Tally> {
   gen.beginWindow(spec.name);
   gen.start();
-  let note: string | undefined;
+  const recoverMs = spec.recoverMs ?? 30_000;
+  let recovered = true;
   try {
     await sleep(spec.warmMs ?? 1000);
     gen.markFault();
     await spec.inject();
-    if (!(await gen.waitHealthy(spec.recoverMs ?? 30_000))) note = 'did not recover';
-    await sleep(spec.steadyMs ?? 1500);
+    recovered = await gen.waitHealthy(recoverMs);
+    if (recovered) await sleep(spec.steadyMs ?? 1500);
   } finally {
     await gen.stop();
   }
   const tally = gen.tally;
   await gen.verify(tally, spec.asyncReplication === true);
-  if (note !== undefined) tally.failed[note] = 1;
+  if (!recovered) {
+    tally.failed['did not recover'] = 1;
+    throw new FaultNotRecoveredError(spec.name, recoverMs, tally);
+  }
   return tally;
 }
 

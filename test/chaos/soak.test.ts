@@ -1,7 +1,8 @@
 /**
  * Soak: mixed load with a fault every 30 s, per topology; 10 minutes each, or 60 s with CHAOS_QUICK=1 (CI).
  * At the end heap and RSS must be within 10% of the post-warm-up level (after a GC) and the open handles
- * (process.getActiveResourcesInfo) no more than after warm-up. CHAOS_SOAK=standalone,sentinel,cluster picks topologies.
+ * (process.getActiveResourcesInfo) no more than after warm-up; every fault must be set up without error and the client
+ * must recover from each within RECOVER_MS. CHAOS_SOAK=standalone,sentinel,cluster picks topologies.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -19,6 +20,8 @@ const FAULT_EVERY_MS = 30_000;
 const WARMUP_MS = 10_000;
 const TOPOLOGIES = (process.env.CHAOS_SOAK ?? 'standalone,sentinel,cluster').split(',');
 const COMMAND_TIMEOUT = 1000;
+/** How long after a fault the load must succeed again (a failover takes ~5-10 s on the chaos topologies). */
+const RECOVER_MS = 25_000;
 
 setFlagsFromString('--expose_gc');
 const gc = runInNewContext('gc') as () => void;
@@ -51,15 +54,24 @@ async function soak(topologyName: string, client: LoadClient, faults: (() => Pro
   await sleep(WARMUP_MS);
   const warm = await footprint();
   const windows: Tally[] = [];
+  // A fault that could not be set up, or one the client never recovered from, fails the soak (after the report).
+  const setupErrors: string[] = [];
+  const unrecovered: string[] = [];
   const started = Date.now();
   let n = 0;
   while (Date.now() - started < DURATION_MS - FAULT_EVERY_MS / 2) {
     const fault = faults[n % faults.length]!;
     gen.beginWindow(`soak #${++n}`);
     gen.markFault();
-    await fault().catch((error: unknown) => {
-      gen.tally.failed[`fault setup: ${(error as Error).message.slice(0, 40)}`] = 1;
+    const setUp = await fault().then(() => true, (error: unknown) => {
+      setupErrors.push(`soak #${n}: ${error instanceof Error ? error.message : String(error)}`);
+      gen.tally.failed['fault setup failed'] = 1;
+      return false;
     });
+    if (setUp && !(await gen.waitHealthy(RECOVER_MS))) {
+      unrecovered.push(`soak #${n}: no command succeeded within ${RECOVER_MS} ms of the fault`);
+      gen.tally.failed['did not recover'] = 1;
+    }
     const next = started + n * FAULT_EVERY_MS;
     await sleep(Math.max(0, Math.min(next, started + DURATION_MS) - Date.now()));
     windows.push(gen.tally);
@@ -78,7 +90,8 @@ async function soak(topologyName: string, client: LoadClient, faults: (() => Pro
   await gen.verify(total, topologyName !== 'standalone');
   results.push({ topology: topologyName, tally: total, note: `max recovery; heap ${(warm.heap / 1e6).toFixed(1)}→${(end.heap / 1e6).toFixed(1)} MB` });
   footprints.push(`${topologyName}: heap ${warm.heap}→${end.heap}, rss ${warm.rss}→${end.rss}, handles ${warm.handles}→${end.handles} (${end.handleKinds.join(',')})`);
-  expect({ hung: total.hung, misdelivered: total.misdelivered }).toEqual({ hung: 0, misdelivered: 0 });
+  expect({ hung: total.hung, misdelivered: total.misdelivered, setupErrors, unrecovered })
+    .toEqual({ hung: 0, misdelivered: 0, setupErrors: [], unrecovered: [] });
   expect(end.heap).toBeLessThanOrEqual(warm.heap * 1.1);
   expect(end.rss).toBeLessThanOrEqual(warm.rss * 1.1);
   expect(end.handles).toBeLessThanOrEqual(warm.handles);
@@ -136,7 +149,8 @@ describe('soak', () => {
       await soak('cluster', client as unknown as LoadClient, [
         async () => {
           const replica = await replicaOf();
-          if (replica !== undefined) await admin(replica, ['CLUSTER', 'FAILOVER']);
+          if (replica === undefined) throw new Error('no replica to run CLUSTER FAILOVER on');
+          await admin(replica, ['CLUSTER', 'FAILOVER']);
         },
         async () => {
           for (const port of CHAOS_CLUSTER.ports) {
@@ -147,6 +161,7 @@ describe('soak', () => {
               return;
             }
           }
+          throw new Error('no primary to SIGKILL');
         },
       ], { hashTagPerWorker: true });
     } finally {

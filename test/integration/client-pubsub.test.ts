@@ -108,7 +108,7 @@ test('subscriptions survive CLIENT KILL TYPE pubsub: a message published after t
   const list = String(await pub.call('CLIENT', 'LIST', 'TYPE', 'pubsub'));
   const id = /id=(\d+) .*name=(\S+)/
     .exec(list.split('\n').find((line) => line.includes(`name=${name}`)) ?? '')?.[1];
-  expect(id).toBeDefined();
+  expect(id).toMatch(/^\d+$/);
   const reconnected = new Promise((resolve) => sub.once('reconnecting', resolve));
   expect(await pub.call('CLIENT', 'KILL', 'TYPE', 'pubsub', 'ID', id!)).toBe(1);
   await reconnected;

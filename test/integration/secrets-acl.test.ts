@@ -26,6 +26,7 @@ afterAll(async () => {
 
 describe('ACL failures are typed and name the command', () => {
   it('a write by the read-only user is NoPermissionError with command SET; reads still work', async () => {
+    await client(users.app.username, users.app.password).set('redwire:acl:k', 'written-by-app');
     const reader = client(users.reader.username, users.reader.password);
     const failure = await reader.set('redwire:acl:k', 'v').then(() => undefined, (e: unknown) => e);
     expect(failure).toBeInstanceOf(NoPermissionError);
@@ -33,7 +34,7 @@ describe('ACL failures are typed and name the command', () => {
     expect(failure).toMatchObject({ name: 'NoPermissionError', code: 'REDWIRE_ERR_NOPERM', command: 'SET', prefix: 'NOPERM' });
     expect((failure as Error).message).toMatch(/set/i);
     // The connection survives a permission error.
-    await expect(reader.get('redwire:acl:k')).resolves.toBeDefined();
+    await expect(reader.get('redwire:acl:k')).resolves.toBe('written-by-app');
   });
 
   it('NOPERM in a pipeline lands on the right entry only', async () => {

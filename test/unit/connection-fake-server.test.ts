@@ -8,6 +8,10 @@ import { Connection, type CommandOptions } from '../../lib/connection/connection
 import type { ConnectionOptions } from '../../lib/connection/connection-options.js';
 import { defaultHandshake, startFakeRedisServer, type CommandHandler, type FakeRedisServer } from '../support/fake-redis-server.js';
 import { waitUntil } from '../support/wait-until.js';
+import { jest } from '@jest/globals';
+
+/** The first `event` of `emitter` (unlike events.once, an 'error' event in between does not reject it). */
+const once = <T>(emitter: NodeJS.EventEmitter, event: string): Promise<T> => new Promise((resolve) => emitter.once(event, resolve));
 
 const servers: FakeRedisServer[] = [];
 const open: Connection[] = [];
@@ -113,16 +117,29 @@ describe('Connection against a scripted server', () => {
   });
 
   it('health check: an idle connection whose server stopped answering is replaced before the command is sent', async () => {
-    const server = await fake((args, client) => {
-      if (args[0] === 'PING' && server.connections === 1 && client.commands.some((a) => a[0] === 'GET')) return; // stalled
-      if (!defaultHandshake(args, client)) client.write(`+conn${server.connections}\r\n`);
-    });
-    const c = connection(server, { protocol: 2, healthCheckInterval: 20, connectTimeout: 200, retry: { strategy: 'constant', base: 1 } });
-    await c.connect();
-    expect(await c.sendCommand(['GET', 'k'])).toBe('conn1');
-    await waitUntil('the connection to be idle', () => Date.now() - c.lastActivity > 30);
-    expect(await c.sendCommand(['GET', 'k'])).toBe('conn2');
-    expect(server.clients[0]!.commands.filter((a) => a[0] === 'GET')).toHaveLength(1);
+    // The clock is the test's: idleness, the PING deadline and the retry delay pass when the test says so.
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      let pingStalled: () => void = () => undefined;
+      const stalled = new Promise<void>((resolve) => (pingStalled = resolve));
+      const server = await fake((args, client) => {
+        if (args[0] === 'PING' && server.connections === 1 && client.commands.some((a) => a[0] === 'GET')) return pingStalled();
+        if (!defaultHandshake(args, client)) client.write(`+conn${server.connections}\r\n`);
+      });
+      const c = connection(server, { protocol: 2, healthCheckInterval: 20, connectTimeout: 200, retry: { strategy: 'constant', base: 1 } });
+      await c.connect();
+      expect(await c.sendCommand(['GET', 'k'])).toBe('conn1');
+      jest.advanceTimersByTime(30); // idle past healthCheckInterval
+      const second = c.sendCommand(['GET', 'k']);
+      await stalled; // the health-check PING went out first and gets no answer
+      const reconnecting = once<ReconnectingEvent>(c, 'reconnecting');
+      await jest.advanceTimersByTimeAsync(200); // the PING's deadline (connectTimeout) passes
+      await jest.advanceTimersByTimeAsync((await reconnecting).delay);
+      expect(await second).toBe('conn2');
+      expect(server.clients[0]!.commands.filter((a) => a[0] === 'GET')).toHaveLength(1);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('commands queued while the server is unreachable fail with ConnectionError when the policy gives up', async () => {
@@ -193,26 +210,42 @@ describe('Connection against a scripted server', () => {
   });
 
   it('an attempt abandoned at connectTimeout never writes its late handshake to the next socket', async () => {
-    const server = await fake((args, client) => {
-      if (!defaultHandshake(args, client)) client.write('+fresh\r\n');
-    });
-    let calls = 0;
-    let releaseFirst: (value: { password: string }) => void = () => undefined;
-    const c = connection(server, {
-      connectTimeout: 100,
-      retry: { strategy: 'constant', base: 1 },
-      credentialProvider: () => {
-        calls++;
-        if (calls === 1) return new Promise((resolve) => (releaseFirst = resolve));
-        return { password: 'current' };
-      },
-    });
-    await c.connect();
-    releaseFirst({ password: 'stale' });
-    expect(await c.sendCommand(['GET', 'k'])).toBe('fresh');
-    const sent = server.clients.flatMap((client) => client.commands);
-    expect(sent.filter((a) => a[0] === 'AUTH')).toEqual([['AUTH', 'current']]);
-    expect(calls).toBe(2);
+    // connectTimeout passes when the test advances the clock, not while a slow machine runs the second handshake.
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      const server = await fake((args, client) => {
+        if (!defaultHandshake(args, client)) client.write('+fresh\r\n');
+      });
+      let calls = 0;
+      let releaseFirst: (value: { password: string }) => void = () => undefined;
+      let firstAsked: () => void = () => undefined;
+      const asked = new Promise<void>((resolve) => (firstAsked = resolve));
+      const c = connection(server, {
+        connectTimeout: 100,
+        retry: { strategy: 'constant', base: 1 },
+        credentialProvider: () => {
+          calls++;
+          if (calls === 1) {
+            firstAsked();
+            return new Promise((resolve) => (releaseFirst = resolve));
+          }
+          return { password: 'current' };
+        },
+      });
+      const connected = c.connect().then(() => undefined, (e: unknown) => e);
+      await asked; // the first attempt waits for its credentials
+      const reconnecting = once<ReconnectingEvent>(c, 'reconnecting');
+      await jest.advanceTimersByTimeAsync(100); // its connectTimeout passes: abandoned
+      await jest.advanceTimersByTimeAsync((await reconnecting).delay);
+      expect(await connected).toBeUndefined();
+      releaseFirst({ password: 'stale' });
+      expect(await c.sendCommand(['GET', 'k'])).toBe('fresh');
+      const sent = server.clients.flatMap((client) => client.commands);
+      expect(sent.filter((a) => a[0] === 'AUTH')).toEqual([['AUTH', 'current']]);
+      expect(calls).toBe(2);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('-LOADING after a restart: the handshake PING holds commands back until the dataset is loaded', async () => {
