@@ -1,10 +1,10 @@
 import type { Socket } from 'node:net';
-import { DataError, ProtocolError, QueueFullError, RedisError } from '../errors/index.js';
+import { DataError, ProtocolError, QueueFullError, RedisError, ResponseError } from '../errors/index.js';
 import { encodeCommands } from '../protocol/command-encoder.js';
 import { RespDecoder } from '../protocol/resp-decoder.js';
 import type { DecoderHandlers, RedisArg, RespValue } from '../protocol/resp-value.js';
 import { InFlightQueue } from './in-flight-queue.js';
-import { AT_BATCH, AT_IN_FLIGHT, isPubSubKind, KIND_PLAIN, type PendingCommand } from './pending-command.js';
+import { AT_BATCH, AT_IN_FLIGHT, isPubSubKind, KIND_PLAIN, KIND_SUNSUBSCRIBE, KIND_UNSUBSCRIBE, type PendingCommand } from './pending-command.js';
 import { describeBytes } from './describe-bytes.js';
 import { PubSubTracker, pubSubFrameKind } from './pubsub-tracker.js';
 
@@ -405,6 +405,9 @@ export class CommandPipeline implements DecoderHandlers {
     }
     if (cmd.settled) {
       if (this.abandoned > 0) this.abandoned--;
+    } else if (cmd.kind >= KIND_UNSUBSCRIBE && cmd.kind <= KIND_SUNSUBSCRIBE && error instanceof ResponseError && error.prefix === 'NOSUB') {
+      // Valkey 8.0 refuses an unsubscribe on a socket subscribed to nothing, which Redis confirms: same result.
+      cmd.fulfil(this.pubsub.total);
     } else {
       error.command = cmd.name;
       error.endpoint = this.#host.endpoint;
