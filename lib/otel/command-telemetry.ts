@@ -1,0 +1,141 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
+import { context, SpanKind, SpanStatusCode, type Attributes, type Counter, type Histogram, type Span, type Tracer } from '@opentelemetry/api';
+import type { BatchTraceContext, CommandTraceContext } from '../connection/connection-diagnostics.js';
+import { REDWIRE_CHANNELS } from '../connection/connection-diagnostics.js';
+import type { NormalizedInstrumentationOptions } from './otel-options.js';
+import type { PoolRegistry } from './pool-registry.js';
+import { queryText } from './query-text.js';
+import { ATTR } from './semantic-names.js';
+
+interface InFlight {
+  span: Span | undefined;
+  started: number;
+  attributes: Attributes;
+}
+
+export interface CommandInstruments {
+  duration: Histogram | undefined;
+  errors: Counter | undefined;
+}
+
+/** What a failure is called: the error class (`error.type`) and, for a server error reply, its prefix. */
+export function errorAttributes(error: unknown, into: Attributes): void {
+  const name = error instanceof Error ? error.name : typeof error;
+  into[ATTR.errorType] = name;
+  const prefix = (error as { prefix?: unknown } | null)?.prefix;
+  if (typeof prefix === 'string') into[ATTR.statusCode] = prefix;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Spans and `db.client.operation.duration` from `redwire:command` (one command) and `redwire:batch` (a pipeline or
+ * transaction written at once, one span with `db.operation.batch.size`). The parent is the context active when
+ * the command was sent (the `start` event runs synchronously in the caller).
+ */
+export class CommandTelemetry {
+  readonly #inFlight = new WeakMap<object, InFlight>();
+  readonly #unsubscribe: (() => void)[] = [];
+
+  constructor(
+    private readonly options: NormalizedInstrumentationOptions,
+    private readonly tracer: Tracer | undefined,
+    private readonly instruments: CommandInstruments,
+    private readonly registry: PoolRegistry,
+  ) {}
+
+  start(): void {
+    const command = diagnosticsChannel.tracingChannel<string, CommandTraceContext>(REDWIRE_CHANNELS.command);
+    const commandHandlers = {
+      start: (ctx: CommandTraceContext) => this.#begin(ctx, ctx.command, this.#commandAttributes(ctx)),
+      end: noop,
+      asyncStart: noop,
+      asyncEnd: (ctx: CommandTraceContext) => this.#finish(ctx, ctx.error, undefined),
+      error: noop,
+    };
+    command.subscribe(commandHandlers);
+    const batch = diagnosticsChannel.tracingChannel<string, BatchTraceContext>(REDWIRE_CHANNELS.batch);
+    const batchHandlers = {
+      start: (ctx: BatchTraceContext) => {
+        const name = ctx.commands[0] === 'MULTI' ? 'MULTI' : 'PIPELINE';
+        const attributes = this.#baseAttributes(name, ctx.database, ctx.serverAddress, ctx.serverPort, ctx.connection);
+        attributes[ATTR.batchSize] = ctx.commands.length;
+        this.#begin(ctx, name, attributes);
+      },
+      end: noop,
+      asyncStart: noop,
+      asyncEnd: (ctx: BatchTraceContext) => this.#finish(ctx, ctx.error, ctx.errors),
+      error: noop,
+    };
+    batch.subscribe(batchHandlers);
+    this.#unsubscribe.push(() => command.unsubscribe(commandHandlers), () => batch.unsubscribe(batchHandlers));
+  }
+
+  stop(): void {
+    for (const undo of this.#unsubscribe.splice(0)) undo();
+  }
+
+  #allowed(name: string): boolean {
+    const { include, exclude } = this.options;
+    return (include === undefined || include.has(name)) && !exclude.has(name);
+  }
+
+  #baseAttributes(name: string, db: number, address: string, port: number | undefined, connection: object | undefined): Attributes {
+    const attributes: Attributes = {
+      ...this.options.attributes,
+      [ATTR.system]: 'redis',
+      [ATTR.operation]: name,
+      [ATTR.namespace]: String(db),
+      [ATTR.serverAddress]: address,
+    };
+    if (port !== undefined) attributes[ATTR.serverPort] = port;
+    const connectionName = this.registry.nameOfConnection(connection);
+    if (connectionName !== undefined) attributes[ATTR.connectionName] = connectionName;
+    return attributes;
+  }
+
+  #commandAttributes(ctx: CommandTraceContext): Attributes {
+    return this.#baseAttributes(ctx.command, ctx.database, ctx.serverAddress, ctx.serverPort, ctx.connection);
+  }
+
+  #begin(ctx: object, name: string, attributes: Attributes): void {
+    if (!this.#allowed(name)) return;
+    let span: Span | undefined;
+    if (this.tracer !== undefined) {
+      const spanAttributes = attributes;
+      if (this.options.captureQueryText && 'args' in ctx) {
+        const c = ctx as CommandTraceContext;
+        spanAttributes[ATTR.queryText] = queryText(c.command, c.args, this.options.maxQueryTextLength);
+      }
+      span = this.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes: spanAttributes }, context.active());
+    }
+    this.#inFlight.set(ctx, { span, started: performance.now(), attributes });
+  }
+
+  #finish(ctx: object, error: unknown, batchErrors: number | undefined): void {
+    const state = this.#inFlight.get(ctx);
+    if (state === undefined) return;
+    this.#inFlight.delete(ctx);
+    const seconds = (performance.now() - state.started) / 1000;
+    const { span } = state;
+    // Metric attributes: never the query text (unbounded cardinality).
+    const metricAttributes: Attributes = { ...state.attributes };
+    delete metricAttributes[ATTR.queryText];
+    if (batchErrors !== undefined) span?.setAttribute(ATTR.batchErrors, batchErrors);
+    if (error !== undefined) {
+      const failure: Attributes = {};
+      errorAttributes(error, failure);
+      Object.assign(metricAttributes, failure);
+      span?.setAttributes(failure);
+      span?.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
+      this.instruments.errors?.add(1, metricAttributes);
+    }
+    span?.end();
+    delete metricAttributes[ATTR.batchSize];
+    this.instruments.duration?.record(seconds, metricAttributes);
+  }
+}
+
+function noop(): void {}
