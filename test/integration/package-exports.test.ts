@@ -14,16 +14,18 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DIST = join(ROOT, 'dist');
 const NODE = process.execPath;
 
-interface Exports {
-  '.': {
-    import: { types: string; default: string };
-    require: { types: string; default: string };
-  };
+interface Conditions {
+  import: { types: string; default: string };
+  require: { types: string; default: string };
 }
+type Exports = { '.': Conditions; './package.json': string } & Record<string, Conditions | string>;
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   name: string;
   exports: Exports;
   files: string[];
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
 };
 
 /** What a consumer sees; printed as JSON by the child process. */
@@ -51,6 +53,13 @@ const out = {
 };
 console.log(JSON.stringify(out));
 `;
+
+/** The library integrations, each its own subpath with its library as an optional peer dependency. */
+const INTEGRATION_SUBPATHS = [
+  { subpath: './keyv', id: 'redwire/keyv', exportName: 'RedwireKeyvStore', peer: 'keyv' },
+  { subpath: './nest/throttler', id: 'redwire/nest/throttler', exportName: 'RedisThrottlerStorage', peer: '@nestjs/throttler' },
+  { subpath: './express-session', id: 'redwire/express-session', exportName: 'RedisSessionStore', peer: 'express-session' },
+] as const;
 
 let consumer = '';
 
@@ -157,6 +166,33 @@ describe('package exports', () => {
     ]);
     expect(result.stdout).toMatch(/dist\/esm\/index\.d\.ts$/m);
     expect(result.stdout).toMatch(/dist\/cjs\/index\.d\.ts$/m);
+  });
+
+  it('points the "exports" target of every subpath at a file the build produced', () => {
+    const subpaths = Object.entries(pkg.exports).filter((entry): entry is [string, Conditions] => typeof entry[1] !== 'string');
+    expect(subpaths.map(([name]) => name)).toEqual(expect.arrayContaining(['.', ...INTEGRATION_SUBPATHS.map((s) => s.subpath)]));
+    for (const [name, conditions] of subpaths) {
+      for (const target of [conditions.import.types, conditions.import.default, conditions.require.types, conditions.require.default]) {
+        expect({ name, target, exists: existsSync(join(ROOT, target)) }).toEqual({ name, target, exists: true });
+      }
+    }
+  });
+
+  it.each(INTEGRATION_SUBPATHS)('require() and import() of $id load the integration', async ({ id, exportName }) => {
+    const probe = (load: string): string =>
+      `${load}\nconsole.log(JSON.stringify({ type: typeof m[${JSON.stringify(exportName)}], name: m[${JSON.stringify(exportName)}]?.name }));\n`;
+    writeFileSync(join(consumer, 'sub.cjs'), probe(`const m = require(${JSON.stringify(id)});`));
+    writeFileSync(join(consumer, 'sub.mjs'), probe(`const m = await import(${JSON.stringify(id)});`));
+    for (const file of ['sub.cjs', 'sub.mjs']) {
+      const { stdout } = await run(NODE, ['--no-warnings', file], { cwd: consumer, timeout: 30_000 });
+      expect({ file, ...(JSON.parse(stdout) as object) }).toEqual({ file, type: 'function', name: exportName });
+    }
+  });
+
+  it.each(INTEGRATION_SUBPATHS)('$peer is an optional peer dependency, never a dependency', ({ peer }) => {
+    expect(pkg.peerDependencies?.[peer]).toEqual(expect.any(String));
+    expect(pkg.peerDependenciesMeta?.[peer]).toEqual({ optional: true });
+    expect(pkg.dependencies?.[peer]).toBeUndefined();
   });
 
   it('ships the build in the npm package', () => {
