@@ -17,7 +17,9 @@ class TestMetricReader extends MetricReader {
 export interface OtelHarness {
   spans: InMemorySpanExporter;
   tracerProvider: BasicTracerProvider;
-  instrumentation: RedwireInstrumentation;
+  meterProvider: MeterProvider;
+  /** Undefined with `{ instrument: false }` (the caller instruments, e.g. RedisOtelModule). */
+  instrumentation: RedwireInstrumentation | undefined;
   /** Every metric collected now, by name. */
   metrics(): Promise<Map<string, MetricData>>;
   /** Sum (counter) or count (histogram) of the points of `name` whose attributes include `match`. */
@@ -30,7 +32,7 @@ export interface OtelHarness {
 
 let contextManager: AsyncLocalStorageContextManager | undefined;
 
-export function otelHarness(options: RedwireInstrumentationOptions = {}): OtelHarness {
+export function otelHarness(options: RedwireInstrumentationOptions = {}, { instrument = true } = {}): OtelHarness {
   if (contextManager === undefined) {
     contextManager = new AsyncLocalStorageContextManager().enable();
     context.setGlobalContextManager(contextManager);
@@ -39,7 +41,7 @@ export function otelHarness(options: RedwireInstrumentationOptions = {}): OtelHa
   const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
   const reader = new TestMetricReader();
   const meterProvider = new MeterProvider({ readers: [reader] });
-  const instrumentation = instrumentRedwire({ tracerProvider, meterProvider, ...options });
+  const instrumentation = instrument ? instrumentRedwire({ tracerProvider, meterProvider, ...options }) : undefined;
   const metrics = async (): Promise<Map<string, MetricData>> => {
     const { resourceMetrics } = await reader.collect();
     const out = new Map<string, MetricData>();
@@ -55,6 +57,7 @@ export function otelHarness(options: RedwireInstrumentationOptions = {}): OtelHa
   return {
     spans,
     tracerProvider,
+    meterProvider,
     instrumentation,
     metrics,
     points,
@@ -68,7 +71,7 @@ export function otelHarness(options: RedwireInstrumentationOptions = {}): OtelHa
     },
     finished: (name) => spans.getFinishedSpans().filter((s) => name === undefined || s.name === name),
     async close() {
-      instrumentation.disable();
+      instrumentation?.disable();
       await meterProvider.shutdown();
       await tracerProvider.shutdown();
     },

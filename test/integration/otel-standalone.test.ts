@@ -127,7 +127,7 @@ test('a pool at its limit shows its waiters; the wait, connection counts and cre
   const pool = new BlockingConnectionPool({ ...STANDALONE, maxConnections: 1, sharedConnections: 1 });
   try {
     // Named, so its figures are not summed with the other pools of this endpoint.
-    const unname = otel.instrumentation.nameConnection('waiters-test', () => [pool]);
+    const unname = otel.instrumentation!.nameConnection('waiters-test', () => [pool]);
     const first = await pool.acquire();
     const second = pool.acquire();
     const name = { 'db.client.connection.pool.name': pool.endpointLabel, 'redwire.connection.name': 'waiters-test' };
@@ -185,7 +185,7 @@ test('client-side cache hits, misses and evictions are counted', async () => {
 
 test('disable() stops every span and measurement', async () => {
   const local = otelHarness();
-  local.instrumentation.disable();
+  local.instrumentation!.disable();
   await client.get(`${prefix}s`);
   expect(local.finished()).toEqual([]);
   expect(await local.total('db.client.operation.duration')).toBe(0);

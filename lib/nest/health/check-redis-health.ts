@@ -3,6 +3,7 @@ import type { RespValue } from '../../protocol/resp-value.js';
 import type { RedisConnection } from '../redis-connection.js';
 import { withDeadline } from '../with-deadline.js';
 import { parseInfo, replyText } from './parse-info.js';
+import { poolDetails } from './pool-details.js';
 import {
   REDIS_HEALTH_DEFAULTS,
   type RedisHealthCheckOptions,
@@ -46,9 +47,21 @@ export async function checkRedisHealth(
       `The health check of Redis connection '${connection.name}'`,
     );
     if (problems.length > 0) details.reason = problems.join('; ');
+    addPoolDetails(connection, details);
     return { healthy: problems.length === 0, details };
   } catch (error) {
+    addPoolDetails(connection, details);
     return { healthy: false, details: { ...details, reason: message(error) } };
+  }
+}
+
+/** Pool figures (connections by state, waiters, commands in flight): local counters, no round trip. */
+function addPoolDetails(connection: RedisConnection, details: Record<string, unknown>): void {
+  try {
+    const pool = poolDetails(connection);
+    if (pool !== undefined) details.pool = pool;
+  } catch {
+    // A connection built by a custom factory may not expose pools: the report goes without.
   }
 }
 
@@ -101,7 +114,9 @@ async function checkSentinel(
   details.masterName = service.masterName;
   details.master = `${state.host}:${state.port}`;
   const failoverState = state.fields['failover-state'];
-  if (state.flags.includes('failover_in_progress') || (failoverState !== undefined && failoverState !== 'none')) {
+  const inProgress = state.flags.includes('failover_in_progress') || (failoverState !== undefined && failoverState !== 'none');
+  details.failoverInProgress = inProgress;
+  if (inProgress) {
     problems.push(`failover in progress (failover-state ${failoverState ?? 'unknown'})`);
   }
   const down = state.flags.filter((flag) => flag === 's_down' || flag === 'o_down' || flag === 'disconnected');
