@@ -1,11 +1,11 @@
 import type { RedisApi, RedisCommands } from '../index.js';
 
 /**
- * What `RedwireKeyvStore` calls on the client: nothing else, so a `RedisClient` (standalone or Sentinel) and a
- * `ClusterClient` both fit. `withBuffers()` is only called with `returnBuffers: true`.
+ * What `RedwireKeyvStore` calls on the client: nothing else, so any `RedisApi` — a `RedisClient` (standalone or
+ * Sentinel) or a `ClusterClient` — fits. `withBuffers()` (both clients have it) is only needed for `returnBuffers`.
  */
 export type KeyvClient = Pick<RedisApi, 'get' | 'mget' | 'set' | 'del' | 'exists' | 'unlink' | 'scanIterator' | 'quit'> & {
-  withBuffers(): Pick<RedisCommands<Buffer>, 'get' | 'mget'>;
+  withBuffers?(): Pick<RedisCommands<Buffer>, 'get' | 'mget'>;
 };
 
 export interface RedwireKeyvStoreOptions {

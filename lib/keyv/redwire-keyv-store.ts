@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { ConfigError, DataError } from '../index.js';
+import { ConfigError, DataError, type RedisCommands } from '../index.js';
 import { KEYV_STORE_DEFAULTS, type KeyvClient, type RedwireKeyvStoreOptions } from './keyv-store-options.js';
 import { keysWithPrefix, unlinkWithPrefix } from './prefix-scan.js';
 
@@ -75,6 +75,9 @@ export class RedwireKeyvStore<V extends string | Buffer = string> extends EventE
     }
     checkOptions(options);
     const merged = { ...KEYV_STORE_DEFAULTS, ...options };
+    if (merged.returnBuffers && typeof client.withBuffers !== 'function') {
+      throw new ConfigError("RedwireKeyvStore option 'returnBuffers' needs a client with withBuffers() (RedisClient, ClusterClient).");
+    }
     this.#client = client;
     this.namespace = merged.namespace;
     this.#separator = merged.namespaceSeparator;
@@ -109,7 +112,7 @@ export class RedwireKeyvStore<V extends string | Buffer = string> extends EventE
   }
 
   async get(key: string): Promise<V | undefined> {
-    const value = this.#returnBuffers ? await this.#client.withBuffers().get(this.redisKey(key)) : await this.#client.get(this.redisKey(key));
+    const value = this.#returnBuffers ? await this.#buffers().get(this.redisKey(key)) : await this.#client.get(this.redisKey(key));
     return (value ?? undefined) as V | undefined;
   }
 
@@ -196,8 +199,13 @@ export class RedwireKeyvStore<V extends string | Buffer = string> extends EventE
   }
 
   async #mget(redisKeys: string[]): Promise<(V | undefined)[]> {
-    const values = this.#returnBuffers ? await this.#client.withBuffers().mget(...redisKeys) : await this.#client.mget(...redisKeys);
+    const values = this.#returnBuffers ? await this.#buffers().mget(...redisKeys) : await this.#client.mget(...redisKeys);
     return values.map((value) => (value ?? undefined) as V | undefined);
+  }
+
+  /** The Buffer view of the client (checked in the constructor when `returnBuffers` is on). */
+  #buffers(): Pick<RedisCommands<Buffer>, 'get' | 'mget'> {
+    return (this.#client.withBuffers as () => Pick<RedisCommands<Buffer>, 'get' | 'mget'>).call(this.#client);
   }
 
   #prefix(): string {

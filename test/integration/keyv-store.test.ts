@@ -9,7 +9,7 @@ import Keyv5 from '../../node_modules/cache-manager/node_modules/keyv/dist/index
 import { ConfigError } from '../../lib/errors/index.js';
 import { RedwireKeyvStore } from '../../lib/keyv/index.js';
 import { RedisModule, getRedisToken } from '../../lib/nest/index.js';
-import type { RedisCommands } from '../../lib/client/commands/redis-commands.js';
+import type { RedisApi } from '../../lib/index.js';
 import {
   INTEGRATION_TOPOLOGIES, TOPOLOGY_URLS, connectTopology, type IntegrationClient,
 } from '../support/integration-topologies.js';
@@ -123,6 +123,8 @@ describe.each(INTEGRATION_TOPOLOGIES)('RedwireKeyvStore through keyv and cache-m
   });
 
   it('stores and returns Buffers when asked', async () => {
+    const noBufferView = { get: client.get.bind(client) } as unknown as ConstructorParameters<typeof RedwireKeyvStore>[0];
+    expect(() => new RedwireKeyvStore(noBufferView, { returnBuffers: true })).toThrow(ConfigError);
     const store = new RedwireKeyvStore(client, { namespace: ns('buf'), returnBuffers: true });
     const bytes = Buffer.from([0, 255, 1, 128]);
     expect(await store.set('raw', bytes)).toBe(true);
@@ -184,8 +186,8 @@ describe.each(INTEGRATION_TOPOLOGIES)('RedwireKeyvStore through keyv and cache-m
         RedisModule.forRoot({ url: TOPOLOGY_URLS[topology], logger: false, isGlobal: true }),
         CacheModule.registerAsync({
           inject: [getRedisToken()],
-          useFactory: (redis: RedisCommands) => ({
-            stores: [new Keyv({ store: asAdapter(new RedwireKeyvStore(redis as unknown as IntegrationClient)), namespace: ns('nest') })],
+          useFactory: (redis: RedisApi) => ({
+            stores: [new Keyv({ store: asAdapter(new RedwireKeyvStore(redis)), namespace: ns('nest') })],
             ttl: 60_000,
           }),
         }),
