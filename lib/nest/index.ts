@@ -1,7 +1,8 @@
 // redwire/nest: the NestJS module. Served as its own subpath so apps without Nest never load @nestjs/*.
 export { RedisModule } from './redis.module.js';
 export { RedisService } from './redis.service.js';
-/** The type of what `@InjectRedis()` gives, whatever the topology. */
+/** The type of what `@InjectRedis()` gives, whatever the topology (`RedisCommands` is its command part). */
+export type { RedisApi, RedisApiEvents, PipelineApi, TransactionApi } from '../client/index.js';
 export type { RedisCommands } from '../client/commands/redis-commands.js';
 export { DEFAULT_REDIS_CONNECTION, REDIS_MODULE_DEFAULTS, REDIS_MODULE_LOG_CONTEXT } from './redis.constants.js';
 export {

@@ -1,3 +1,4 @@
+import type { RedisApi } from '../../lib/client/redis-api.js';
 import { checkRedisHealth } from '../../lib/nest/health/index.js';
 import type { RedisConnection } from '../../lib/nest/index.js';
 import type { RedisArg, RespValue } from '../../lib/protocol/resp-value.js';
@@ -7,7 +8,7 @@ function standalone(probe: (args: readonly RedisArg[]) => Promise<RespValue>): R
     name: 'default',
     topology: 'standalone',
     label: '127.0.0.1:6390',
-    client: {},
+    client: {} as unknown as RedisApi,
     connect: async () => undefined,
     close: async () => undefined,
     probe: (args) => probe(args),

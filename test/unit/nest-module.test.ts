@@ -16,7 +16,7 @@ import {
 import type { RedisArg } from '../../lib/protocol/resp-value.js';
 
 /** A connection double: records what the lifecycle does with it. */
-class FakeConnection implements RedisConnection {
+class FakeConnection implements Omit<RedisConnection, 'client'> {
   readonly client: { calls: RedisArg[][]; call(...args: RedisArg[]): Promise<string> };
   readonly label = '127.0.0.1:1';
   events: string[] = [];
@@ -44,7 +44,8 @@ function fakeFactory(made: FakeConnection[], failConnect = false): RedisModuleOp
   return (options, name) => {
     const connection = new FakeConnection(name, options.topology ?? 'standalone', failConnect);
     made.push(connection);
-    return connection;
+    // The double's client has only what the lifecycle calls, not the whole RedisApi.
+    return connection as unknown as RedisConnection;
   };
 }
 
