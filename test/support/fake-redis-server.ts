@@ -9,6 +9,9 @@ import { createServer as createTlsServer } from 'node:tls';
 import { RespDecoder } from '../../lib/protocol/resp-decoder.js';
 import type { RespValue } from '../../lib/protocol/resp-value.js';
 
+/** The end of the connection tests' private port range. */
+const LAST_PORT = 17199;
+
 export interface FakeClient {
   socket: Socket;
   /** Sends raw bytes (already RESP-encoded). */
@@ -38,67 +41,12 @@ export function defaultHandshake(args: string[], client: FakeClient): boolean {
   return true;
 }
 
+/**
+ * The scripted server on the first free port from `firstPort` up to 17199 (0: a port the OS picks). A shorthand for
+ * `startFakeServer(onCommand, { firstPort })`.
+ */
 export async function startFakeRedisServer(onCommand: CommandHandler, firstPort = 17150): Promise<FakeRedisServer> {
-  const clients: FakeClient[] = [];
-  const sockets = new Set<Socket>();
-  let connections = 0;
-  const server: Server = createServer((socket) => {
-    connections++;
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => undefined);
-    const client: FakeClient = {
-      socket,
-      commands: [],
-      write: (data) => {
-        if (!socket.destroyed) socket.write(data);
-      },
-    };
-    clients.push(client);
-    const decoder = new RespDecoder({
-      onReply: (value: RespValue) => {
-        const args = (value as RespValue[]).map((v) => String(v));
-        args[0] = (args[0] ?? '').toUpperCase();
-        client.commands.push(args);
-        onCommand(args, client);
-      },
-      onErrorReply: () => undefined,
-      onPush: () => undefined,
-    });
-    socket.on('data', (chunk: Buffer) => decoder.feed(chunk));
-  });
-  let port = firstPort;
-  for (;;) {
-    try {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, '127.0.0.1', () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port >= 17199) throw error;
-      port++;
-    }
-  }
-  // With firstPort 0 the OS picks the port: report the one actually bound.
-  const bound = server.address();
-  if (bound !== null && typeof bound === 'object') port = bound.port;
-  return {
-    port,
-    host: '127.0.0.1',
-    clients,
-    get connections() {
-      return connections;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return startFakeServer(onCommand, { firstPort });
 }
 
 /** A reply for `encodeReply`: bulk string, integer, null bulk, array, simple string or error reply. */
@@ -130,14 +78,17 @@ export interface FakeServerOptions {
   tls?: { key: string | Buffer; cert: string | Buffer };
   /** Called when a socket is accepted, before any command. */
   onConnect?: (client: CountingFakeClient) => void;
-  /** 0 (the default) lets the OS pick the port. */
-  port?: number;
+  /**
+   * 0 (the default) lets the OS pick the port; otherwise the first free port from this one up to 17199 (the end of
+   * the connection tests' private range).
+   */
+  firstPort?: number;
 }
 
 /**
- * The scripted server with what the hostile-server and secrets suites need on top of `startFakeRedisServer`: TLS, an
- * accept hook and received byte counts. Bytes that do not decode as RESP close that client's socket (a client
- * under test may send garbage; it must never throw inside the server).
+ * The one scripted server: each decoded command goes to `onCommand`; optional TLS, an accept hook and received byte
+ * counts. Bytes that do not decode as RESP close that client's socket (a client under test may send garbage; it must
+ * never throw inside the server).
  */
 export async function startFakeServer(onCommand: (args: string[], client: CountingFakeClient) => void,
   options: FakeServerOptions = {}): Promise<CountingFakeServer> {
@@ -180,16 +131,7 @@ export async function startFakeServer(onCommand: (args: string[], client: Counti
     ? createTlsServer({ key: options.tls.key, cert: options.tls.cert }, accept)
     : createServer(accept);
   server.on('tlsClientError', () => undefined);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      server.on('error', () => undefined);
-      resolve();
-    });
-  });
-  const bound = server.address();
-  const port = bound !== null && typeof bound === 'object' ? bound.port : 0;
+  const port = await listenFrom(server, options.firstPort ?? 0);
   return {
     port,
     host: '127.0.0.1',
@@ -206,6 +148,28 @@ export async function startFakeServer(onCommand: (args: string[], client: Counti
         server.close(() => resolve());
       }),
   };
+}
+
+/** Binds `server` to 127.0.0.1 on `firstPort` or the next free one up to LAST_PORT; returns the port bound. */
+async function listenFrom(server: Server, firstPort: number): Promise<number> {
+  for (let port = firstPort; ; port++) {
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0 || port >= LAST_PORT) throw error;
+    }
+  }
+  server.on('error', () => undefined);
+  // With port 0 the OS picks: report the one actually bound.
+  const bound = server.address();
+  return bound !== null && typeof bound === 'object' ? bound.port : firstPort;
 }
 
 const PUBSUB_FAMILIES: Readonly<Record<string, { family: 0 | 1 | 2; subscribe: boolean; reply: string }>> = {
