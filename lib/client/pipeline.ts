@@ -22,6 +22,7 @@ export const TypedCommandBatch = CommandBatch as unknown as abstract new (run: B
  * const [[, ok], [, n], [, v]] = await client.pipeline().set('a', '1').incr('a').get('a').exec();
  * // ok: 'OK' | null, n: number, v: string | null  -> 'OK', 2, '2'
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-unused-vars -- the interface of the same name adds the generated, per-position typed methods (R types them)
 export class Pipeline<R extends unknown[] = []> extends TypedCommandBatch {
   // Overrides CommandBatch's hook (hidden from the type by TypedCommandBatch).
   protected runQueued(queue: readonly QueuedCall[], run: BatchRunner): Promise<PipelineResult> {
@@ -30,5 +31,4 @@ export class Pipeline<R extends unknown[] = []> extends TypedCommandBatch {
 }
 
 // The typed methods, `call` and `exec`, typed per position.
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface Pipeline<R extends unknown[] = []> extends PipelineApi<R> {}

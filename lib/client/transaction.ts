@@ -12,7 +12,7 @@ import { TypedCommandBatch } from './pipeline.js';
  * const [[, n], [, set]] = await client.multi().incr('counter').expire('counter', 60).exec();
  * // n: number, set: boolean
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-unused-vars -- the interface of the same name adds the generated, per-position typed methods (R types them)
 export class Transaction<R extends unknown[] = []> extends TypedCommandBatch {}
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface Transaction<R extends unknown[] = []> extends TransactionApi<R> {}

@@ -18,6 +18,7 @@ const noop = (): void => undefined;
  * MASTERDOWN, a connection error it survives) is followed on its own through the executor's redirection loop. One command failing does not fail the others. Queues like the standalone
  * `Pipeline` (same typed methods, one-shot `exec()`, `[error, result]` per command).
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-unused-vars -- the interface of the same name adds the generated, per-position typed methods (R types them)
 export class ClusterPipeline<R extends unknown[] = []> extends TypedCommandBatch {
   constructor(runner: ClusterRunner) {
     super((queued) => runClusterPipeline(runner, queued));
@@ -109,5 +110,4 @@ async function runClusterPipeline(runner: ClusterRunner, queued: readonly Queued
 }
 
 // The typed methods, returning the pipeline.
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface ClusterPipeline<R extends unknown[] = []> extends PipelineApi<R> {}

@@ -19,6 +19,7 @@ import type { ClusterRunner } from './cluster-runner.js';
  * MULTI, …, EXEC (the server keeps the ASKING flag for the whole transaction, and answers TRYAGAIN when the keys
  * are split between the two nodes, which is then waited out like TRYAGAIN).
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-unused-vars -- the interface of the same name adds the generated, per-position typed methods (R types them)
 export class ClusterTransaction<R extends unknown[] = []> extends TypedCommandBatch {
   constructor(runner: ClusterRunner) {
     super((queued) => runClusterTransaction(runner, queued));
@@ -107,5 +108,4 @@ async function runClusterTransaction(runner: ClusterRunner, queued: readonly Que
 }
 
 // The typed methods, returning the transaction.
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface ClusterTransaction<R extends unknown[] = []> extends TransactionApi<R> {}

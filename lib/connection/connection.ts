@@ -6,7 +6,7 @@ import type { RedisArg, RespMap, RespValue } from '../protocol/resp-value.js';
 import { asError } from '../errors/as-error.js';
 import { applyCommandOptions, optionsOf, type BatchCommand, type CommandOptions } from './command-options.js';
 import { CommandPipeline } from './command-pipeline.js';
-import { commandChannel, connectChannel, traceCommand, traceConnect } from './connection-diagnostics.js';
+import { batchChannel, commandChannel, connectChannel, traceBatch, traceCommand, traceConnect } from './connection-diagnostics.js';
 import { abortError, commandTimeoutError, failureFor, lostError } from './connection-failures.js';
 import { ConnectLoop } from './connect-loop.js';
 import { isFatalConnectError } from './connection-handshake.js';
@@ -104,6 +104,8 @@ export class Connection extends EventEmitter {
     this.#db = o.db;
     this.#endpoint = o.path !== undefined ? { path: o.path } : { host: o.host, port: o.port };
     this.#label = endpointLabel(this.#endpoint);
+    // The host objects' getters read live fields of this connection.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const self = this;
     this.#pipeline = new CommandPipeline(
       {
@@ -232,7 +234,7 @@ export class Connection extends EventEmitter {
       const name = String(args[0]).toUpperCase();
       const port = this.#endpoint.path === undefined ? this.#endpoint.port : undefined;
       const address = this.#endpoint.path ?? this.#endpoint.host ?? '';
-      return traceCommand(() => this.#send<T>(args, options), name, args, this.#db, address, port);
+      return traceCommand(() => this.#send<T>(args, options), name, args, this.#db, address, port, this);
     }
     return this.#send<T>(args, options);
   }
@@ -261,7 +263,11 @@ export class Connection extends EventEmitter {
    * command: commands using the default `commandTimeout` share one timer.
    */
   sendBatch(commands: readonly BatchCommand[], sink: ReplySink): void {
-    if (commandChannel.hasSubscribers) {
+    if (batchChannel.hasSubscribers) {
+      // One trace for the whole batch (a pipeline span), reported through a wrapping sink: no promise per command.
+      const port = this.#endpoint.path === undefined ? this.#endpoint.port : undefined;
+      sink = traceBatch(commands, sink, this.#db, this.#endpoint.path ?? this.#endpoint.host ?? '', port, this);
+    } else if (commandChannel.hasSubscribers) {
       // Traced per command, through the traced path.
       for (let i = 0; i < commands.length; i++) {
         const c = commands[i]!;

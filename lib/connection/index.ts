@@ -9,6 +9,24 @@ export type { ParsedRedisUrl, HostAndPort } from './parse-redis-url.js';
 export { normalizeRetry, backoff } from './retry-policy.js';
 export type { RetryOption } from './retry-policy.js';
 export { endpointLabel } from './socket-factory.js';
-export { commandChannel, connectChannel, redactArgs } from './connection-diagnostics.js';
-export type { CommandTraceContext, ConnectTraceContext } from './connection-diagnostics.js';
+export {
+  commandChannel,
+  connectChannel,
+  batchChannel,
+  traceBatch,
+  redactArgs,
+  REDWIRE_CHANNELS,
+} from './connection-diagnostics.js';
+export type {
+  CommandTraceContext,
+  ConnectTraceContext,
+  BatchTraceContext,
+  PoolLifecycleMessage,
+  PoolConnectionMessage,
+  PoolAcquireMessage,
+  RedirectMessage,
+  FailoverMessage,
+  FailoverHoldMessage,
+  ClientCacheMessage,
+} from './connection-diagnostics.js';
 export type { ReplySink } from './pending-command.js';

@@ -31,7 +31,7 @@ function maskNonNumericPorts(url: string): string {
  */
 export function redactRedisUrl(url: string): string {
   let head = '';
-  let tail = url;
+  let tail: string;
   const at = url.lastIndexOf('@');
   if (at !== -1) {
     const slashes = url.lastIndexOf('//', at);

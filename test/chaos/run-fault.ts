@@ -33,7 +33,7 @@ export async function runFault(gen: LoadGenerator, spec: FaultSpec): Promise<Tal
   gen.beginWindow(spec.name);
   gen.start();
   const recoverMs = spec.recoverMs ?? 30_000;
-  let recovered = true;
+  let recovered: boolean;
   try {
     await sleep(spec.warmMs ?? 1000);
     gen.markFault();

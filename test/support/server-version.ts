@@ -17,7 +17,7 @@ export async function serverVersion(port: number, host: string = HOST): Promise<
     return version;
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    throw new Error(`version gate: could not read the server version on ${host}:${port} (${why}). Start the topology: npm run topology:up`);
+    throw new Error(`version gate: could not read the server version on ${host}:${port} (${why}). Start the topology: npm run topology:up`, { cause: error });
   } finally {
     conn.destroy();
   }

@@ -55,7 +55,7 @@ function expectEverySplit(input: Buffer, expected: Event[], options?: DecoderOpt
     try {
       events = decode(chunks, options);
     } catch (err) {
-      throw new Error(`${how}: ${String(err)}`);
+      throw new Error(`${how}: ${String(err)}`, { cause: err });
     }
     if (!this_equals(events, expected)) expect({ how, events }).toEqual({ how, events: expected });
   }

@@ -18,7 +18,8 @@ export type BitFieldOperation =
   | { op: 'INCRBY'; type: string; offset: number | string; increment: number }
   | { op: 'OVERFLOW'; behavior: 'WRAP' | 'SAT' | 'FAIL' };
 
-export interface BitmapCommands<S extends StringOrBuffer = string> {
+// The reply-view parameter every family takes (bitmap replies are numbers only).
+export interface BitmapCommands<_S extends StringOrBuffer = string> {
   /** The bit's previous value. */
   setbit(key: RedisKey, offset: number, value: 0 | 1): Promise<0 | 1>;
   getbit(key: RedisKey, offset: number): Promise<0 | 1>;

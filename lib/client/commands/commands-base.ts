@@ -13,6 +13,7 @@ type Execute = <T>(call: CommandCall<T>) => Promise<T>;
  *
  * `S` is the type of string replies: `string`, or `Buffer` on a `withBuffers()` view.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the interface of the same name adds the generated command methods
 export abstract class CommandsBase<S extends StringOrBuffer = string> {
   /**
    * Send `call.args`, honouring `returnBuffers`, `blocking` (use a leased connection) and `blockTimeoutMs`,

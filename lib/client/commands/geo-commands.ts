@@ -80,7 +80,7 @@ function asSearchHits(reply: RespValue, options: GeoSearchOptions): GeoSearchHit
     let i = 1;
     if (options.WITHDIST) hit.distance = asDouble(parts[i++] ?? null);
     if (options.WITHHASH) hit.hash = asInteger(parts[i++] ?? null);
-    if (options.WITHCOORD) hit.coordinates = asCoordinates(parts[i++] ?? null);
+    if (options.WITHCOORD) hit.coordinates = asCoordinates(parts[i] ?? null);
     return hit;
   });
 }

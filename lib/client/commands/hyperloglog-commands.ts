@@ -3,7 +3,8 @@ import { allKeys, firstKey, read, write, type CommandSpec } from './command-spec
 import { methodTable } from './method-spec.js';
 import { asBoolean, asInteger, asOk } from './reply-transforms.js';
 
-export interface HyperLogLogCommands<S extends StringOrBuffer = string> {
+// The reply-view parameter every family takes (HyperLogLog replies are numbers only).
+export interface HyperLogLogCommands<_S extends StringOrBuffer = string> {
   /** true when the estimated cardinality changed. */
   pfadd(key: RedisKey, ...elements: RedisValue[]): Promise<boolean>;
   /** Estimated cardinality of the union of the keys. */
