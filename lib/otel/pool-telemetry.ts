@@ -1,5 +1,5 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
-import type { Attributes, BatchObservableResult, Counter, Histogram, Meter, Observable } from '@opentelemetry/api';
+import type { Attributes, BatchObservableResult, Counter, Meter, Observable } from '@opentelemetry/api';
 import { ConnectionPool } from '../index.js';
 import type {
   ConnectTraceContext, PoolAcquireMessage, PoolConnectionMessage, PoolLifecycleMessage,
