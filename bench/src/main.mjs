@@ -210,7 +210,7 @@ async function main() {
       failed: rs.length - good.length,
     };
   };
-  const columns = ['redwire', 'ioredis', 'ioredis+autopipe', 'node-redis', 'glide', 'redis-parser', 'js-floor'].filter(
+  const columns = ['redwire', 'redwire+otel', 'ioredis', 'ioredis+autopipe', 'node-redis', 'glide', 'redis-parser', 'js-floor'].filter(
     (c) => workloads.some((w) => w.variants.includes(c)) && (!onlyVariants || onlyVariants.includes(c)),
   );
   const cell = (w, v) => {
@@ -317,6 +317,25 @@ async function main() {
     : `server limit (redis-benchmark -c 1 -d 100, GET of an existing key): ${ops(limit.c1)} ops/s unpipelined, ` +
       `${ops(limit.p16)} ops/s with -P 16, ${ops(limit.p1000)} ops/s with -P 1000 (workload 3's shape: the ceiling for any client)`;
 
+  // The cost of redwire/otel: redwire+otel ÷ redwire, paired per round (the same slices), where it ran.
+  const otelLines = () => {
+    const rows = workloads.filter((w) => variantsOf(w).includes('redwire+otel')).map((w) => {
+      const pr = paired(w, 'redwire-otel');
+      // paired() gives redwire ÷ peer; the cost is its inverse.
+      return [w.id, w.title, pr === undefined ? '–' : `${(1 / pr.median).toFixed(2)}× (${(1 / pr.max).toFixed(2)}–${(1 / pr.min).toFixed(2)})`];
+    });
+    if (rows.length === 0) return [];
+    return [
+      '### With OpenTelemetry on',
+      '',
+      '`redwire+otel` is redwire with `instrumentRedwire()` feeding real SDK providers (a span per command or pipeline,',
+      'the operation-duration histogram, pool metrics). Off, instrumentation costs nothing: no subscriber, no work.',
+      '',
+      table(['#', 'workload', 'redwire+otel ÷ redwire: paired median (min–max)'], rows),
+      '',
+    ];
+  };
+
   // Workload 3's JavaScript floor (clients/js-floor.mjs): not a client, measured in the same rounds.
   const floorLines = () => {
     const w = workloads.find((x) => x.id === '3');
@@ -358,6 +377,7 @@ async function main() {
     'The ratio columns divide medians taken over all rounds; the bar column judges the paired ratios below.',
     '',
     ...floorLines(),
+    ...otelLines(),
     '## Paired ratios (redwire ÷ peer within each round, median over rounds, min–max)',
     '',
     'The clients of one round are measured in interleaved slices, so the machine\'s drift (this VM\'s vCPUs change',

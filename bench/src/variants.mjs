@@ -2,6 +2,8 @@
 // the ratio columns (redwire is compared with each peer's best variant on each workload).
 export const VARIANTS = {
   redwire: { peer: 'redwire', module: 'redwire', options: {} },
+  // redwire with redwire/otel on (spans + metrics into in-memory SDK providers): the cost of instrumentation
+  'redwire+otel': { peer: 'redwire-otel', module: 'redwire', options: { otel: true } },
   ioredis: { peer: 'ioredis', module: 'ioredis', options: {} },
   'ioredis+autopipe': { peer: 'ioredis', module: 'ioredis', options: { autoPipelining: true } },
   'node-redis': { peer: 'node-redis', module: 'node-redis', options: {} },

@@ -48,7 +48,7 @@ export const WORKLOADS = [
     id: '1',
     title: 'sequential GET (100 B), one at a time',
     kind: 'standalone',
-    variants: ALL,
+    variants: [...ALL, 'redwire+otel'],
     async unit(c) {
       for (let i = 0; i < 100; i++) check((await c.get(KEYS.str)) === VALUE_100, 'GET bench:str');
       return 100;
@@ -58,7 +58,7 @@ export const WORKLOADS = [
     id: '2',
     title: '1,000 concurrent GET/SET on one client',
     kind: 'standalone',
-    variants: AUTOPIPE,
+    variants: [...AUTOPIPE, 'redwire+otel'],
     async unit(c) {
       const r = await concurrent(1000, (i) => (i & 1 ? c.get(KEYS.str) : c.set(KEYS.w2Prefix + (i % 100), VALUE_100)));
       check(r[1] === VALUE_100 && r[0] === 'OK', 'GET/SET');
@@ -69,7 +69,7 @@ export const WORKLOADS = [
     id: '3',
     title: 'explicit pipeline of 1,000 GET',
     kind: 'standalone',
-    variants: [...ALL, 'js-floor'],
+    variants: [...ALL, 'js-floor', 'redwire+otel'],
     async unit(c) {
       const r = await c.pipelineGet(KEYS.str, 1000);
       check(r.length === 1000 && r[999] === VALUE_100, 'pipeline results');

@@ -12,7 +12,30 @@ export async function loadRedwire() {
   return import(pathToFileURL(resolve(dir, 'index.js')).href);
 }
 
-export async function createStandalone({ port }) {
+let instrumented = false;
+/**
+ * `redwire/otel` with real SDK providers whose spans and metrics go nowhere (in-memory, never read): what an app with
+ * OpenTelemetry pays per command. The SDK comes from the repository's devDependencies (one worker process per client,
+ * so the other variants stay uninstrumented).
+ */
+async function instrument() {
+  if (instrumented) return;
+  instrumented = true;
+  const snapshot = join(here, '../../.redwire');
+  const dir = [process.env.REDWIRE_DIST, snapshot].filter(Boolean).find((d) => existsSync(join(d, 'otel', 'index.js')));
+  if (!dir) throw new Error('redwire/otel not found in the build snapshot; run bash bench/run.sh --build');
+  const { instrumentRedwire } = await import(pathToFileURL(resolve(dir, 'otel', 'index.js')).href);
+  const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
+  const { MeterProvider } = await import('@opentelemetry/sdk-metrics');
+  const exporter = new InMemorySpanExporter();
+  // Keep memory flat: the exporter would otherwise hold every span of the run.
+  setInterval(() => exporter.reset(), 200).unref();
+  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  instrumentRedwire({ tracerProvider, meterProvider: new MeterProvider() });
+}
+
+export async function createStandalone({ port, otel = false }) {
+  if (otel) await instrument();
   const { RedisClient } = await loadRedwire();
   const client = new RedisClient({ host: '127.0.0.1', port });
   await client.connect();
