@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { ClusterClient, type FailoverEvent } from '../../lib/cluster/index.js';
 import { Connection } from '../../lib/connection/connection.js';
 import { CLUSTER, HOST, requireTopology } from '../support/topology.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const run = promisify(execFile);
 /** No command may stay pending longer than this: a per-command hang detector, not a performance threshold. */
@@ -22,15 +23,6 @@ async function ask(port: number, args: (string | number)[]): Promise<unknown> {
   }
 }
 
-async function until(what: string, deadlineMs: number, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 describe('ClusterClient when a primary is SIGKILLed (official cluster topology)', () => {
   let client: ClusterClient;
   let killedPort: number | undefined;
@@ -47,10 +39,10 @@ describe('ClusterClient when a primary is SIGKILLed (official cluster topology)'
       // Restore: restart the killed node, wait until it rejoined as a replica and every node says cluster_state:ok.
       await run('bash', ['test/scripts/topology.sh', 'start-server', String(killedPort)]);
       const port = killedPort;
-      await until(`${port} to rejoin as a synced replica`, 30_000, async () =>
-        String(await ask(port, ['INFO', 'replication'])).includes('master_link_status:up'));
+      await waitUntil(`${port} to rejoin as a synced replica`, async () =>
+        String(await ask(port, ['INFO', 'replication'])).includes('master_link_status:up'), 30_000, 200);
       for (const p of CLUSTER.ports) {
-        await until(`cluster_state:ok on ${p}`, 30_000, async () => String(await ask(p, ['CLUSTER', 'INFO'])).includes('cluster_state:ok'));
+        await waitUntil(`cluster_state:ok on ${p}`, async () => String(await ask(p, ['CLUSTER', 'INFO'])).includes('cluster_state:ok'), 30_000, 200);
       }
     }
   }, 90_000);
@@ -109,7 +101,7 @@ describe('ClusterClient when a primary is SIGKILLed (official cluster topology)'
       }
     });
     try {
-      await until('traffic before the kill', 10_000, async () => settled > 50);
+      await waitUntil('traffic before the kill', async () => settled > 50, 10_000, 200);
       killedPort = victim.port;
       killedAt = Date.now();
       process.kill(pid, 'SIGKILL');
@@ -123,11 +115,11 @@ describe('ClusterClient when a primary is SIGKILLed (official cluster topology)'
           await new Promise((r) => setTimeout(r, 20));
         }
       })();
-      await until('the first successful write after the kill', 60_000, async () => firstWriteOk > 0 && firstReadOk > 0);
-      await until('the promotion and a write after it', 30_000, async () => firstWriteAfterPromotion > 0);
+      await waitUntil('the first successful write after the kill', async () => firstWriteOk > 0 && firstReadOk > 0, 60_000, 200);
+      await waitUntil('the promotion and a write after it', async () => firstWriteAfterPromotion > 0, 30_000, 200);
       await promotion;
       const settledAtRecovery = settled;
-      await until('more traffic after recovery', 30_000, async () => settled > settledAtRecovery + 200);
+      await waitUntil('more traffic after recovery', async () => settled > settledAtRecovery + 200, 30_000, 200);
     } finally {
       stop = true;
       await Promise.all(workers);

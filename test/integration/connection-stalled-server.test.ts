@@ -11,6 +11,7 @@ import { createClient } from '../../lib/create-client.js';
 import type { RedisClient } from '../../lib/client/redis-client.js';
 import { ConnectionError, ConnectionStalledError, TimeoutError } from '../../lib/errors/index.js';
 import { OwnedRedis } from '../chaos/chaos-servers.js';
+import { waitUntil } from '../support/wait-until.js';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -21,14 +22,6 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-async function until(what: string, check: () => Promise<boolean> | boolean, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 const settle = <T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: Error }> =>
@@ -82,7 +75,7 @@ describe('stalled server, default options', () => {
     if (!b.ok && !(b.error instanceof TimeoutError)) expect((b.error as ConnectionError).cause).toBeInstanceOf(ConnectionStalledError);
     // Settled by the default deadline (5 s), not by anything later.
     expect(elapsed).toBeLessThan(5000 + 2000);
-    await until('the stalled event', () => stalled.length > 0);
+    await waitUntil('the stalled event', () => stalled.length > 0, 15_000, 20);
     expect(stalled[0]).toBeInstanceOf(ConnectionStalledError);
 
     // While the server is still frozen, a new command is not stuck behind the dead socket: it settles too.
@@ -90,7 +83,7 @@ describe('stalled server, default options', () => {
     expect(!third.ok && third.error).toBeInstanceOf(ConnectionError);
 
     server.signal('SIGCONT');
-    await until('the client answering again', async () => (await settle(redis.get('stall:k'))).ok);
+    await waitUntil('the client answering again', async () => (await settle(redis.get('stall:k'))).ok, 15_000, 20);
     expect(await redis.get('stall:k')).toBe('v');
   });
 
@@ -114,7 +107,7 @@ describe('quit() with a blocking command in flight', () => {
     const conn = new Connection({ host: '127.0.0.1', port: server.port });
     await conn.connect();
     const blocked = settle(conn.sendCommand(['BLPOP', 'stall:quit', 0], { timeout: 0, blocking: true }));
-    await until('BLPOP in flight', () => conn.inFlight === 1);
+    await waitUntil('BLPOP in flight', () => conn.inFlight === 1, 15_000, 20);
     const started = Date.now();
     await conn.disconnect();
     expect(Date.now() - started).toBeLessThan(1000);
@@ -126,7 +119,7 @@ describe('quit() with a blocking command in flight', () => {
     const redis = createClient({ host: '127.0.0.1', port: server.port }) as RedisClient;
     await redis.ping();
     const blocked = settle(redis.blpop(['stall:quit:client'], 0));
-    await until('the lease in use', () => redis.pool.stats().leased === 1);
+    await waitUntil('the lease in use', () => redis.pool.stats().leased === 1, 15_000, 20);
     await new Promise((resolve) => setTimeout(resolve, 50));
     const started = Date.now();
     await redis.quit();

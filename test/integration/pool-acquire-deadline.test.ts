@@ -2,6 +2,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { AbortError, PoolExhaustedError, TimeoutError } from '../../lib/errors/index.js';
 import { BlockingConnectionPool, ConnectionPool } from '../../lib/pool/index.js';
 import { HOST, STANDALONE, requireTopology } from '../support/topology.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const closers: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
@@ -81,12 +82,6 @@ async function gatedProxy(): Promise<TestServer & { open(): void }> {
   });
 }
 
-async function until(done: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 3000;
-  while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-  if (!done()) throw new Error(`timed out waiting for: ${what}`);
-}
-
 function track<P extends ConnectionPool>(pool: P): P {
   closers.push(() => pool.disconnect({ graceful: false }));
   return pool;
@@ -103,7 +98,7 @@ test('acquireTimeout applies while the connection is being opened: TimeoutError 
   expect((error as Error).message).toMatch(/acquireTimeout 150 ms.*still being opened/);
   expect(took).toBeLessThan(1500);
   expect(pool.stats()).toMatchObject({ pending: 0, leased: 0, total: 0 });
-  await until(() => server.closed === 1, 'the half-open connection to be closed');
+  await waitUntil('the half-open connection to be closed', () => server.closed === 1, 3000, 5);
   // The slot is free: the next caller gets its own attempt (and its own timeout), not PoolExhaustedError.
   const again = await pool.acquire().catch((e: unknown) => e);
   expect(again).toBeInstanceOf(TimeoutError);
@@ -115,14 +110,14 @@ test('an aborted acquire settles at once while the connection is being opened, a
   const pool = track(new ConnectionPool({ host: HOST, port: server.port, maxConnections: 1, acquireTimeout: 0, connectTimeout: 60_000 }));
   const controller = new AbortController();
   const acquiring = pool.acquire({ signal: controller.signal });
-  await until(() => server.sockets.length === 1, 'the connection to be opened');
+  await waitUntil('the connection to be opened', () => server.sockets.length === 1, 3000, 5);
   controller.abort();
   await expect(acquiring).rejects.toBeInstanceOf(AbortError);
   expect(pool.stats()).toMatchObject({ pending: 0, total: 0 });
-  await until(() => server.closed === 1, 'the half-open connection to be closed');
+  await waitUntil('the half-open connection to be closed', () => server.closed === 1, 3000, 5);
   const second = new AbortController();
   const next = pool.acquire({ signal: second.signal });
-  await until(() => server.sockets.length === 2, 'a second attempt (not PoolExhaustedError)');
+  await waitUntil('a second attempt (not PoolExhaustedError)', () => server.sockets.length === 2, 3000, 5);
   second.abort();
   await expect(next).rejects.toBeInstanceOf(AbortError);
 });
@@ -132,7 +127,7 @@ test('blocking pool: the connection being opened for a caller who gave up goes t
   const pool = track(new BlockingConnectionPool({ host: HOST, port: proxy.port, maxConnections: 1, acquireTimeout: 10_000 }));
   const controller = new AbortController();
   const first = pool.acquire({ signal: controller.signal });
-  await until(() => proxy.sockets.length === 2, 'the connection to be opened');
+  await waitUntil('the connection to be opened', () => proxy.sockets.length === 2, 3000, 5);
   const second = pool.acquire();
   expect(pool.stats()).toMatchObject({ pending: 1, waiters: 1 });
   controller.abort();
@@ -151,7 +146,7 @@ test('blocking pool: one deadline for queue and opening; a queued caller past it
   const server = await silentServer();
   const pool = track(new BlockingConnectionPool({ host: HOST, port: server.port, maxConnections: 1, acquireTimeout: 200, connectTimeout: 60_000 }));
   const first = pool.acquire().catch((e: unknown) => e);
-  await until(() => server.sockets.length === 1, 'the connection to be opened');
+  await waitUntil('the connection to be opened', () => server.sockets.length === 1, 3000, 5);
   await new Promise((r) => setTimeout(r, 100));
   // Queued 100 ms later; inherits the opening when the first gives up, then runs out of its own time.
   const second = pool.acquire().catch((e: unknown) => e);
@@ -161,7 +156,7 @@ test('blocking pool: one deadline for queue and opening; a queued caller past it
   const secondError = await second;
   expect(secondError).toBeInstanceOf(TimeoutError);
   expect((secondError as TimeoutError).kind).toBe('acquire');
-  await until(() => server.closed === 1, 'the connection to be closed once nobody wants it');
+  await waitUntil('the connection to be closed once nobody wants it', () => server.closed === 1, 3000, 5);
   expect(pool.stats()).toMatchObject({ pending: 0, waiters: 0, total: 0 });
   expect(server.sockets).toHaveLength(1);
 
@@ -188,10 +183,10 @@ test('a real server behind a slow handshake: the aborted acquire\'s connection i
   const pool = track(new ConnectionPool({ host: HOST, port: proxy.port, maxConnections: 1, acquireTimeout: 10_000 }));
   const controller = new AbortController();
   const first = pool.acquire({ signal: controller.signal });
-  await until(() => proxy.sockets.length === 2, 'the connection to be opened');
+  await waitUntil('the connection to be opened', () => proxy.sockets.length === 2, 3000, 5);
   controller.abort();
   await expect(first).rejects.toBeInstanceOf(AbortError);
-  await until(() => proxy.closed === 1, 'the aborted connection to be closed');
+  await waitUntil('the aborted connection to be closed', () => proxy.closed === 1, 3000, 5);
   const next = pool.acquire();
   proxy.open();
   const conn = await next;

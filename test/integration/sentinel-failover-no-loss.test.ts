@@ -15,6 +15,7 @@ import type { RespValue } from '../../lib/protocol/resp-value.js';
 import { Sentinel, type FailoverHoldInfo, type SwitchMasterInfo } from '../../lib/sentinel/sentinel.js';
 import { isHealthyReplica, toMasterAddress, toSentinelInstance, toSentinelInstances } from '../../lib/sentinel/sentinel-reply.js';
 import { HOST, REDWIRE_TMP, requireTopology, SENTINEL } from '../support/topology.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const run = promisify(execFile);
 const NAME = SENTINEL.masterName;
@@ -32,16 +33,6 @@ async function adminCall(port: number, args: string[]): Promise<unknown> {
     return await conn.sendCommand(args);
   } finally {
     conn.destroy();
-  }
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, deadlineMs = 30_000): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${deadlineMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
@@ -94,10 +85,10 @@ async function topologyHealthy(): Promise<void> {
     }
   }
   let last: string | undefined = 'not checked';
-  await until('a healthy sentinel topology', async () => {
+  await waitUntil('a healthy sentinel topology', async () => {
     last = await healthProblem().catch((error: unknown) => (error as Error).message);
     return last === undefined ? true : undefined;
-  }, 90_000).catch(() => {
+  }, 90_000, 50).catch(() => {
     throw new Error(`The sentinel topology did not become healthy: ${last}`);
   });
 }
@@ -216,13 +207,13 @@ describe('Sentinel failover without losing acknowledged writes (test topology)',
     await sentinel.watching();
     const oldMaster = await masterPort();
     expect(await portOf(client)).toBe(oldMaster);
-    await until('every sentinel listened to', async () => (sentinel!.listeningTo.length === 3 ? true : undefined), 10_000);
+    await waitUntil('every sentinel listened to', async () => sentinel!.listeningTo.length === 3, 10_000, 50);
     const holds: FailoverHoldInfo[] = [];
     sentinel.on('failover-release', (info: FailoverHoldInfo) => holds.push(info));
 
     const prefix = `noloss:${Date.now()}`;
     const writers = startWriters(client, prefix);
-    await until('writers warmed up', async () => (writers.result.acked >= 2000 ? true : undefined));
+    await waitUntil('writers warmed up', async () => writers.result.acked >= 2000, 30_000, 50);
     const switched = nextSwitch(sentinel);
     // Asked of the last sentinel: not the first one of the client's list.
     const requestedAt = Date.now();
@@ -230,7 +221,7 @@ describe('Sentinel failover without losing acknowledged writes (test topology)',
     const info = await switched;
     expect(info.to.port).not.toBe(oldMaster);
     const target = writers.result.acked + 2000;
-    await until('writes after the switch', async () => (writers.result.acked >= target ? true : undefined));
+    await waitUntil('writes after the switch', async () => writers.result.acked >= target, 30_000, 50);
     const result = await writers.stop();
     const { lost, samples } = await ackedButAbsent(info.to.port, prefix, result);
     console.log(
@@ -255,7 +246,7 @@ describe('Sentinel failover without losing acknowledged writes (test topology)',
     expect(await portOf(client)).toBe(oldMaster);
     const prefix = `freeze:${Date.now()}`;
     const writers = startWriters(client, prefix);
-    await until('writers warmed up', async () => (writers.result.acked >= 1000 ? true : undefined));
+    await waitUntil('writers warmed up', async () => writers.result.acked >= 1000, 30_000, 50);
     const switched = nextSwitch(sentinel);
     const frozen = [pidOf(oldMaster), pidOf(listened.port)];
     const frozenAt = Date.now();
@@ -265,22 +256,22 @@ describe('Sentinel failover without losing acknowledged writes (test topology)',
     try {
       for (const pid of frozen) process.kill(pid, 'SIGSTOP');
       // The frozen sentinel's subscription is found silent (PING) and dropped.
-      silentDroppedAt = await until('the frozen sentinel dropped', async () =>
-        sentinel!.listeningTo.every((s) => s.port !== listened.port) ? Date.now() : undefined, 10_000);
+      silentDroppedAt = await waitUntil('the frozen sentinel dropped', async () =>
+        sentinel!.listeningTo.every((s) => s.port !== listened.port) ? Date.now() : undefined, 10_000, 50);
       info = await switched;
       const target = writers.result.acked + 1000;
-      writingAt = await until('writes on the elected master', async () =>
-        (writers.result.acked >= target ? Date.now() : undefined), 30_000);
+      writingAt = await waitUntil('writes on the elected master', async () =>
+        (writers.result.acked >= target ? Date.now() : undefined), 30_000, 50);
       expect(await portOf(client)).toBe(info.to.port);
     } finally {
       for (const pid of frozen) process.kill(pid, 'SIGCONT');
     }
     // After SIGCONT the old master is still a master until the sentinels demote it: nothing may go there.
     const target = writers.result.acked + 2000;
-    await until('writes after SIGCONT', async () => (writers.result.acked >= target ? true : undefined));
+    await waitUntil('writes after SIGCONT', async () => writers.result.acked >= target, 30_000, 50);
     const result = await writers.stop();
-    await until('the old master demoted', async () =>
-      ((await adminCall(oldMaster, ['ROLE'])) as RespValue[])[0] === 'slave' ? true : undefined, 60_000);
+    await waitUntil('the old master demoted', async () =>
+      ((await adminCall(oldMaster, ['ROLE'])) as RespValue[])[0] === 'slave' ? true : undefined, 60_000, 50);
     const { lost, samples } = await ackedButAbsent(info.to.port, prefix, result);
     console.log(
       `[sentinel no-loss] master ${oldMaster} + sentinel ${listened.port} frozen: silent sentinel dropped after ` +

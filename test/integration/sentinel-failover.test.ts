@@ -11,6 +11,7 @@ import { SentinelService } from '../../lib/sentinel/sentinel-service.js';
 import type { RespValue } from '../../lib/protocol/resp-value.js';
 import { isHealthyReplica, toMasterAddress, toSentinelInstance, toSentinelInstances } from '../../lib/sentinel/sentinel-reply.js';
 import { HOST, REDWIRE_TMP, requireTopology, SENTINEL } from '../support/topology.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const run = promisify(execFile);
 const NAME = SENTINEL.masterName;
@@ -61,7 +62,7 @@ async function healthProblem(): Promise<string | undefined> {
  */
 async function startServer(port: number): Promise<void> {
   await run('redis-server', [join(REDWIRE_TMP, 'sentinel', `${port}.conf`)], { timeout: 10_000 });
-  await until(`port ${port} to answer PING`, async () => ((await adminCall(port, ['PING'])) === 'PONG' ? true : undefined));
+  await waitUntil(`port ${port} to answer PING`, async () => ((await adminCall(port, ['PING'])) === 'PONG' ? true : undefined), 30_000, 50);
 }
 
 /** Restarts whatever is down, then waits until replication is up and the sentinels agree. */
@@ -75,10 +76,10 @@ async function topologyHealthy(): Promise<void> {
     if (!up) await run('redis-server', [join(REDWIRE_TMP, 'sentinel', `${port}.conf`), '--sentinel'], { timeout: 10_000 });
   }
   let last: string | undefined = 'not checked';
-  await until('a healthy sentinel topology', async () => {
+  await waitUntil('a healthy sentinel topology', async () => {
     last = await healthProblem().catch((error: unknown) => (error as Error).message);
     return last === undefined ? true : undefined;
-  }, 90_000).catch(() => {
+  }, 90_000, 50).catch(() => {
     throw new Error(`The sentinel topology did not become healthy: ${last}`);
   });
 }
@@ -96,16 +97,6 @@ function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
     (error: unknown): Settled<T> => ({ ok: false, error, hung: false }),
   );
   return Promise.race([outcome, hang]).finally(() => clearTimeout(timer));
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, deadlineMs = 30_000): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** Port of the node the client's shared connection is on (same socket as the command just before it). */
@@ -204,7 +195,7 @@ describe('Sentinel failover (test topology)', () => {
 
     const prefix = `failover:${Date.now()}`;
     const writers = startWriters(client, prefix, 100);
-    await until('writers warmed up', async () => (writers.stats.acked >= 1000 ? true : undefined));
+    await waitUntil('writers warmed up', async () => writers.stats.acked >= 1000, 30_000, 50);
 
     const switched = nextSwitch(observer);
     const requestedAt = Date.now();
@@ -213,22 +204,22 @@ describe('Sentinel failover (test topology)', () => {
     expect(sameAddress(info.to, oldMaster)).toBe(false);
 
     // Writing to the new master: a SET acknowledged on the same socket as a CONFIG GET port naming the new master.
-    const onNewMaster = await until('a write on the new master', async () => {
+    const onNewMaster = await waitUntil('a write on the new master', async () => {
       const [set, port] = await Promise.all([client.set('failover:probe', String(Date.now())), portOf(client)]);
       return set === 'OK' && port === info.to.port ? Date.now() : undefined;
-    });
+    }, 30_000, 50);
     const writingAfterMs = onNewMaster - info.at;
     // Keep writing a little on the new master, then stop and let every writer settle.
     const target = writers.stats.acked + 1000;
-    await until('writes on the new master', async () => (writers.stats.acked >= target ? true : undefined));
+    await waitUntil('writes on the new master', async () => writers.stats.acked >= target, 30_000, 50);
     await writers.stop();
 
-    const lastFailover = await until('failover-end on the observer', async () => observer.lastFailover);
+    const lastFailover = await waitUntil('failover-end on the observer', async () => observer.lastFailover, 30_000, 50);
     // Subscriptions were re-established: a message published after the switch arrives.
-    await until('a pub/sub message after the failover', async () => {
+    await waitUntil('a pub/sub message after the failover', async () => {
       await client.call('PUBLISH', 'failover:news', 'after-switch');
       return received.includes('after-switch') ? true : undefined;
-    });
+    }, 30_000, 50);
     console.log(
       `[sentinel] SENTINEL FAILOVER ${oldMaster.port} -> ${info.to.port}: +switch-master ${info.at - requestedAt} ms after ` +
         `the request; client writing to the new master ${writingAfterMs} ms after +switch-master; observer's ` +
@@ -287,12 +278,12 @@ describe('Sentinel failover (test topology)', () => {
         }
       }
     });
-    await until('reads before the failover', async () => (counts.before >= 100 ? true : undefined));
+    await waitUntil('reads before the failover', async () => counts.before >= 100, 30_000, 50);
     const switched = nextSwitch(observer);
     requestedAt = Date.now();
     await observer.failover();
     switchedAt = (await switched).at;
-    await until('reads after the failover', async () => (counts.after >= 1000 ? true : undefined));
+    await waitUntil('reads after the failover', async () => counts.after >= 1000, 30_000, 50);
     stop = true;
     await Promise.all(loops);
     console.log(
@@ -313,19 +304,19 @@ describe('Sentinel failover (test topology)', () => {
     const oldMaster = await sentinel.discoverMaster(NAME);
     expect(await portOf(client)).toBe(oldMaster.port);
     const writers = startWriters(client, `sigkill:${Date.now()}`, 20);
-    await until('writers warmed up', async () => (writers.stats.acked >= 200 ? true : undefined));
+    await waitUntil('writers warmed up', async () => writers.stats.acked >= 200, 30_000, 50);
 
     const pid = Number(readFileSync(join(REDWIRE_TMP, 'sentinel', `${oldMaster.port}.pid`), 'utf8').trim());
     const switched = nextSwitch(observer);
     const killedAt = Date.now();
     process.kill(pid, 'SIGKILL');
     const info = await switched;
-    const onNewMaster = await until('a write on the new master', async () => {
+    const onNewMaster = await waitUntil('a write on the new master', async () => {
       const [set, port] = await Promise.all([client.set('sigkill:probe', String(Date.now())), portOf(client)]);
       return set === 'OK' && port === info.to.port ? Date.now() : undefined;
-    });
+    }, 30_000, 50);
     const target = writers.stats.acked + 200;
-    await until('writes on the new master', async () => (writers.stats.acked >= target ? true : undefined));
+    await waitUntil('writes on the new master', async () => writers.stats.acked >= target, 30_000, 50);
     await writers.stop();
     console.log(
       `[sentinel] SIGKILL of master ${oldMaster.port}: +switch-master after ${info.at - killedAt} ms ` +
@@ -350,10 +341,10 @@ describe('Sentinel failover (test topology)', () => {
       const pid = Number(readFileSync(join(REDWIRE_TMP, 'sentinel', `${first.port}.pid`), 'utf8').trim());
       const killedAt = Date.now();
       process.kill(pid, 'SIGKILL');
-      const next = await until('a subscription on another sentinel', async () => {
+      const next = await waitUntil('a subscription on another sentinel', async () => {
         const now = await watcher.watching(1000).catch(() => undefined);
         return now !== undefined && now.port !== first.port ? now : undefined;
-      });
+      }, 30_000, 50);
       console.log(`[sentinel] event subscription moved from sentinel ${first.port} to ${next.port} ${Date.now() - killedAt} ms after SIGKILL`);
       expect(SENTINEL.sentinels.map((s) => s.port)).toContain(next.port);
       // Discovery still works with a dead sentinel in the list.

@@ -14,6 +14,7 @@ import type { RedisArg } from '../../lib/protocol/resp-value.js';
 import { Sentinel } from '../../lib/sentinel/sentinel.js';
 import type { RedisClient } from '../../lib/client/redis-client.js';
 import { HOST } from '../support/topology.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const OLD = 17600;
 const NEW = 17601;
@@ -59,16 +60,6 @@ async function send(port: number, args: RedisArg[]): Promise<unknown> {
   }
 }
 
-async function until<T>(what: string, ms: number, attempt: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await attempt().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('Sentinel master client when its master is demoted under it', () => {
   const servers: ChildProcess[] = [];
   let sentinel: Sentinel;
@@ -78,7 +69,7 @@ describe('Sentinel master client when its master is demoted under it', () => {
     for (const port of [OLD, NEW]) {
       const server = spawn('redis-server', ['--port', String(port), '--bind', HOST, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
       servers.push(server);
-      await until(`redis-server on ${port}`, 10_000, async () => ((await send(port, ['PING'])) === 'PONG' ? true : undefined));
+      await waitUntil(`redis-server on ${port}`, async () => ((await send(port, ['PING'])) === 'PONG' ? true : undefined), 10_000, 50);
     }
     sentinel = new Sentinel({
       sentinels: [{ host: HOST, port: 26999 }],
@@ -105,10 +96,10 @@ describe('Sentinel master client when its master is demoted under it', () => {
     // Only pipelines from here on: they alone must notice the demotion.
     const first = await client.pipeline().set('demoted', 'after').exec();
     expect(first[0]?.[0]).toBeInstanceOf(ReadOnlyError);
-    const moved = await until('a pipelined write to succeed', 10_000, async () => {
+    const moved = await waitUntil('a pipelined write to succeed', async () => {
       const [[error, reply] = [null, undefined]] = await client.pipeline().set('demoted', 'after').exec();
       return error === null ? reply : undefined;
-    });
+    }, 10_000, 50);
     expect(moved).toBe('OK');
     expect(await send(NEW, ['GET', 'demoted'])).toBe('after');
   });

@@ -14,6 +14,7 @@ import type { RespValue } from '../../lib/protocol/resp-value.js';
 import {
   defaultHandshake, encodeReply, startFakeRedisServer, type FakeClient, type FakeRedisServer, type FakeReply,
 } from '../support/fake-redis-server.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const shardNode = (id: string, port: number, role: 'master' | 'replica', health = 'online'): FakeReply =>
   ['id', id, 'port', port, 'ip', '127.0.0.1', 'endpoint', '127.0.0.1', 'role', role, 'replication-offset', 100, 'health', health];
@@ -227,19 +228,15 @@ describe('ClusterClient on scripted CLUSTER SLOTS / CLUSTER SHARDS replies', () 
         await new Promise((r) => setImmediate(r));
       }
     });
-    const waitUntil = async (check: () => boolean, ms: number): Promise<void> => {
-      const until = Date.now() + ms;
-      while (!check() && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
-    };
     try {
-      await waitUntil(() => ok > 200, 5000);
+      await waitUntil('200 commands before the kill', () => ok > 200, 5000, 10);
       await shard.primary.server.close(); // SIGKILL: connections dropped, new ones refused
       await new Promise((r) => setTimeout(r, 1200)); // node timeout + election
       promoted = true;
       promotedAt = Date.now();
-      await waitUntil(() => firstOkAfterPromotion > 0, 5000);
+      await waitUntil('a command answered after the promotion', () => firstOkAfterPromotion > 0, 5000, 10);
       const okAtRecovery = ok;
-      await waitUntil(() => ok > okAtRecovery + 200, 5000);
+      await waitUntil('200 more commands after the recovery', () => ok > okAtRecovery + 200, 5000, 10);
     } finally {
       stop = true;
       await Promise.all(workers);

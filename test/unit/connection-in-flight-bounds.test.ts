@@ -8,6 +8,7 @@ import type { ConnectionOptions } from '../../lib/connection/connection-options.
 import { QueueFullError } from '../../lib/errors/index.js';
 import type { ReplySink } from '../../lib/connection/pending-command.js';
 import { defaultHandshake, startFakeRedisServer, type FakeClient, type FakeRedisServer } from '../support/fake-redis-server.js';
+import { waitUntil } from '../support/wait-until.js';
 
 let server: FakeRedisServer;
 let held: { client: FakeClient; token: string }[] = [];
@@ -38,20 +39,12 @@ function release(n = held.length): void {
   for (const { client, token } of held.splice(0, n)) client.write(`$${Buffer.byteLength(token)}\r\n${token}\r\n`);
 }
 
-async function until(what: string, check: () => boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (server has ${held.length})`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
-
 describe('in-flight bounds', () => {
   it('writes at most maxInFlight commands without a reply; the others wait in order and go out as replies arrive', async () => {
     const c = connection({ maxInFlight: 3 });
     await c.connect();
     const replies = Array.from({ length: 10 }, (_, i) => c.sendCommand(['ECHO', `t${i}`]));
-    await until('3 commands written', () => held.length === 3);
+    await waitUntil('3 commands written', () => held.length === 3, 5000, 2);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(held.length).toBe(3);
     expect(c.inFlight).toBe(10);
@@ -59,7 +52,7 @@ describe('in-flight bounds', () => {
       const n = held.length;
       release();
       i += n;
-      await until('more written or all done', () => held.length > 0 || i >= 10);
+      await waitUntil('more written or all done', () => held.length > 0 || i >= 10, 5000, 2);
       expect(held.length).toBeLessThanOrEqual(3);
     }
     await expect(Promise.all(replies)).resolves.toEqual(Array.from({ length: 10 }, (_, i) => `t${i}`));
@@ -69,7 +62,7 @@ describe('in-flight bounds', () => {
     const c = connection({ maxInFlight: 2, maxQueued: 3 });
     await c.connect();
     const outcomes = Array.from({ length: 8 }, (_, i) => c.sendCommand(['ECHO', `q${i}`]).then((v) => v, (e: Error) => e));
-    await until('2 written', () => held.length === 2);
+    await waitUntil('2 written', () => held.length === 2, 5000, 2);
     let settled = false;
     const all = Promise.all(outcomes).then((r) => {
       settled = true;
@@ -107,7 +100,7 @@ describe('in-flight bounds', () => {
     });
     let maxHeld = 0;
     while (left > 0) {
-      await until('some written', () => held.length > 0 || left === 0);
+      await waitUntil('some written', () => held.length > 0 || left === 0, 5000, 2);
       maxHeld = Math.max(maxHeld, held.length);
       release();
       await new Promise((resolve) => setImmediate(resolve));

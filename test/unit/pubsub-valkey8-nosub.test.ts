@@ -6,6 +6,7 @@ import { RedisClient } from '../../lib/client/redis-client.js';
 import { Connection } from '../../lib/connection/connection.js';
 import { ResponseError } from '../../lib/errors/index.js';
 import { defaultHandshake, startFakeRedisServer, valkey8PubSub, type FakeClient, type FakeRedisServer } from '../support/fake-redis-server.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const servers: FakeRedisServer[] = [];
 const clients: { quit(): Promise<void> }[] = [];
@@ -44,17 +45,9 @@ async function valkey8(): Promise<{ server: FakeRedisServer; hold(): void; relea
   };
 }
 
-async function until(what: string, check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 /** The pool RESETs a released subscriber socket to reuse it; one the client gave up on is closed without that. */
 async function keptByThePool(client: FakeClient | undefined): Promise<void> {
-  await until('the pool to RESET the released socket', () => client?.commands.some((args) => args[0] === 'RESET') === true);
+  await waitUntil('the pool to RESET the released socket', () => client?.commands.some((args) => args[0] === 'RESET') === true, 3000, 5);
   expect(client?.socket.destroyed).toBe(false);
 }
 
@@ -101,7 +94,7 @@ describe('pub/sub against a server answering like Valkey 8.0', () => {
     const connectionsBefore = fake.server.connections;
     fake.hold();
     fake.server.clients.find((c) => c.commands.some((args) => args[0] === 'SUBSCRIBE'))?.socket.destroy();
-    await until('the reconnect', () => fake.server.connections > connectionsBefore);
+    await waitUntil('the reconnect', () => fake.server.connections > connectionsBefore, 3000, 5);
     const denied = client.subscribe('denied', listener).then(() => undefined, (e: unknown) => e);
     const unsubscribed = client.unsubscribe('a').then(() => 'resolved', (e: unknown) => e);
     fake.release();
