@@ -3,6 +3,7 @@
  * slot table whose node either answers TRYAGAIN, stalls (the connection's timeout fires, as with a SIGSTOPped node),
  * or never hands out a lease.
  */
+import { jest } from '@jest/globals';
 import { ClusterExecutor } from '../../lib/cluster/cluster-executor.js';
 import type { NodesManager } from '../../lib/cluster/nodes-manager.js';
 import type { ClusterNodeInfo } from '../../lib/cluster/cluster-topology.js';
@@ -13,9 +14,6 @@ import type { RedisArg } from '../../lib/protocol/resp-value.js';
 
 const NODE: ClusterNodeInfo = { address: '127.0.0.1:7999', host: '127.0.0.1', port: 7999, id: undefined, role: 'primary', health: 'online' };
 const COMMAND_TIMEOUT = 200;
-/** A command still pending this long after its timeout hangs: a hang detector, not a speed threshold. */
-const HANG_MARGIN_MS = 1500;
-
 type Behaviour = 'tryagain' | 'stall';
 
 /** A node pool whose commands follow `script` (last entry repeats); a stalled command fails at its timeout. */
@@ -58,18 +56,24 @@ function fakeCluster(script: Behaviour[], leases: 'never' | 'none' = 'none') {
   return { nodes, timeouts, clear: () => timers.forEach(clearTimeout) };
 }
 
-/** Settles with the command's outcome, or 'hung' when it is still pending `HANG_MARGIN_MS` after its timeout. */
-async function settleOrHang(work: Promise<unknown>, timeout: number): Promise<unknown> {
-  let timer: NodeJS.Timeout | undefined;
-  const hang = new Promise((resolve) => {
-    timer = setTimeout(() => resolve('hung'), timeout + HANG_MARGIN_MS);
-  });
-  try {
-    return await Promise.race([work.then((value) => ({ value }), (error: unknown) => error), hang]);
-  } finally {
-    clearTimeout(timer);
-  }
+const PENDING = 'still pending';
+
+/**
+ * Runs the fake clock to 1 ms before `deadline` (the command must still be pending then: nothing may settle it
+ * early), then to the deadline, and returns what the command settled with by then, or PENDING (it hangs).
+ */
+async function outcomeAtDeadline(work: Promise<unknown>, deadline: number): Promise<unknown> {
+  let outcome: unknown = PENDING;
+  void work.then((value) => (outcome = { value }), (error: unknown) => (outcome = error));
+  await jest.advanceTimersByTimeAsync(deadline - 1);
+  expect(outcome).toBe(PENDING);
+  await jest.advanceTimersByTimeAsync(1);
+  return outcome;
 }
+
+// The command's deadline passes when the test moves the clock, never because a slow machine ran late.
+beforeEach(() => jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] }));
+afterEach(() => jest.useRealTimers());
 
 const READ: Route = { kind: 'slot', slot: 42, readonly: true };
 const WRITE: Route = { kind: 'slot', slot: 42, readonly: false };
@@ -79,7 +83,7 @@ describe('ClusterExecutor: one deadline per command', () => {
     const fake = fakeCluster(['tryagain', 'tryagain', 'stall']);
     try {
       const executor = new ClusterExecutor(fake.nodes, 16, (n) => 20 * n, COMMAND_TIMEOUT);
-      const outcome = await settleOrHang(executor.run(['GET', 'k'], READ, {}), COMMAND_TIMEOUT);
+      const outcome = await outcomeAtDeadline(executor.run(['GET', 'k'], READ, {}), COMMAND_TIMEOUT);
       expect(outcome).toBeInstanceOf(TimeoutError);
       const error = outcome as TimeoutError;
       expect(error).toMatchObject({ kind: 'command', command: 'GET', endpoint: NODE.address, written: true, timeout: COMMAND_TIMEOUT });
@@ -99,7 +103,7 @@ describe('ClusterExecutor: one deadline per command', () => {
     const fake = fakeCluster(['stall']);
     try {
       const executor = new ClusterExecutor(fake.nodes, 16, () => 10, COMMAND_TIMEOUT);
-      const outcome = await settleOrHang(executor.run(['GET', 'k'], READ, { timeout: 150 }), 150);
+      const outcome = await outcomeAtDeadline(executor.run(['GET', 'k'], READ, { timeout: 150 }), 150);
       expect(outcome).toBeInstanceOf(TimeoutError);
       expect(fake.timeouts).toEqual([150]);
     } finally {
@@ -110,7 +114,7 @@ describe('ClusterExecutor: one deadline per command', () => {
   it('backoff sleeps are cut at the deadline: TRYAGAIN forever with long backoffs ends in TimeoutError, written false', async () => {
     const fake = fakeCluster(['tryagain']);
     const executor = new ClusterExecutor(fake.nodes, 16, () => 60_000, COMMAND_TIMEOUT);
-    const outcome = await settleOrHang(executor.run(['SET', 'k', 'v'], WRITE, {}), COMMAND_TIMEOUT);
+    const outcome = await outcomeAtDeadline(executor.run(['SET', 'k', 'v'], WRITE, {}), COMMAND_TIMEOUT);
     expect(outcome).toBeInstanceOf(TimeoutError);
     expect(outcome).toMatchObject({ kind: 'command', command: 'SET', written: false });
     expect((outcome as Error).message).toMatch(/was not run/);
@@ -120,7 +124,7 @@ describe('ClusterExecutor: one deadline per command', () => {
   it('a blocking command waiting for a lease that never comes settles at its deadline, not sent', async () => {
     const fake = fakeCluster(['stall'], 'never');
     const executor = new ClusterExecutor(fake.nodes, 16, () => 10, COMMAND_TIMEOUT);
-    const outcome = await settleOrHang(executor.run(['BLPOP', 'k', '1'], WRITE, { blocking: true, timeout: 150 }), 150);
+    const outcome = await outcomeAtDeadline(executor.run(['BLPOP', 'k', '1'], WRITE, { blocking: true, timeout: 150 }), 150);
     expect(outcome).toBeInstanceOf(TimeoutError);
     expect(outcome).toMatchObject({ kind: 'command', written: false });
   });
@@ -128,7 +132,9 @@ describe('ClusterExecutor: one deadline per command', () => {
   it('without any timeout the old behaviour stays: retries up to maxRedirections', async () => {
     const fake = fakeCluster(['tryagain']);
     const executor = new ClusterExecutor(fake.nodes, 3, () => 1, 0);
-    const outcome = await settleOrHang(executor.run(['GET', 'k'], READ, {}), 0);
+    const running = executor.run(['GET', 'k'], READ, {}).catch((error: unknown) => error);
+    await jest.runAllTimersAsync(); // the 1 ms backoffs between the attempts
+    const outcome = await running;
     expect((outcome as Error).name).toBe('RedirectionLimitError');
     expect(fake.timeouts).toEqual([undefined, undefined, undefined, undefined]);
   });

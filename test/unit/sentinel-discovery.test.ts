@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { jest } from '@jest/globals';
 import { inspect } from 'node:util';
 import { ConnectionError, MasterNotFoundError, ReadOnlyError, ReplicaNotFoundError, ResponseError } from '../../lib/errors/index.js';
 import type { ConnectionOptions } from '../../lib/connection/connection-options.js';
@@ -178,14 +179,24 @@ describe('Sentinel endpoint resolver', () => {
   });
 
   it('backs off between failed discoveries', async () => {
-    const { sentinel, log } = setup(new Map(), [26400], { discoveryBackoff: { base: 200, cap: 200 } });
-    const resolver = sentinel.resolver(NAME, 'master');
-    await expect(resolver.resolve()).rejects.toBeInstanceOf(MasterNotFoundError);
-    const started = Date.now();
-    await expect(resolver.resolve()).rejects.toBeInstanceOf(MasterNotFoundError);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
-    expect(log).toEqual([]);
-    await sentinel.close();
+    // The backoff ends when the test moves the clock: no wall-clock margin.
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      const { sentinel, log } = setup(new Map(), [26400], { discoveryBackoff: { base: 200, cap: 200 } });
+      const resolver = sentinel.resolver(NAME, 'master');
+      await expect(resolver.resolve()).rejects.toBeInstanceOf(MasterNotFoundError);
+      let second: unknown = 'pending';
+      const settled = resolver.resolve().then(() => (second = 'resolved'), (error: unknown) => (second = error));
+      await jest.advanceTimersByTimeAsync(199);
+      expect(second).toBe('pending'); // still inside the 200 ms backoff
+      await jest.advanceTimersByTimeAsync(1);
+      await settled;
+      expect(second).toBeInstanceOf(MasterNotFoundError);
+      expect(log).toEqual([]);
+      await sentinel.close();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
 
