@@ -186,10 +186,8 @@ describe.each(INTEGRATION_TOPOLOGIES)('RedwireKeyvStore through keyv and cache-m
         RedisModule.forRoot({ url: TOPOLOGY_URLS[topology], logger: false, isGlobal: true }),
         CacheModule.registerAsync({
           inject: [getRedisToken()],
-          useFactory: (redis: RedisApi) => ({
-            stores: [new Keyv({ store: asAdapter(new RedwireKeyvStore(redis)), namespace: ns('nest') })],
-            ttl: 60_000,
-          }),
+          // The bare store: @nestjs/cache-manager wraps it in a Keyv 6 with the module's ttl.
+          useFactory: (redis: RedisApi) => ({ stores: [new RedwireKeyvStore(redis, { namespace: ns('nest') })], ttl: 60_000 }),
         }),
       ],
     })
@@ -203,7 +201,10 @@ describe.each(INTEGRATION_TOPOLOGIES)('RedwireKeyvStore through keyv and cache-m
     const pttl = await client.pttl(`${ns('nest')}::page`);
     expect(pttl).toBeGreaterThan(55_000);
     expect(pttl).toBeLessThanOrEqual(60_000);
-    // CacheModule's onModuleDestroy disconnects its stores; the RedisModule's client must still close cleanly after.
+    // CacheModule's onModuleDestroy disconnects its stores (the shared client stays open for whatever else closes
+    // later); the RedisModule, which owns the client, closes it.
+    const shared = app.get<RedisApi>(getRedisToken());
     await expect(app.close()).resolves.toBeUndefined();
+    await expect(shared.get('after-close')).rejects.toThrow();
   });
 });
