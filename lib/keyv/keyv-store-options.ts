@@ -2,7 +2,7 @@ import type { RedisApi, RedisCommands } from '../index.js';
 
 /**
  * What `RedwireKeyvStore` calls on the client: nothing else, so any `RedisApi` — a `RedisClient` (standalone or
- * Sentinel) or a `ClusterClient` — fits. `withBuffers()` (both clients have it) is only needed for `returnBuffers`.
+ * Sentinel) or a `ClusterClient` — fits. `withBuffers()` (both clients have it) is only needed by `RedwireKeyvBufferStore`.
  */
 export type KeyvClient = Pick<RedisApi, 'get' | 'mget' | 'set' | 'del' | 'exists' | 'unlink' | 'scanIterator' | 'quit'> & {
   withBuffers?(): Pick<RedisCommands<Buffer>, 'get' | 'mget'>;
@@ -22,8 +22,6 @@ export interface RedwireKeyvStoreOptions {
    * Default false (keys spread over the cluster; multi-key commands are split per slot by the cluster client).
    */
   hashTag?: boolean;
-  /** Return stored values as Buffers (binary serializers/compressors; type the store `RedwireKeyvStore<Buffer>`). Default false: strings. */
-  returnBuffers?: boolean;
   /** COUNT hint of each SCAN page in `clear()` and `iterator()`. Default 500. */
   scanCount?: number;
   /**
@@ -37,7 +35,6 @@ export const KEYV_STORE_DEFAULTS = {
   namespace: 'keyv',
   namespaceSeparator: '::',
   hashTag: false,
-  returnBuffers: false,
   scanCount: 500,
   closeClient: false,
 } as const satisfies Required<RedwireKeyvStoreOptions>;

@@ -7,11 +7,11 @@ import { Keyv, type KeyvStorageAdapter } from 'keyv';
 // The keyv 5 copy cache-manager 7 depends on (what `new Keyv()` is in an app on keyv 5).
 import Keyv5 from '../../node_modules/cache-manager/node_modules/keyv/dist/index.js';
 import { ConfigError } from '../../lib/errors/index.js';
-import { RedwireKeyvStore } from '../../lib/keyv/index.js';
+import { RedwireKeyvBufferStore, RedwireKeyvStore } from '../../lib/keyv/index.js';
 import { RedisModule, getRedisToken } from '../../lib/nest/index.js';
 import type { RedisApi } from '../../lib/index.js';
 import {
-  INTEGRATION_TOPOLOGIES, TOPOLOGY_URLS, connectTopology, type IntegrationClient,
+  INTEGRATION_TOPOLOGIES, TOPOLOGY_URLS, connectTopology, whenWritable, type IntegrationClient,
 } from '../support/integration-topologies.js';
 
 // Keyv 6 (what @nestjs/cache-manager 12 imports) takes the store as a v6 adapter, without its bridge.
@@ -25,6 +25,10 @@ describe.each(INTEGRATION_TOPOLOGIES)('RedwireKeyvStore through keyv and cache-m
 
   beforeAll(async () => {
     client = await connectTopology(topology);
+  });
+
+  beforeEach(async () => {
+    await whenWritable(client);
   });
 
   afterAll(async () => {
@@ -124,8 +128,8 @@ describe.each(INTEGRATION_TOPOLOGIES)('RedwireKeyvStore through keyv and cache-m
 
   it('stores and returns Buffers when asked', async () => {
     const noBufferView = { get: client.get.bind(client) } as unknown as ConstructorParameters<typeof RedwireKeyvStore>[0];
-    expect(() => new RedwireKeyvStore(noBufferView, { returnBuffers: true })).toThrow(ConfigError);
-    const store = new RedwireKeyvStore(client, { namespace: ns('buf'), returnBuffers: true });
+    expect(() => new RedwireKeyvBufferStore(noBufferView)).toThrow(ConfigError);
+    const store = new RedwireKeyvBufferStore(client, { namespace: ns('buf') });
     const bytes = Buffer.from([0, 255, 1, 128]);
     expect(await store.set('raw', bytes)).toBe(true);
     expect(await store.get('raw')).toEqual(bytes);

@@ -7,7 +7,7 @@ import { DataError } from '../../lib/errors/index.js';
 import { RedisModule } from '../../lib/nest/index.js';
 import { RedisThrottlerStorage, redisThrottlerStorageProvider } from '../../lib/throttler/index.js';
 import {
-  INTEGRATION_TOPOLOGIES, TOPOLOGY_URLS, connectTopology, type IntegrationClient,
+  INTEGRATION_TOPOLOGIES, TOPOLOGY_URLS, connectTopology, whenWritable, type IntegrationClient,
 } from '../support/integration-topologies.js';
 
 // @nestjs/throttler 6 is CommonJS requiring ESM-only Nest 12: Node (>= 20.19) loads it, Jest's module loader cannot.
@@ -41,6 +41,10 @@ describe.each(INTEGRATION_TOPOLOGIES)('RedisThrottlerStorage (%s)', (topology) =
 
   beforeAll(async () => {
     client = await connectTopology(topology);
+  });
+
+  beforeEach(async () => {
+    await whenWritable(client);
   });
 
   afterAll(async () => {

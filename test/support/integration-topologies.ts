@@ -34,8 +34,13 @@ export async function connectTopology(topology: IntegrationTopology): Promise<In
       : topology === 'sentinel' ? createClient({ topology: 'sentinel', masterName: SENTINEL.masterName, sentinels: [...SENTINEL.sentinels] })
         : createClient({ topology: 'cluster', nodes: [...CLUSTER.nodes] });
   await client.connect();
-  await eventually(() => client.set(`redwire-integration-probe:${process.pid}`, '1', { PX: 1000 }));
+  await whenWritable(client);
   return client;
+}
+
+/** Resolves once `client` accepts a write (a Sentinel master may be mid-failover, caused by another suite). */
+export async function whenWritable(client: IntegrationClient): Promise<void> {
+  await eventually(() => client.set(`redwire-integration-probe:${process.pid}`, '1', { PX: 1000 }));
 }
 
 /** `RedisModule.forRoot({ url })` of each topology. */
