@@ -11,3 +11,4 @@ export type { MessageListener, Unsubscribe, PubSubFamily } from './pubsub-manage
 export type { ScanOptions, KeyScanOptions } from './scan-iterators.js';
 export type { ClientCacheOptions, ClientCacheStats } from './client-cache.js';
 export * from './commands/index.js';
+export { keysWithPrefix, unlinkWithPrefix, prefixPattern, type PrefixScanClient } from './prefix-scan.js';

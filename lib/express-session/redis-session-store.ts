@@ -1,6 +1,6 @@
 import { Store, type SessionData } from 'express-session';
 import { ConfigError, DataError } from '../index.js';
-import { keysWithPrefix, unlinkWithPrefix } from '../keyv/prefix-scan.js';
+import { keysWithPrefix, unlinkWithPrefix } from '../index.js';
 import { SESSION_STORE_DEFAULTS, type RedisSessionStoreOptions, type SessionClient, type SessionSerializer } from './session-store-options.js';
 
 type Callback<T> = (err: unknown, value?: T) => void;

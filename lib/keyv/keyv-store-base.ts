@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { ConfigError, DataError, type RedisCommands } from '../index.js';
 import { KEYV_STORE_DEFAULTS, type KeyvClient, type RedwireKeyvStoreOptions } from './keyv-store-options.js';
-import { keysWithPrefix, unlinkWithPrefix } from './prefix-scan.js';
+import { keysWithPrefix, unlinkWithPrefix } from '../index.js';
 
 /** One entry of `setMany`: `expires` is an absolute Unix time in ms (Keyv 6), or absent for no expiry. */
 export interface KeyvStoreEntry {

@@ -1,4 +1,9 @@
-import type { RedisApi } from '../index.js';
+import type { RedisApi } from './redis-api.js';
+
+/*
+ * Keys by prefix on any topology (SCAN, never KEYS; every primary of a cluster) and their deletion in batches: public,
+ * for the storage integrations (keyv, express-session) and for apps.
+ */
 
 /** What a prefix scan needs from a client: SCAN on every primary (`scanIterator`) and UNLINK (split by slot on a cluster). */
 export type PrefixScanClient = Pick<RedisApi, 'scanIterator' | 'unlink'>;
