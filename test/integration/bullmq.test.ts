@@ -1,0 +1,183 @@
+/**
+ * BullMQ 6 over redwire (redwire/bullmq): real BullMQ Queue/Worker/QueueEvents/FlowProducer on the standalone
+ * server 6390 through createBullMQConnection(client). Jobs, retries with backoff, delays, progress events, a worker
+ * stopped mid-job whose stalled job another worker picks up, and a close that leaves no socket open.
+ */
+import { FlowProducer, Queue, QueueEvents, Worker, type Job } from 'bullmq';
+import { createBullMQConnection } from '../../lib/bullmq/index.js';
+import { RedisClient } from '../../lib/client/redis-client.js';
+import { requireTopology, STANDALONE } from '../support/topology.js';
+
+const PREFIX = `rw-bullmq-${process.pid}`;
+
+let redis: RedisClient;
+let closers: (() => Promise<unknown>)[] = [];
+
+function track<T extends { close(): Promise<unknown> }>(thing: T): T {
+  closers.push(() => thing.close());
+  return thing;
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, deadlineMs = 15_000): Promise<T> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${deadlineMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+function tcpSockets(): number {
+  return process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
+}
+
+beforeAll(async () => {
+  await requireTopology('standalone');
+  redis = new RedisClient({ ...STANDALONE });
+  await redis.connect();
+  for await (const key of redis.scanIterator({ MATCH: `${PREFIX}*` })) await redis.del(key);
+});
+
+afterEach(async () => {
+  for (const close of closers.reverse()) await close();
+  closers = [];
+});
+
+afterAll(async () => {
+  for await (const key of redis.scanIterator({ MATCH: `${PREFIX}*` })) await redis.del(key);
+  await redis.quit();
+});
+
+describe('BullMQ over redwire (standalone)', () => {
+  it('adds and processes jobs, retries with backoff, runs delayed jobs late enough, reports progress', async () => {
+    const connection = createBullMQConnection(redis);
+    const name = 'basic';
+    const queue = track(new Queue(name, { connection, prefix: PREFIX }));
+    const events = track(new QueueEvents(name, { connection, prefix: PREFIX }));
+    await events.waitUntilReady();
+    const progress: unknown[] = [];
+    events.on('progress', ({ data }) => progress.push(data));
+
+    const attempts = new Map<string, number>();
+    const processedAt = new Map<string, number>();
+    const worker = track(
+      new Worker(
+        name,
+        async (job: Job) => {
+          const n = (attempts.get(job.name) ?? 0) + 1;
+          attempts.set(job.name, n);
+          if (job.name === 'flaky' && n < 3) throw new Error(`flaky attempt ${n}`);
+          if (job.name === 'progress') {
+            await job.updateProgress(50);
+            await job.updateProgress({ done: true });
+          }
+          processedAt.set(job.name, Date.now());
+          return { doubled: (job.data as { n: number }).n * 2 };
+        },
+        { connection, prefix: PREFIX, concurrency: 2 },
+      ),
+    );
+    await worker.waitUntilReady();
+
+    const plain = await queue.add('plain', { n: 21 });
+    const flaky = await queue.add('flaky', { n: 1 }, { attempts: 3, backoff: { type: 'fixed', delay: 100 } });
+    const delayedAddedAt = Date.now();
+    const delayed = await queue.add('delayed', { n: 2 }, { delay: 400 });
+    const withProgress = await queue.add('progress', { n: 3 });
+    const bulk = await queue.addBulk(Array.from({ length: 20 }, (_, i) => ({ name: `bulk-${i}`, data: { n: i } })));
+
+    expect(await plain.waitUntilFinished(events, 10_000)).toEqual({ doubled: 42 });
+    expect(await flaky.waitUntilFinished(events, 10_000)).toEqual({ doubled: 2 });
+    expect(await delayed.waitUntilFinished(events, 10_000)).toEqual({ doubled: 4 });
+    expect(await withProgress.waitUntilFinished(events, 10_000)).toEqual({ doubled: 6 });
+    for (const job of bulk) await job.waitUntilFinished(events, 10_000);
+
+    expect(attempts.get('flaky')).toBe(3);
+    const flakyDone = await queue.getJob(flaky.id!);
+    expect(flakyDone?.attemptsMade).toBe(3);
+    expect(processedAt.get('delayed')! - delayedAddedAt).toBeGreaterThanOrEqual(400);
+    await until('both progress events', () => (progress.length >= 2 ? true : undefined));
+    expect(progress).toEqual([50, { done: true }]);
+    expect(await queue.getJobCounts('completed', 'failed', 'waiting', 'delayed', 'active')).toEqual({
+      completed: 24,
+      failed: 0,
+      waiting: 0,
+      delayed: 0,
+      active: 0,
+    });
+  });
+
+  it('a job whose worker stopped mid-job is found stalled and completed by another worker', async () => {
+    const connection = createBullMQConnection(redis);
+    const name = 'stalled';
+    const queue = track(new Queue(name, { connection, prefix: PREFIX }));
+    const short = { lockDuration: 1000, stalledInterval: 300, maxStalledCount: 2 };
+    let started!: () => void;
+    const startedOnFirst = new Promise<void>((resolve) => (started = resolve));
+    const first = new Worker(
+      name,
+      () => {
+        started();
+        return new Promise(() => undefined); // never finishes: the worker is stopped under it
+      },
+      { connection, prefix: PREFIX, ...short },
+    );
+    const job = await queue.add('work', { n: 1 });
+    await startedOnFirst;
+    await first.close(true); // no more lock renewal, job left in 'active'
+    expect(await job.getState()).toBe('active');
+
+    const stalled: string[] = [];
+    const second = track(new Worker(name, async () => 'second', { connection, prefix: PREFIX, ...short }));
+    second.on('stalled', (id) => stalled.push(id));
+    const done = await until('the stalled job completed', async () => {
+      const current = await queue.getJob(job.id!);
+      return current?.returnvalue === 'second' ? current : undefined;
+    });
+    expect(stalled).toContain(job.id);
+    expect(done.attemptsStarted).toBeGreaterThanOrEqual(2);
+  });
+
+  it('runs flows (MULTI with scripts) and reports workers through CLIENT LIST names', async () => {
+    const connection = createBullMQConnection(redis);
+    const flows = track(new FlowProducer({ connection, prefix: PREFIX }));
+    const worker = track(
+      new Worker('flow', async (job: Job) => (job.name === 'parent' ? Object.values(await job.getChildrenValues()) : 'child'), {
+        connection,
+        prefix: PREFIX,
+        name: 'flow-worker',
+      }),
+    );
+    await worker.waitUntilReady();
+    const tree = await flows.add({ name: 'parent', queueName: 'flow', children: [{ name: 'c1', queueName: 'flow' }, { name: 'c2', queueName: 'flow' }] });
+    const queue = track(new Queue('flow', { connection, prefix: PREFIX }));
+    const parent = await until('the parent completed', async () => {
+      const j = await queue.getJob(tree.job.id!);
+      return j?.returnvalue !== undefined && j.returnvalue !== null ? j : undefined;
+    });
+    expect(parent.returnvalue).toEqual(['child', 'child']);
+    const workers = await queue.getWorkers();
+    expect(workers.length).toBeGreaterThanOrEqual(1);
+    expect(workers.every((w) => w.name === 'flow')).toBe(true);
+  });
+
+  it('closing queues, workers and queue events closes every connection they opened', async () => {
+    const before = tcpSockets();
+    const connection = createBullMQConnection(redis);
+    const queue = new Queue('closing', { connection, prefix: PREFIX });
+    const events = new QueueEvents('closing', { connection, prefix: PREFIX });
+    const worker = new Worker('closing', async () => 'ok', { connection, prefix: PREFIX });
+    await Promise.all([queue.waitUntilReady(), events.waitUntilReady(), worker.waitUntilReady()]);
+    const job = await queue.add('one', {});
+    await until('the job completed', async () => ((await job.getState()) === 'completed' ? true : undefined));
+    expect(tcpSockets()).toBeGreaterThan(before);
+    const closing = Date.now();
+    await worker.close(); // a worker blocked in BZPOPMIN is interrupted, not waited out
+    await events.close();
+    await queue.close();
+    expect(Date.now() - closing).toBeLessThan(3000);
+    await until('sockets closed', () => (tcpSockets() === before ? true : undefined), 5000);
+    expect(await redis.ping()).toBe('PONG'); // the caller's client is left open
+  });
+});
