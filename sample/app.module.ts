@@ -1,9 +1,16 @@
+import { CacheModule } from '@nestjs/cache-manager';
 import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-// In your app: import { RedisModule } from 'redwire/nest' and { RedisHealthModule } from 'redwire/nest/health'.
-import { RedisModule } from '../lib/nest/index.js';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+// In your app: import from 'redwire', 'redwire/nest', 'redwire/nest/health', 'redwire/keyv', 'redwire/nest/throttler'.
+import type { RedisApi } from '../lib/index.js';
+import { getRedisToken, RedisModule } from '../lib/nest/index.js';
 import { RedisHealthModule } from '../lib/nest/health/index.js';
+import { RedwireKeyvStore } from '../lib/keyv/index.js';
+import { RedisThrottlerStorage } from '../lib/throttler/index.js';
 import { CacheController } from './cache.controller.js';
+import { CachedTimeController } from './cached-time.controller.js';
 import { CounterController } from './counter.controller.js';
 import { HealthController } from './health.controller.js';
 
@@ -16,9 +23,24 @@ export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6380';
       isGlobal: true,
       useFactory: () => ({ url: process.env.REDIS_URL ?? DEFAULT_REDIS_URL, shutdownTimeout: 3000 }),
     }),
+    // cache-manager on the same Redis connection (what @nestjs/cache-manager's CACHE_MANAGER gives controllers).
+    CacheModule.registerAsync({
+      isGlobal: true,
+      inject: [getRedisToken()],
+      useFactory: (redis: RedisApi) => ({ stores: [new RedwireKeyvStore(redis, { namespace: 'sample-cache' })], ttl: 60_000 }),
+    }),
+    // Rate limits shared by every instance of the app: 300 requests a minute per client address.
+    ThrottlerModule.forRootAsync({
+      inject: [getRedisToken()],
+      useFactory: (redis: RedisApi) => ({
+        throttlers: [{ ttl: 60_000, limit: 300 }],
+        storage: new RedisThrottlerStorage(redis, { keyPrefix: 'sample:throttle:' }),
+      }),
+    }),
     TerminusModule,
     RedisHealthModule,
   ],
-  controllers: [CounterController, CacheController, HealthController],
+  controllers: [CounterController, CacheController, CachedTimeController, HealthController],
+  providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
 })
 export class AppModule {}

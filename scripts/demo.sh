@@ -130,6 +130,8 @@ show GET /counter
 show GET /counter
 show PUT /cache/greeting '{"value":"hello from redwire","ttl":60}'
 show GET /cache/greeting
+show GET /cached/time
+show GET /cached/time
 show GET /health
 echo
 

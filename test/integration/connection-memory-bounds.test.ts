@@ -3,24 +3,13 @@
  * in-flight bounds, at most `maxQueued` more wait, and the rest fail at once with QueueFullError; an explicit
  * pipeline larger than the bounds streams out in chunks. Runs its own redis-server (frozen on purpose).
  */
-import { createServer } from 'node:net';
 import type { Connection } from '../../lib/connection/connection.js';
 import { DEFAULT_CONNECTION_OPTIONS } from '../../lib/connection/connection-defaults.js';
 import { createClient } from '../../lib/create-client.js';
 import type { RedisClient } from '../../lib/client/redis-client.js';
 import { ConnectionError, DataError, QueueFullError } from '../../lib/errors/index.js';
 import { OwnedRedis } from '../chaos/chaos-servers.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../support/free-port.js';
 
 const MiB = 1024 * 1024;
 let server: OwnedRedis;

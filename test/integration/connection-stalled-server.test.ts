@@ -4,7 +4,6 @@
  * replaced, and the client recovers by itself once the server answers again. Runs its own redis-server (never the
  * shared topology: it is frozen on purpose).
  */
-import { createServer } from 'node:net';
 import { Connection } from '../../lib/connection/connection.js';
 import { DEFAULT_CONNECTION_OPTIONS } from '../../lib/connection/connection-defaults.js';
 import { createClient } from '../../lib/create-client.js';
@@ -12,17 +11,7 @@ import type { RedisClient } from '../../lib/client/redis-client.js';
 import { ConnectionError, ConnectionStalledError, TimeoutError } from '../../lib/errors/index.js';
 import { OwnedRedis } from '../chaos/chaos-servers.js';
 import { waitUntil } from '../support/wait-until.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../support/free-port.js';
 
 const settle = <T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: Error }> =>
   p.then((value) => ({ ok: true as const, value }), (error: Error) => ({ ok: false as const, error }));

@@ -1,24 +1,47 @@
-import 'reflect-metadata';
-import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { AppModule } from '../../sample/app.module.js';
+/**
+ * The sample app (sample/) over HTTP, as `scripts/demo.sh` runs it: its own process (on the TypeScript sources through
+ * the swc hook; @nestjs/throttler is CommonJS over ESM-only Nest 12, which Node loads and Jest's loader cannot),
+ * against the standalone test server. Counter, cache, cache-manager (RedwireKeyvStore), throttler (RedisThrottlerStorage)
+ * and health, then a graceful SIGTERM.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createClient } from '../../lib/create-client.js';
+import type { RedisApi } from '../../lib/client/redis-api.js';
 import { HOST, requireTopology, STANDALONE } from '../support/topology.js';
+import { waitUntil } from '../support/wait-until.js';
+import { freePort } from '../support/free-port.js';
 
 describe('the sample app over HTTP', () => {
-  let app: INestApplication;
+  let app: ChildProcess;
   let base: string;
+  let output = '';
+  let redis: RedisApi;
 
   beforeAll(async () => {
     await requireTopology('standalone');
-    process.env.REDIS_URL = `redis://${HOST}:${STANDALONE.port}`;
-    app = (await Test.createTestingModule({ imports: [AppModule] }).compile()).createNestApplication({ logger: false });
-    await app.listen(0, '127.0.0.1');
-    base = await app.getUrl();
-  });
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    app = spawn(process.execPath, ['--no-warnings', '--import', './test/support/swc-register.mjs', 'sample/main.ts'], {
+      cwd: process.cwd(),
+      env: { ...process.env, PORT: String(port), REDIS_URL: `redis://${HOST}:${STANDALONE.port}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    app.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    app.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await waitUntil('the sample to listen', async () => {
+      if (app.exitCode !== null) throw new Error(`the sample exited (${app.exitCode}):\n${output}`);
+      return fetch(`${base}/health`).then((r) => r.status === 200, () => false);
+    }, 60_000, 100);
+    redis = createClient(`redis://${HOST}:${STANDALONE.port}`);
+  }, 90_000);
 
   afterAll(async () => {
-    await app?.close();
-    delete process.env.REDIS_URL;
+    await redis?.quit();
+    if (app !== undefined && app.exitCode === null && app.signalCode === null) {
+      const exited = new Promise((resolve) => app.once('exit', resolve));
+      app.kill('SIGTERM');
+      await exited;
+    }
   });
 
   it('GET /health is 200 with redis up and its details', async () => {
@@ -33,15 +56,41 @@ describe('the sample app over HTTP', () => {
     const first = (await (await fetch(`${base}/counter`)).json()) as { count: number };
     const second = (await (await fetch(`${base}/counter`)).json()) as { count: number };
     expect(second.count).toBe(first.count + 1);
-    const put = await fetch(`${base}/cache/nest-sample-${process.pid}`, {
+    const key = `nest-sample-${process.pid}`;
+    const put = await fetch(`${base}/cache/${key}`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ value: 'hello', ttl: 30 }),
     });
     expect(put.status).toBe(200);
-    const got = (await (await fetch(`${base}/cache/nest-sample-${process.pid}`)).json()) as { value: string };
+    const got = (await (await fetch(`${base}/cache/${key}`)).json()) as { value: string };
     expect(got.value).toBe('hello');
-    expect((await fetch(`${base}/cache/nest-sample-${process.pid}`, { method: 'DELETE' })).status).toBe(200);
-    expect((await fetch(`${base}/cache/nest-sample-${process.pid}`)).status).toBe(404);
+    expect((await fetch(`${base}/cache/${key}`, { method: 'DELETE' })).status).toBe(200);
+    expect((await fetch(`${base}/cache/${key}`)).status).toBe(404);
+  });
+
+  it('GET /cached/time is computed once, then served by cache-manager from Redis (RedwireKeyvStore)', async () => {
+    await redis.del('sample-cache::time');
+    const first = (await (await fetch(`${base}/cached/time`)).json()) as { at: string };
+    const second = (await (await fetch(`${base}/cached/time`)).json()) as { at: string };
+    expect(second.at).toBe(first.at);
+    expect(await redis.get('sample-cache::time')).toContain(first.at);
+    expect(await redis.pttl('sample-cache::time')).toBeGreaterThan(0);
+  });
+
+  it('every request is counted by the throttler in Redis (RedisThrottlerStorage)', async () => {
+    expect((await fetch(`${base}/counter`)).status).toBe(200);
+    const keys: string[] = [];
+    for await (const key of redis.scanIterator({ MATCH: 'sample:throttle:*', COUNT: 1000 })) keys.push(key);
+    expect(keys.length).toBeGreaterThan(0);
+  });
+
+  it('shuts down gracefully on SIGTERM (Nest closes the Redis connection, then re-raises the signal)', async () => {
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      app.once('exit', (code, signal) => resolve({ code, signal })));
+    app.kill('SIGTERM');
+    const { code, signal } = await exited;
+    expect(code === 0 || signal === 'SIGTERM').toBe(true);
+    expect(output).not.toMatch(/error/i);
   });
 });
