@@ -6,7 +6,9 @@
 import { FlowProducer, Queue, QueueEvents, Worker, type Job } from 'bullmq';
 import { createBullMQConnection } from '../../lib/bullmq/index.js';
 import { RedisClient } from '../../lib/client/redis-client.js';
-import { requireTopology, STANDALONE } from '../support/topology.js';
+import { createClient } from '../../lib/create-client.js';
+import { adminCall, sentinelHealthy } from '../support/sentinel-health.js';
+import { requireTopology, SENTINEL, STANDALONE } from '../support/topology.js';
 
 const PREFIX = `rw-bullmq-${process.pid}`;
 
@@ -180,4 +182,72 @@ describe('BullMQ over redwire (standalone)', () => {
     await until('sockets closed', () => (tcpSockets() === before ? true : undefined), 5000);
     expect(await redis.ping()).toBe('PONG'); // the caller's client is left open
   });
+});
+
+describe('BullMQ over redwire (Sentinel)', () => {
+  it('keeps processing through a SENTINEL FAILOVER and loses no acknowledged job', async () => {
+    await requireTopology('sentinel');
+    const oldMaster = await sentinelHealthy();
+    const sentinelRedis = createClient({ topology: 'sentinel', sentinels: SENTINEL.sentinels, masterName: SENTINEL.masterName });
+    closers.push(() => sentinelRedis.quit());
+    const connection = createBullMQConnection(sentinelRedis);
+    const name = 'failover';
+    const queue = track(new Queue(name, { connection, prefix: PREFIX }));
+    await queue.obliterate({ force: true });
+    const processed = new Map<string, number>();
+    const workerErrors: Error[] = [];
+    const worker = track(
+      new Worker(
+        name,
+        async (job: Job) => {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          processed.set(job.id!, (processed.get(job.id!) ?? 0) + 1);
+          return job.id;
+        },
+        { connection, prefix: PREFIX, concurrency: 5, lockDuration: 3000, stalledInterval: 1000 },
+      ),
+    );
+    worker.on('error', (error) => workerErrors.push(error));
+    await worker.waitUntilReady();
+
+    const acked: string[] = [];
+    const addErrors: string[] = [];
+    let stop = false;
+    const producer = (async () => {
+      for (let i = 0; !stop; i++) {
+        try {
+          const job = await queue.add('job', { i }, { attempts: 5, backoff: { type: 'fixed', delay: 200 } });
+          acked.push(job.id!);
+        } catch (error) {
+          addErrors.push(String(error));
+        }
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    await until('jobs flowing', () => (processed.size >= 30 ? true : undefined));
+    await adminCall(SENTINEL.sentinels[0]!.port, ['SENTINEL', 'FAILOVER', SENTINEL.masterName]);
+    await until('a new master', async () => {
+      const port = await sentinelHealthy(60_000).catch(() => undefined);
+      return port !== undefined && port !== oldMaster ? port : undefined;
+    }, 60_000);
+    const ackedAtSwitch = acked.length;
+    await until('jobs acknowledged after the switch', () => (acked.length >= ackedAtSwitch + 30 ? true : undefined), 30_000);
+    stop = true;
+    await producer;
+
+    const missing = await until('every acknowledged job processed', () => {
+      const left = acked.filter((id) => !processed.has(id));
+      return left.length === 0 ? left : undefined;
+    }, 30_000).catch(() => acked.filter((id) => !processed.has(id)));
+    expect(missing).toEqual([]);
+    const counts = await queue.getJobCounts('completed', 'failed', 'waiting', 'active', 'delayed');
+    expect(counts.completed).toBe(acked.length);
+    expect(counts.failed).toBe(0);
+    // eslint-disable-next-line no-console
+    console.log(`bullmq sentinel failover: ${acked.length} jobs acknowledged, ${addErrors.length} adds failed, ${workerErrors.length} worker errors, ${[...processed.values()].filter((n) => n > 1).length} processed twice`);
+  }, 180_000);
+
+  afterAll(async () => {
+    await sentinelHealthy().catch(() => undefined);
+  }, 120_000);
 });
