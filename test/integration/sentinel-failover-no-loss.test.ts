@@ -4,94 +4,21 @@
  * looked for on the new master. Also: the master and a sentinel the client listens to frozen (SIGSTOP) together
  * while the other two fail over.
  */
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { RedisClient } from '../../lib/client/redis-client.js';
-import { Connection } from '../../lib/connection/connection.js';
 import { RedisError } from '../../lib/errors/index.js';
 import type { RespValue } from '../../lib/protocol/resp-value.js';
 import { Sentinel, type FailoverHoldInfo, type SwitchMasterInfo } from '../../lib/sentinel/sentinel.js';
-import { isHealthyReplica, toMasterAddress, toSentinelInstance, toSentinelInstances } from '../../lib/sentinel/sentinel-reply.js';
-import { HOST, REDWIRE_TMP, requireTopology, SENTINEL } from '../support/topology.js';
+import { toMasterAddress } from '../../lib/sentinel/sentinel-reply.js';
+import { adminCall, pidOf, sentinelTopologyHealthy } from '../support/sentinel-admin.js';
+import { requireTopology, SENTINEL } from '../support/topology.js';
 import { waitUntil } from '../support/wait-until.js';
 
-const run = promisify(execFile);
 const NAME = SENTINEL.masterName;
 const WRITERS = 40;
 /** A command unsettled after this long counts as hung (and its writer stops). */
 const HANG_MS = 15_000;
 /** The default failoverHoldTimeout. */
 const HOLD_DEADLINE_MS = 5000;
-
-async function adminCall(port: number, args: string[]): Promise<unknown> {
-  const conn = new Connection({ host: HOST, port, retry: false, connectTimeout: 1000, commandTimeout: 2000, lazyConnect: true });
-  conn.on('error', () => undefined);
-  try {
-    await conn.connect();
-    return await conn.sendCommand(args);
-  } finally {
-    conn.destroy();
-  }
-}
-
-/** Why the topology is not healthy yet (the checks of sentinel-failover.test.ts), or undefined. */
-async function healthProblem(): Promise<string | undefined> {
-  let master: number | undefined;
-  for (const { port } of SENTINEL.sentinels) {
-    const addr = toMasterAddress((await adminCall(port, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', NAME])) as RespValue);
-    if (addr === undefined) return `sentinel ${port} does not know ${NAME}`;
-    master ??= addr.port;
-    if (addr.port !== master) return `sentinels disagree on the master (${master} vs ${addr.port} at ${port})`;
-    const state = toSentinelInstance((await adminCall(port, ['SENTINEL', 'MASTER', NAME])) as RespValue);
-    if (state.flags.join(',') !== 'master') return `sentinel ${port} sees the master as ${state.flags.join(',')}`;
-    const replicas = toSentinelInstances((await adminCall(port, ['SENTINEL', 'REPLICAS', NAME])) as RespValue);
-    if (replicas.filter(isHealthyReplica).length !== 2) return `sentinel ${port} does not see 2 healthy replicas`;
-    const peers = toSentinelInstances((await adminCall(port, ['SENTINEL', 'SENTINELS', NAME])) as RespValue);
-    if (peers.filter((p) => !p.flags.some((f) => f.endsWith('_down'))).length !== 2) return `sentinel ${port} does not see 2 peers`;
-  }
-  for (const port of SENTINEL.redisPorts) {
-    const role = (await adminCall(port, ['ROLE'])) as RespValue[];
-    if (port === master && role[0] !== 'master') return `${port} is named master but is ${String(role[0])}`;
-    if (port !== master && (role[0] !== 'slave' || Number(role[2]) !== master || role[3] !== 'connected')) {
-      return `${port} does not replicate from ${master} yet`;
-    }
-  }
-  return undefined;
-}
-
-function pidOf(port: number): number {
-  return Number(readFileSync(join(REDWIRE_TMP, 'sentinel', `${port}.pid`), 'utf8').trim());
-}
-
-/** SIGCONTs anything this file froze, restarts what is down, then waits until the sentinels agree and replicas are attached. */
-async function topologyHealthy(): Promise<void> {
-  for (const port of [...SENTINEL.redisPorts, ...SENTINEL.sentinels.map((s) => s.port)]) {
-    try {
-      process.kill(pidOf(port), 'SIGCONT');
-    } catch {
-      // not running: restarted below
-    }
-  }
-  for (const port of SENTINEL.redisPorts) {
-    if (!(await adminCall(port, ['PING']).then(() => true, () => false))) {
-      await run('redis-server', [join(REDWIRE_TMP, 'sentinel', `${port}.conf`)], { timeout: 10_000 });
-    }
-  }
-  for (const { port } of SENTINEL.sentinels) {
-    if (!(await adminCall(port, ['PING']).then(() => true, () => false))) {
-      await run('redis-server', [join(REDWIRE_TMP, 'sentinel', `${port}.conf`), '--sentinel'], { timeout: 10_000 });
-    }
-  }
-  let last: string | undefined = 'not checked';
-  await waitUntil('a healthy sentinel topology', async () => {
-    last = await healthProblem().catch((error: unknown) => (error as Error).message);
-    return last === undefined ? true : undefined;
-  }, 90_000, 50).catch(() => {
-    throw new Error(`The sentinel topology did not become healthy: ${last}`);
-  });
-}
 
 async function masterPort(): Promise<number> {
   const addr = toMasterAddress((await adminCall(SENTINEL.sentinels[0]!.port, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', NAME])) as RespValue);
@@ -190,7 +117,7 @@ describe('Sentinel failover without losing acknowledged writes (test topology)',
 
   beforeAll(async () => {
     await requireTopology('sentinel');
-    await topologyHealthy();
+    await sentinelTopologyHealthy({ thaw: true });
   }, 120_000);
 
   afterEach(async () => {
@@ -198,7 +125,7 @@ describe('Sentinel failover without losing acknowledged writes (test topology)',
     await sentinel?.close();
     client = undefined;
     sentinel = undefined;
-    await topologyHealthy();
+    await sentinelTopologyHealthy({ thaw: true });
   }, 120_000);
 
   it('SENTINEL FAILOVER under 40 writers: 0 acknowledged writes absent from the new master, none hung', async () => {

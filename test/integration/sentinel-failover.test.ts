@@ -1,88 +1,19 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { RedisClient } from '../../lib/client/redis-client.js';
-import { Connection } from '../../lib/connection/connection.js';
 import { RedisError } from '../../lib/errors/index.js';
 import { Sentinel, type SwitchMasterInfo } from '../../lib/sentinel/sentinel.js';
 import type { SentinelAddress } from '../../lib/sentinel/sentinel-event.js';
 import { SentinelService } from '../../lib/sentinel/sentinel-service.js';
-import type { RespValue } from '../../lib/protocol/resp-value.js';
-import { isHealthyReplica, toMasterAddress, toSentinelInstance, toSentinelInstances } from '../../lib/sentinel/sentinel-reply.js';
-import { HOST, REDWIRE_TMP, requireTopology, SENTINEL } from '../support/topology.js';
+import { pidOf, sentinelTopologyHealthy, startServer } from '../support/sentinel-admin.js';
+import { REDWIRE_TMP, requireTopology, SENTINEL } from '../support/topology.js';
 import { waitUntil } from '../support/wait-until.js';
 
 const run = promisify(execFile);
 const NAME = SENTINEL.masterName;
 /** A command still unsettled after this long is reported as a hang (nothing in these tests should take > 2-3 s). */
 const HANG_MS = 15_000;
-
-/** One command on a throwaway connection (admin/health checks, never through the code under test's pools). */
-async function adminCall(port: number, args: string[]): Promise<unknown> {
-  const conn = new Connection({ host: HOST, port, retry: false, connectTimeout: 1000, commandTimeout: 2000, lazyConnect: true });
-  conn.on('error', () => undefined);
-  try {
-    await conn.connect();
-    return await conn.sendCommand(args);
-  } finally {
-    conn.destroy();
-  }
-}
-
-/** Why the topology is not healthy yet (same checks as the script's sentinel_healthy), or undefined. */
-async function healthProblem(): Promise<string | undefined> {
-  let master: number | undefined;
-  for (const { port } of SENTINEL.sentinels) {
-    const addr = toMasterAddress((await adminCall(port, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', NAME])) as RespValue);
-    if (addr === undefined) return `sentinel ${port} does not know ${NAME}`;
-    master ??= addr.port;
-    if (addr.port !== master) return `sentinels disagree on the master (${master} vs ${addr.port} at ${port})`;
-    const state = toSentinelInstance((await adminCall(port, ['SENTINEL', 'MASTER', NAME])) as RespValue);
-    if (state.flags.join(',') !== 'master') return `sentinel ${port} sees the master as ${state.flags.join(',')}`;
-    const replicas = toSentinelInstances((await adminCall(port, ['SENTINEL', 'REPLICAS', NAME])) as RespValue);
-    if (replicas.filter(isHealthyReplica).length !== 2) return `sentinel ${port} does not see 2 healthy replicas`;
-    const peers = toSentinelInstances((await adminCall(port, ['SENTINEL', 'SENTINELS', NAME])) as RespValue);
-    if (peers.filter((p) => !p.flags.some((f) => f.endsWith('_down'))).length !== 2) return `sentinel ${port} does not see 2 peers`;
-  }
-  for (const port of SENTINEL.redisPorts) {
-    const role = (await adminCall(port, ['ROLE'])) as RespValue[];
-    if (port === master && role[0] !== 'master') return `${port} is named master but is ${String(role[0])}`;
-    if (port !== master && (role[0] !== 'slave' || Number(role[2]) !== master || role[3] !== 'connected')) {
-      return `${port} does not replicate from ${master} yet`;
-    }
-  }
-  return undefined;
-}
-
-/**
- * Restarts a killed server from its own config file, exactly as `topology.sh start-server <port>` does
- * (`redis-server <dir>/<port>.conf`). Not through the script for now: servers it starts inherit its lock file
- * descriptor, so the lock stays held as long as they run and every later topology.sh call stalls.
- */
-async function startServer(port: number): Promise<void> {
-  await run('redis-server', [join(REDWIRE_TMP, 'sentinel', `${port}.conf`)], { timeout: 10_000 });
-  await waitUntil(`port ${port} to answer PING`, async () => ((await adminCall(port, ['PING'])) === 'PONG' ? true : undefined), 30_000, 50);
-}
-
-/** Restarts whatever is down, then waits until replication is up and the sentinels agree. */
-async function topologyHealthy(): Promise<void> {
-  for (const port of SENTINEL.redisPorts) {
-    const up = await adminCall(port, ['PING']).then(() => true, () => false);
-    if (!up) await startServer(port);
-  }
-  for (const { port } of SENTINEL.sentinels) {
-    const up = await adminCall(port, ['PING']).then(() => true, () => false);
-    if (!up) await run('redis-server', [join(REDWIRE_TMP, 'sentinel', `${port}.conf`), '--sentinel'], { timeout: 10_000 });
-  }
-  let last: string | undefined = 'not checked';
-  await waitUntil('a healthy sentinel topology', async () => {
-    last = await healthProblem().catch((error: unknown) => (error as Error).message);
-    return last === undefined ? true : undefined;
-  }, 90_000, 50).catch(() => {
-    throw new Error(`The sentinel topology did not become healthy: ${last}`);
-  });
-}
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown; hung: boolean };
 
@@ -168,7 +99,7 @@ describe('Sentinel failover (test topology)', () => {
 
   beforeAll(async () => {
     await requireTopology('sentinel');
-    await topologyHealthy();
+    await sentinelTopologyHealthy();
     sentinel = new Sentinel({ sentinels: SENTINEL.sentinels });
     // An independent Sentinel (own event subscription) to time the failover from outside the client under test.
     observer = new SentinelService({ sentinels: SENTINEL.sentinels }, NAME);
@@ -179,7 +110,7 @@ describe('Sentinel failover (test topology)', () => {
     await Promise.all(clients.map((c) => c.disconnect().catch(() => undefined)));
     await observer?.close();
     await sentinel?.close();
-    await topologyHealthy();
+    await sentinelTopologyHealthy();
   }, 120_000);
 
   it('moves 100 concurrent writers to the new master on SENTINEL FAILOVER without hangs or silent loss', async () => {
@@ -297,7 +228,7 @@ describe('Sentinel failover (test topology)', () => {
   }, 120_000);
 
   it('recovers from SIGKILL of the master after the down-after period', async () => {
-    await topologyHealthy();
+    await sentinelTopologyHealthy();
     const client = sentinel.master(NAME);
     clients.push(client);
     await sentinel.watching();
@@ -306,7 +237,7 @@ describe('Sentinel failover (test topology)', () => {
     const writers = startWriters(client, `sigkill:${Date.now()}`, 20);
     await waitUntil('writers warmed up', async () => writers.stats.acked >= 200, 30_000, 50);
 
-    const pid = Number(readFileSync(join(REDWIRE_TMP, 'sentinel', `${oldMaster.port}.pid`), 'utf8').trim());
+    const pid = pidOf(oldMaster.port);
     const switched = nextSwitch(observer);
     const killedAt = Date.now();
     process.kill(pid, 'SIGKILL');
@@ -330,15 +261,15 @@ describe('Sentinel failover (test topology)', () => {
 
     // Put the killed server back (it rejoins as a replica) before the next suite runs.
     await startServer(oldMaster.port);
-    await topologyHealthy();
+    await sentinelTopologyHealthy();
   }, 180_000);
 
   it('moves its event subscription to another sentinel when that sentinel dies', async () => {
-    await topologyHealthy();
+    await sentinelTopologyHealthy();
     const watcher = new Sentinel({ sentinels: SENTINEL.sentinels });
     try {
       const first = await watcher.watching();
-      const pid = Number(readFileSync(join(REDWIRE_TMP, 'sentinel', `${first.port}.pid`), 'utf8').trim());
+      const pid = pidOf(first.port);
       const killedAt = Date.now();
       process.kill(pid, 'SIGKILL');
       const next = await waitUntil('a subscription on another sentinel', async () => {
@@ -350,7 +281,7 @@ describe('Sentinel failover (test topology)', () => {
       // Discovery still works with a dead sentinel in the list.
       expect(SENTINEL.redisPorts).toContain((await watcher.discoverMaster(NAME)).port);
       await run('redis-server', [join(REDWIRE_TMP, 'sentinel', `${first.port}.conf`), '--sentinel'], { timeout: 10_000 });
-      await topologyHealthy();
+      await sentinelTopologyHealthy();
     } finally {
       await watcher.close();
     }
