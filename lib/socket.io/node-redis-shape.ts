@@ -1,0 +1,89 @@
+import { EventEmitter } from 'node:events';
+import type { MessageListener, RedisApi, RedisArg, RespValue } from '../index.js';
+
+type Listener = MessageListener<Buffer>;
+
+const SHARD_COUNT = "return redis.call('PUBSUB', 'SHARDNUMSUB', KEYS[1])";
+
+/**
+ * The node-redis v4 shape `@socket.io/redis-adapter` drives (`subscribe(channels, listener, bufferMode)`,
+ * `pSubscribe`, `sSubscribe`, `publish`, `sPublish`, `sendCommand`), over a redwire client. Its listeners take
+ * `(message, channel)`, which is a redwire message listener as it is, so subscribing hands them over unchanged.
+ * Failures of calls the adapter does not await are emitted as `error` (the adapter listens to it).
+ */
+export class NodeRedisShape extends EventEmitter {
+  readonly #client: RedisApi;
+  readonly #forward = (error: Error): void => {
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+  };
+
+  readonly #cluster: boolean;
+
+  constructor(client: RedisApi, options: { cluster: boolean }) {
+    super();
+    this.#client = client;
+    this.#cluster = options.cluster;
+    client.on('error', this.#forward);
+  }
+
+  subscribe(channels: string | string[], listener: Listener): Promise<void> {
+    return this.#settle(this.#client.subscribe(channels, listener));
+  }
+
+  pSubscribe(patterns: string | string[], listener: Listener): Promise<void> {
+    return this.#settle(this.#client.psubscribe(patterns, listener));
+  }
+
+  sSubscribe(channels: string | string[], listener: Listener): Promise<void> {
+    return this.#settle(this.#client.ssubscribe(channels, listener));
+  }
+
+  unsubscribe(channels?: string | string[], listener?: Listener): Promise<void> {
+    return this.#settle(this.#client.unsubscribe(channels, listener));
+  }
+
+  pUnsubscribe(patterns?: string | string[], listener?: Listener): Promise<void> {
+    return this.#settle(this.#client.punsubscribe(patterns, listener));
+  }
+
+  sUnsubscribe(channels?: string | string[], listener?: Listener): Promise<void> {
+    return this.#settle(this.#client.sunsubscribe(channels, listener));
+  }
+
+  publish(channel: string, message: RedisArg): Promise<number> {
+    return this.#client.publish(channel, message);
+  }
+
+  sPublish(channel: string, message: RedisArg): Promise<number> {
+    return this.#client.spublish(channel, message);
+  }
+
+  /**
+   * The adapter asks `PUBSUB NUMSUB|SHARDNUMSUB channel` to count servers and reads `[channel, count]`. On a Cluster
+   * the shard count must come from the shard owning the channel, and PUBSUB has no key to route by: a one-line
+   * script keyed by the channel (same slot) runs it there.
+   */
+  async sendCommand(args: RedisArg[]): Promise<RespValue> {
+    const [command, sub, channel] = args.map(String);
+    if (command?.toUpperCase() === 'PUBSUB' && channel !== undefined) {
+      const kind = sub?.toUpperCase();
+      if (kind === 'NUMSUB') return [channel, (await this.#client.pubsubNumsub(channel))[channel] ?? 0];
+      if (kind === 'SHARDNUMSUB' && this.#cluster) return this.#client.call('EVAL', SHARD_COUNT, 1, channel);
+      if (kind === 'SHARDNUMSUB') return [channel, (await this.#client.pubsubShardnumsub(channel))[channel] ?? 0];
+    }
+    return this.#client.call(String(args[0]), ...args.slice(1));
+  }
+
+  /** Stops forwarding the client's errors. */
+  detach(): void {
+    this.#client.off('error', this.#forward);
+  }
+
+  async #settle(pending: Promise<unknown>): Promise<void> {
+    try {
+      await pending;
+    } catch (error) {
+      this.#forward(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+}
