@@ -59,6 +59,9 @@ const INTEGRATION_SUBPATHS = [
   { subpath: './keyv', id: 'redwire/keyv', exportName: 'RedwireKeyvStore', peer: 'keyv' },
   { subpath: './nest/throttler', id: 'redwire/nest/throttler', exportName: 'RedisThrottlerStorage', peer: '@nestjs/throttler' },
   { subpath: './express-session', id: 'redwire/express-session', exportName: 'RedisSessionStore', peer: 'express-session' },
+  { subpath: './bullmq', id: 'redwire/bullmq', exportName: 'createBullMQConnection', peer: 'bullmq' },
+  { subpath: './nest/microservices', id: 'redwire/nest/microservices', exportName: 'RedisTransportServer', peer: '@nestjs/microservices' },
+  { subpath: './socket.io', id: 'redwire/socket.io', exportName: 'createRedisAdapter', peer: '@socket.io/redis-adapter' },
 ] as const;
 
 let consumer = '';
