@@ -1,4 +1,4 @@
-import type { SentinelAddress, SentinelEvent } from './sentinel-event.js';
+import { FAILOVER_PROGRESS_CHANNELS, type SentinelAddress, type SentinelEvent } from './sentinel-event.js';
 
 export type FailoverPhase = 'stable' | 'master-suspect' | 'failing-over';
 
@@ -20,16 +20,7 @@ export type FailoverAction =
   | { type: 'switch-master'; from: SentinelAddress; to: SentinelAddress }
   | { type: 'failover-end'; record: FailoverRecord };
 
-/** A failover is under way (the leader publishes these, in this order, before it sends SLAVEOF NO ONE). */
-const PROGRESS_CHANNELS = new Set([
-  '+try-failover',
-  '+elected-leader',
-  '+failover-state-select-slave',
-  '+selected-slave',
-  '+failover-state-send-slaveof-noone',
-  '+failover-state-wait-promotion',
-  '+failover-state-reconf-slaves',
-]);
+const PROGRESS_CHANNELS: ReadonlySet<string> = new Set(FAILOVER_PROGRESS_CHANNELS);
 
 function isAbort(channel: string): boolean {
   return channel.startsWith('-failover-abort') || channel === '+failover-end-for-timeout';

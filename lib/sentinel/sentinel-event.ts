@@ -31,6 +31,17 @@ export interface InstanceEvent {
 
 export type SentinelEvent = SwitchMasterEvent | InstanceEvent;
 
+/** A failover is under way (the leader publishes these, in this order, before it sends SLAVEOF NO ONE). */
+export const FAILOVER_PROGRESS_CHANNELS: readonly string[] = [
+  '+try-failover',
+  '+elected-leader',
+  '+failover-state-select-slave',
+  '+selected-slave',
+  '+failover-state-send-slaveof-noone',
+  '+failover-state-wait-promotion',
+  '+failover-state-reconf-slaves',
+];
+
 /** Channels the failover watcher subscribes to (sentinel pub/sub has no other traffic worth the bytes). */
 export const WATCHED_CHANNELS: readonly string[] = [
   '+switch-master',
@@ -38,14 +49,8 @@ export const WATCHED_CHANNELS: readonly string[] = [
   '-sdown',
   '+odown',
   '-odown',
-  '+try-failover',
-  '+elected-leader',
-  '+failover-state-select-slave',
-  '+selected-slave',
-  '+failover-state-send-slaveof-noone',
-  '+failover-state-wait-promotion',
+  ...FAILOVER_PROGRESS_CHANNELS,
   '+promoted-slave',
-  '+failover-state-reconf-slaves',
   '+failover-end',
   '+failover-end-for-timeout',
   '-failover-abort-not-elected',
