@@ -6,26 +6,17 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Connection } from '../../lib/connection/connection.js';
 import type { RespValue } from '../../lib/protocol/resp-value.js';
 import { isHealthyReplica, toMasterAddress, toSentinelInstance, toSentinelInstances } from '../../lib/sentinel/sentinel-reply.js';
-import { HOST, REDWIRE_TMP, SENTINEL } from './topology.js';
+import { adminCall } from './sentinel-health.js';
+import { REDWIRE_TMP, SENTINEL } from './topology.js';
 import { waitUntil } from './wait-until.js';
 
 const run = promisify(execFile);
 const NAME = SENTINEL.masterName;
 
-/** One command on a throwaway connection (admin/health checks, never through the code under test's pools). */
-export async function adminCall(port: number, args: string[]): Promise<unknown> {
-  const conn = new Connection({ host: HOST, port, retry: false, connectTimeout: 1000, commandTimeout: 2000, lazyConnect: true });
-  conn.on('error', () => undefined);
-  try {
-    await conn.connect();
-    return await conn.sendCommand(args);
-  } finally {
-    conn.destroy();
-  }
-}
+// One command on a throwaway connection (admin/health checks, never through the code under test's pools).
+export { adminCall };
 
 /** Why the topology is not healthy yet (same checks as the script's sentinel_healthy), or undefined. */
 export async function healthProblem(): Promise<string | undefined> {
