@@ -2,6 +2,7 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import { context, SpanKind, SpanStatusCode, type Attributes, type Counter, type Histogram, type Span, type Tracer } from '@opentelemetry/api';
 import type { BatchTraceContext, CommandTraceContext } from '../connection/connection-diagnostics.js';
 import { REDWIRE_CHANNELS } from '../connection/connection-diagnostics.js';
+import { ChannelSubscriptions } from './channel-subscriptions.js';
 import type { NormalizedInstrumentationOptions } from './otel-options.js';
 import type { PoolRegistry } from './pool-registry.js';
 import { queryText } from './query-text.js';
@@ -37,7 +38,7 @@ function errorMessage(error: unknown): string {
  */
 export class CommandTelemetry {
   readonly #inFlight = new WeakMap<object, InFlight>();
-  readonly #unsubscribe: (() => void)[] = [];
+  readonly #subscriptions = new ChannelSubscriptions();
 
   constructor(
     private readonly options: NormalizedInstrumentationOptions,
@@ -70,11 +71,11 @@ export class CommandTelemetry {
       error: noop,
     };
     batch.subscribe(batchHandlers);
-    this.#unsubscribe.push(() => command.unsubscribe(commandHandlers), () => batch.unsubscribe(batchHandlers));
+    this.#subscriptions.add(() => command.unsubscribe(commandHandlers), () => batch.unsubscribe(batchHandlers));
   }
 
   stop(): void {
-    for (const undo of this.#unsubscribe.splice(0)) undo();
+    this.#subscriptions.clear();
   }
 
   #allowed(name: string): boolean {

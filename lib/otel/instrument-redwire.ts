@@ -2,10 +2,10 @@ import { metrics, trace, type Meter } from '@opentelemetry/api';
 import { LIB_NAME, LIB_VERSION, type ConnectionPool } from '../index.js';
 import { CommandTelemetry } from './command-telemetry.js';
 import { EventTelemetry } from './event-telemetry.js';
+import { createCounter, createHistogram, INSTRUMENTS } from './instruments.js';
 import { normalizeInstrumentationOptions, type RedwireInstrumentationOptions } from './otel-options.js';
 import { PoolRegistry } from './pool-registry.js';
 import { PoolTelemetry } from './pool-telemetry.js';
-import { METRICS } from './semantic-names.js';
 
 /** What `instrumentRedwire` returns. */
 export interface RedwireInstrumentation {
@@ -35,14 +35,9 @@ export function instrumentRedwire(options: RedwireInstrumentationOptions = {}): 
   if (tracer !== undefined || commandMetrics) {
     parts.push(new CommandTelemetry(o, tracer, {
       duration: commandMetrics
-        ? meter.createHistogram(METRICS.operationDuration, {
-            description: 'Duration of Redis commands and of pipelines/transactions (PIPELINE, MULTI).', unit: 's',
-            advice: { explicitBucketBoundaries: o.buckets.operationDuration },
-          })
+        ? createHistogram(meter, INSTRUMENTS.operationDuration, o.buckets.operationDuration)
         : undefined,
-      errors: commandMetrics
-        ? meter.createCounter(METRICS.errors, { description: 'Failed commands, by error class (error.type).', unit: '{error}' })
-        : undefined,
+      errors: commandMetrics ? createCounter(meter, INSTRUMENTS.errors) : undefined,
     }, registry));
   }
   if (o.groups.connections) parts.push(new PoolTelemetry(o, meter, registry));

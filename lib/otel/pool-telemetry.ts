@@ -6,9 +6,11 @@ import type {
 } from '../connection/connection-diagnostics.js';
 import { REDWIRE_CHANNELS } from '../connection/connection-diagnostics.js';
 import { errorAttributes } from './command-telemetry.js';
+import { ChannelSubscriptions } from './channel-subscriptions.js';
+import { createCounter, createHistogram, createObservableUpDownCounter, INSTRUMENTS } from './instruments.js';
 import type { NormalizedInstrumentationOptions } from './otel-options.js';
 import type { PoolRegistry } from './pool-registry.js';
-import { ATTR, METRICS } from './semantic-names.js';
+import { ATTR } from './semantic-names.js';
 
 interface Figures {
   attributes: Attributes;
@@ -28,7 +30,7 @@ interface Figures {
  * reconnect attempts (the pools' `reconnecting` event).
  */
 export class PoolTelemetry {
-  readonly #undo: (() => void)[] = [];
+  readonly #subscriptions = new ChannelSubscriptions();
   readonly #connectStarted = new WeakMap<object, number>();
   readonly #reconnectListeners = new Map<ConnectionPool, () => void>();
   #reconnects: Counter | undefined;
@@ -42,21 +44,11 @@ export class PoolTelemetry {
   start(): void {
     const o = this.options;
     const meter = this.meter;
-    const count = meter.createObservableUpDownCounter(METRICS.connectionCount, {
-      description: 'Connections by state: used (shared and leased) and idle.', unit: '{connection}',
-    });
-    const max = meter.createObservableUpDownCounter(METRICS.connectionMax, {
-      description: 'The pool\'s cap on exclusive connections (maxConnections).', unit: '{connection}',
-    });
-    const pending = meter.createObservableUpDownCounter(METRICS.pendingRequests, {
-      description: 'Commands written or queued on the shared connections, awaiting their reply.', unit: '{request}',
-    });
-    const byPoolState = meter.createObservableUpDownCounter(METRICS.poolConnections, {
-      description: 'Pool connections by redwire state: shared, leased, idle, pending (being opened or reset).', unit: '{connection}',
-    });
-    const waiters = meter.createObservableUpDownCounter(METRICS.poolWaiters, {
-      description: 'Callers waiting for a connection of a pool at its limit (BlockingConnectionPool).', unit: '{request}',
-    });
+    const count = createObservableUpDownCounter(meter, INSTRUMENTS.connectionCount);
+    const max = createObservableUpDownCounter(meter, INSTRUMENTS.connectionMax);
+    const pending = createObservableUpDownCounter(meter, INSTRUMENTS.pendingRequests);
+    const byPoolState = createObservableUpDownCounter(meter, INSTRUMENTS.poolConnections);
+    const waiters = createObservableUpDownCounter(meter, INSTRUMENTS.poolWaiters);
     const observables: Observable[] = [count, max, pending, byPoolState, waiters];
     const collect = (result: BatchObservableResult): void => {
       for (const f of this.#figures()) {
@@ -71,32 +63,24 @@ export class PoolTelemetry {
       }
     };
     meter.addBatchObservableCallback(collect, observables);
-    this.#undo.push(() => meter.removeBatchObservableCallback(collect, observables));
+    this.#subscriptions.add(() => meter.removeBatchObservableCallback(collect, observables));
 
-    const waitTime = meter.createHistogram(METRICS.waitTime, {
-      description: 'Time to obtain a leased connection from a pool.', unit: 's',
-      advice: { explicitBucketBoundaries: o.buckets.connectionWaitTime },
-    });
-    const createTime = meter.createHistogram(METRICS.createTime, {
-      description: 'Time to open a connection: socket, TLS and handshake.', unit: 's',
-      advice: { explicitBucketBoundaries: o.buckets.connectionCreateTime },
-    });
-    this.#reconnects = meter.createCounter(METRICS.reconnects, {
-      description: 'Reconnect attempts of pool connections.', unit: '{attempt}',
-    });
+    const waitTime = createHistogram(meter, INSTRUMENTS.waitTime, o.buckets.connectionWaitTime);
+    const createTime = createHistogram(meter, INSTRUMENTS.createTime, o.buckets.connectionCreateTime);
+    this.#reconnects = createCounter(meter, INSTRUMENTS.reconnects);
 
-    this.#subscribe<PoolLifecycleMessage>(REDWIRE_CHANNELS.poolOpen, ({ pool }) => {
+    this.#subscriptions.on<PoolLifecycleMessage>(REDWIRE_CHANNELS.poolOpen, ({ pool }) => {
       if (pool instanceof ConnectionPool) this.registry.add(pool);
     });
-    this.#subscribe<PoolLifecycleMessage>(REDWIRE_CHANNELS.poolClose, ({ pool }) => {
+    this.#subscriptions.on<PoolLifecycleMessage>(REDWIRE_CHANNELS.poolClose, ({ pool }) => {
       if (!(pool instanceof ConnectionPool)) return;
       this.registry.remove(pool);
       this.#unlisten(pool);
     });
-    this.#subscribe<PoolConnectionMessage>(REDWIRE_CHANNELS.poolConnection, ({ pool, connection }) => {
+    this.#subscriptions.on<PoolConnectionMessage>(REDWIRE_CHANNELS.poolConnection, ({ pool, connection }) => {
       if (pool instanceof ConnectionPool) this.registry.linkConnection(connection, pool);
     });
-    this.#subscribe<PoolAcquireMessage>(REDWIRE_CHANNELS.poolAcquire, ({ pool, waitMs }) => {
+    this.#subscriptions.on<PoolAcquireMessage>(REDWIRE_CHANNELS.poolAcquire, ({ pool, waitMs }) => {
       if (pool instanceof ConnectionPool) waitTime.record(waitMs / 1000, this.#poolAttributes(pool));
     });
     this.registry.onAdded = (pool) => this.#listen(pool);
@@ -118,19 +102,13 @@ export class PoolTelemetry {
       },
     };
     connect.subscribe(handlers);
-    this.#undo.push(() => connect.unsubscribe(handlers));
+    this.#subscriptions.add(() => connect.unsubscribe(handlers));
   }
 
   stop(): void {
-    for (const undo of this.#undo.splice(0)) undo();
+    this.#subscriptions.clear();
     for (const pool of [...this.#reconnectListeners.keys()]) this.#unlisten(pool);
     this.registry.onAdded = undefined;
-  }
-
-  #subscribe<M>(name: string, handler: (message: M) => void): void {
-    const listener = (message: unknown): void => handler(message as M);
-    diagnosticsChannel.subscribe(name, listener);
-    this.#undo.push(() => diagnosticsChannel.unsubscribe(name, listener));
   }
 
   /** Counts reconnect attempts through the pool's own `reconnecting` event (never an `error` listener). */
