@@ -2,7 +2,7 @@
 export * from './errors/index.js';
 export * from './protocol/index.js';
 export * from './connection/index.js';
-export { ConnectionPool, BlockingConnectionPool, DEFAULT_POOL_OPTIONS } from './pool/index.js';
+export { ConnectionPool, BlockingConnectionPool, DEFAULT_POOL_OPTIONS, sumPoolStats } from './pool/index.js';
 export type {
   AcquireOptions,
   PoolDisconnectOptions,

@@ -1,6 +1,6 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { Attributes, BatchObservableResult, Counter, Meter, Observable } from '@opentelemetry/api';
-import { ConnectionPool } from '../index.js';
+import { ConnectionPool, sumPoolStats, type PoolStats } from '../index.js';
 import type {
   ConnectTraceContext, PoolAcquireMessage, PoolConnectionMessage, PoolLifecycleMessage,
 } from '../connection/connection-diagnostics.js';
@@ -12,16 +12,8 @@ import type { NormalizedInstrumentationOptions } from './otel-options.js';
 import type { PoolRegistry } from './pool-registry.js';
 import { ATTR } from './semantic-names.js';
 
-interface Figures {
+interface Figures extends PoolStats {
   attributes: Attributes;
-  idle: number;
-  used: number;
-  shared: number;
-  leased: number;
-  pending: number;
-  waiters: number;
-  inFlight: number;
-  max: number;
 }
 
 /**
@@ -52,10 +44,10 @@ export class PoolTelemetry {
     const observables: Observable[] = [count, max, pending, byPoolState, waiters];
     const collect = (result: BatchObservableResult): void => {
       for (const f of this.#figures()) {
-        result.observe(count, f.used, { ...f.attributes, [ATTR.connectionState]: 'used' });
+        result.observe(count, f.shared + f.leased, { ...f.attributes, [ATTR.connectionState]: 'used' });
         result.observe(count, f.idle, { ...f.attributes, [ATTR.connectionState]: 'idle' });
-        result.observe(max, f.max, f.attributes);
-        result.observe(pending, f.inFlight, f.attributes);
+        result.observe(max, f.maxConnections, f.attributes);
+        result.observe(pending, f.sharedInFlight, f.attributes);
         result.observe(waiters, f.waiters, f.attributes);
         for (const state of ['shared', 'leased', 'idle', 'pending'] as const) {
           result.observe(byPoolState, f[state], { ...f.attributes, [ATTR.poolState]: state });
@@ -136,27 +128,19 @@ export class PoolTelemetry {
   /** Stats of every open pool, summed per attribute set (pools of one endpoint and name report together). */
   #figures(): Figures[] {
     this.registry.refreshNames();
-    const byKey = new Map<string, Figures>();
+    const byKey = new Map<string, { attributes: Attributes; stats: PoolStats[] }>();
     for (const pool of this.registry.pools()) {
       if (pool.closed) continue;
-      const s = pool.stats();
       const attributes = this.#poolAttributes(pool);
       const key = `${String(attributes[ATTR.poolName])}\u0000${String(attributes[ATTR.connectionName] ?? '')}`;
-      let f = byKey.get(key);
-      if (f === undefined) {
-        f = { attributes, idle: 0, used: 0, shared: 0, leased: 0, pending: 0, waiters: 0, inFlight: 0, max: 0 };
-        byKey.set(key, f);
+      let group = byKey.get(key);
+      if (group === undefined) {
+        group = { attributes, stats: [] };
+        byKey.set(key, group);
       }
-      f.idle += s.idle;
-      f.used += s.shared + s.leased;
-      f.shared += s.shared;
-      f.leased += s.leased;
-      f.pending += s.pending;
-      f.waiters += s.waiters;
-      f.inFlight += s.sharedInFlight;
-      f.max += s.maxConnections;
+      group.stats.push(pool.stats());
     }
-    return [...byKey.values()];
+    return [...byKey.values()].map(({ attributes, stats }) => ({ attributes, ...sumPoolStats(stats) }));
   }
 }
 
