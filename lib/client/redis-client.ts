@@ -10,13 +10,12 @@ import type { RedisArg, RespValue } from '../protocol/resp-value.js';
 import { FailedCall, type PipelineResult, type QueuedCall } from './call-recorder.js';
 import { ClientCache, type ClientCacheOptions, type ClientCacheStats } from './client-cache.js';
 import type { CommandCall } from './commands/command-call.js';
-import { CommandsBase } from './commands/commands-base.js';
-import type { ScoredMember } from './commands/command-types.js';
 import { Pipeline } from './pipeline.js';
 import type { RedisApi, RedisApiEvents } from './redis-api.js';
 import { PubSubManager, type MessageListener, type Unsubscribe } from './pubsub-manager.js';
 import { runPipeline, runTransaction } from './run-batch.js';
-import { scanHash, scanKeys, scanSet, scanSortedSet, type KeyScanOptions, type ScanOptions } from './scan-iterators.js';
+import { scanKeys, type KeyScanOptions } from './scan-iterators.js';
+import { ScanningClient } from './scanning-client.js';
 import { commandOptionsOf, sendCall } from './send-call.js';
 import { Transaction } from './transaction.js';
 import type { WatchContext } from './watch-context.js';
@@ -53,7 +52,7 @@ const CLIENT_KEYS = ['pool', 'blockingPool', 'clientCache', 'pubsubBuffers'] as 
  * Events (`RedisApiEvents`, same names as a connection): `connect`, `ready`, `close`, `reconnecting`, `error` (only
  * emitted when listened to), `end`.
  */
-export class RedisClient extends CommandsBase implements RedisApi {
+export class RedisClient extends ScanningClient implements RedisApi {
   readonly #pool: ConnectionPool;
   readonly #options: RedisClientOptions;
   readonly #events = new EventEmitter();
@@ -188,22 +187,7 @@ export class RedisClient extends CommandsBase implements RedisApi {
 
   /** Every key (SCAN), optionally filtered by MATCH pattern and TYPE. */
   scanIterator(options: KeyScanOptions = {}): AsyncGenerator<string> {
-    return scanKeys((args) => this.#raw(args), options);
-  }
-
-  /** [field, value] pairs of a hash (HSCAN). */
-  hscanIterator(key: RedisArg, options: ScanOptions = {}): AsyncGenerator<[string, string]> {
-    return scanHash((args) => this.#raw(args), key, options);
-  }
-
-  /** Members of a set (SSCAN). */
-  sscanIterator(key: RedisArg, options: ScanOptions = {}): AsyncGenerator<string> {
-    return scanSet((args) => this.#raw(args), key, options);
-  }
-
-  /** { member, score } of a sorted set (ZSCAN). */
-  zscanIterator(key: RedisArg, options: ScanOptions = {}): AsyncGenerator<ScoredMember> {
-    return scanSortedSet((args) => this.#raw(args), key, options);
+    return scanKeys((args) => this.callArgs(args), options);
   }
 
   // ---- client-side cache -------------------------------------------------------------------------------------
@@ -289,10 +273,6 @@ export class RedisClient extends CommandsBase implements RedisApi {
       cache.endRead(slot, { value: reply });
     }
     return call.transform === undefined ? (reply as T) : call.transform(reply);
-  }
-
-  #raw(args: RedisArg[]): Promise<RespValue> {
-    return this.call(String(args[0]), ...args.slice(1));
   }
 
   async #execPipeline(queued: readonly QueuedCall[]): Promise<PipelineResult> {

@@ -3,7 +3,7 @@ import { inspect } from 'node:util';
 import { ConfigError } from '../errors/index.js';
 import { redactSecrets } from '../connection/redact-secrets.js';
 import type { RedisArg, RespValue } from '../protocol/resp-value.js';
-import { CommandsBase } from '../client/commands/commands-base.js';
+import { ScanningClient } from '../client/scanning-client.js';
 import type { CommandCall } from '../client/commands/command-call.js';
 import { argText } from '../client/commands/command-spec.js';
 import { commandOptionsOf } from '../client/send-call.js';
@@ -27,9 +27,8 @@ import { ClusterSubscriptions } from './cluster-subscriptions.js';
 import { ConnectionPool } from '../pool/connection-pool.js';
 import type { RedisApi, RedisApiEvents } from '../client/redis-api.js';
 import type { MessageListener, Unsubscribe } from '../client/pubsub-manager.js';
-import type { ScoredMember } from '../client/commands/command-types.js';
 import {
-  scanHash, scanKeys, scanSet, scanSortedSet, type KeyScanOptions, type ScanOptions,
+  scanKeys, type KeyScanOptions,
 } from '../client/scan-iterators.js';
 
 /** Multi-key commands split per slot when their keys span slots, and how the parts recombine. */
@@ -64,7 +63,7 @@ function parseNode(node: { host: string; port: number } | string): { host: strin
  * `reconnecting` of every node connection (with the node's address), `error` (slot-table and node errors, only
  * emitted when listened to), `end` once the client is closed.
  */
-export class ClusterClient extends CommandsBase implements RedisApi {
+export class ClusterClient extends ScanningClient implements RedisApi {
   readonly nodesManager: NodesManager;
   readonly #executor: ClusterExecutor;
   readonly #router: CommandRouter;
@@ -218,25 +217,6 @@ export class ClusterClient extends CommandsBase implements RedisApi {
       const timeout = this.#commandTimeout;
       yield* scanKeys((args) => pool.sendCommand<RespValue>(args, timeout > 0 ? { timeout } : undefined), options);
     }
-  }
-
-  /** [field, value] pairs of a hash (HSCAN on the key's node). */
-  hscanIterator(key: RedisArg, options: ScanOptions = {}): AsyncGenerator<[string, string]> {
-    return scanHash((args) => this.#byKey(args), key, options);
-  }
-
-  /** Members of a set (SSCAN on the key's node). */
-  sscanIterator(key: RedisArg, options: ScanOptions = {}): AsyncGenerator<string> {
-    return scanSet((args) => this.#byKey(args), key, options);
-  }
-
-  /** { member, score } of a sorted set (ZSCAN on the key's node). */
-  zscanIterator(key: RedisArg, options: ScanOptions = {}): AsyncGenerator<ScoredMember> {
-    return scanSortedSet((args) => this.#byKey(args), key, options);
-  }
-
-  #byKey(args: RedisArg[]): Promise<RespValue> {
-    return this.call(String(args[0]), ...args.slice(1));
   }
 
   protected async executeCommand<T>(call: CommandCall<T>): Promise<T> {
