@@ -106,6 +106,9 @@ describe('Sentinel failover (test topology)', () => {
     await observer.watching();
   }, 120_000);
 
+  // Each test may fail over: the next starts on a settled topology (no failover still in progress: INPROG).
+  beforeEach(() => sentinelTopologyHealthy(), 120_000);
+
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.disconnect().catch(() => undefined)));
     await observer?.close();
