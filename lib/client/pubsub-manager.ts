@@ -15,6 +15,16 @@ export type MessageListener<M extends string | Buffer = string> = (message: M, c
 /** Removes the listener (and unsubscribes channels left without listeners). */
 export type Unsubscribe = () => Promise<void>;
 
+/** The Unsubscribe handed to a subscriber: runs `undo` on the first call only (later calls resolve at once). */
+export function unsubscribeOnce(undo: Unsubscribe): Unsubscribe {
+  let done = false;
+  return () => {
+    if (done) return Promise.resolve();
+    done = true;
+    return undo();
+  };
+}
+
 const COMMANDS: Record<PubSubFamily, [string, string]> = {
   channel: ['SUBSCRIBE', 'UNSUBSCRIBE'],
   pattern: ['PSUBSCRIBE', 'PUNSUBSCRIBE'],
@@ -93,12 +103,7 @@ export class PubSubManager {
           throw error;
         }
       }
-      let done = false;
-      return () => {
-        if (done) return Promise.resolve();
-        done = true;
-        return this.unsubscribe(family, names, listener);
-      };
+      return unsubscribeOnce(() => this.unsubscribe(family, names, listener));
     });
   }
 

@@ -1,4 +1,4 @@
-import { PubSubManager, type MessageListener, type Unsubscribe } from '../client/pubsub-manager.js';
+import { PubSubManager, unsubscribeOnce, type MessageListener, type Unsubscribe } from '../client/pubsub-manager.js';
 import type { ClusterPubSub } from './cluster-pubsub.js';
 import type { NodesManager } from './nodes-manager.js';
 
@@ -48,12 +48,7 @@ export class ClusterSubscriptions {
         await this.#remove(family, added, listener);
         throw error;
       }
-      let done = false;
-      return () => {
-        if (done) return Promise.resolve();
-        done = true;
-        return this.unsubscribe(family, list, listener);
-      };
+      return unsubscribeOnce(() => this.unsubscribe(family, list, listener));
     });
   }
 
