@@ -9,6 +9,7 @@ import { RedisModule } from '../../lib/nest/index.js';
 import { RedisHealthIndicator, RedisHealthModule } from '../../lib/nest/health/index.js';
 import { CLUSTER, HOST, requireTopology, SENTINEL, STANDALONE } from '../support/topology.js';
 import { waitUntil } from '../support/wait-until.js';
+import { sentinelTopologyHealthy } from '../support/sentinel-admin.js';
 
 const run = promisify(execFile);
 const SENTINEL_URL = `redis+sentinel://${SENTINEL.sentinels.map((s) => `${s.host}:${s.port}`).join(',')}/${SENTINEL.masterName}`;
@@ -57,6 +58,7 @@ describe('RedisHealthIndicator against real topologies', () => {
 
   it('sentinel: down when the master dies, up again on the new master after failover', async () => {
     await requireTopology('sentinel');
+    await sentinelTopologyHealthy();
     const { app, check } = await bootHealthApp(SENTINEL_URL);
     let killedPort: number | undefined;
     try {

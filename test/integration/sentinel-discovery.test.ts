@@ -4,6 +4,7 @@ import { MasterNotFoundError } from '../../lib/errors/index.js';
 import { Sentinel } from '../../lib/sentinel/sentinel.js';
 import { SentinelService } from '../../lib/sentinel/sentinel-service.js';
 import { HOST, requireTopology, SENTINEL } from '../support/topology.js';
+import { sentinelTopologyHealthy } from '../support/sentinel-admin.js';
 
 const NAME = SENTINEL.masterName;
 
@@ -20,6 +21,8 @@ describe('Sentinel discovery against the test topology', () => {
 
   beforeAll(async () => {
     await requireTopology('sentinel');
+    // An earlier suite may have failed the master over: start once replicas are re-attached and the sentinels agree.
+    await sentinelTopologyHealthy();
     blackhole = createServer((socket) => {
       accepted.add(socket);
       socket.on('close', () => accepted.delete(socket));
@@ -27,7 +30,7 @@ describe('Sentinel discovery against the test topology', () => {
     await new Promise<void>((resolve) => blackhole.listen(0, HOST, resolve));
     blackholePort = (blackhole.address() as { port: number }).port;
     sentinel = new Sentinel({ sentinels: SENTINEL.sentinels, watchFailover: false });
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await sentinel?.close();
