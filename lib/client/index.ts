@@ -6,6 +6,7 @@ export type { BatchRunner } from './pipeline.js';
 export { Pipeline } from './pipeline.js';
 export { Transaction } from './transaction.js';
 export { WatchContext } from './watch-context.js';
+export type { WatchBody } from './run-watch.js';
 export type { PipelineResult } from './call-recorder.js';
 export type { MessageListener, Unsubscribe, PubSubFamily } from './pubsub-manager.js';
 export type { ScanOptions, KeyScanOptions } from './scan-iterators.js';

@@ -8,7 +8,7 @@ import type { ScoredMember } from './commands/command-types.js';
 import type { RedisCommands } from './commands/redis-commands.js';
 import type { MessageListener, Unsubscribe } from './pubsub-manager.js';
 import type { KeyScanOptions, ScanOptions } from './scan-iterators.js';
-import type { WatchContext } from './watch-context.js';
+import type { WatchBody } from './run-watch.js';
 
 /**
  * Events of a client, whatever the topology. `connect` / `ready` / `close` carry the endpoint (a Cluster node's
@@ -44,7 +44,7 @@ export interface RedisApi extends RedisCommands {
    * `tx.multi()`), EXECs what it queued. Resolves with its results, or null when `fn` queued nothing; rejects with
    * `WatchError` when a watched key changed meanwhile (retry then).
    */
-  watch(keys: RedisArg | readonly RedisArg[], fn: (tx: WatchContext) => Promise<unknown> | unknown): Promise<PipelineResult | null>;
+  watch(keys: RedisArg | readonly RedisArg[], fn: WatchBody): Promise<PipelineResult | null>;
 
   /** Listens to channels; resolves once subscribed with a function that removes this listener. */
   subscribe<M extends string | Buffer = string>(channels: string | readonly string[], listener: MessageListener<M>): Promise<Unsubscribe>;

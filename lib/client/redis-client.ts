@@ -18,8 +18,7 @@ import { scanKeys, type KeyScanOptions } from './scan-iterators.js';
 import { ScanningClient } from './scanning-client.js';
 import { commandOptionsOf, sendCall } from './send-call.js';
 import { Transaction } from './transaction.js';
-import type { WatchContext } from './watch-context.js';
-import { runWatch, watchKeys } from './run-watch.js';
+import { runWatch, watchJob, type WatchBody } from './run-watch.js';
 
 /** Options of `RedisClient` (and `createClient` for a standalone server): pool + connection options and the client's own. */
 export interface RedisClientOptions extends PoolOptions {
@@ -149,8 +148,9 @@ export class RedisClient extends ScanningClient implements RedisApi {
    * Rejects with `WatchError` when a watched key changed meanwhile (retry then). The connection is always released;
    * on failure the keys are UNWATCHed (or the connection closed).
    */
-  watch(keys: RedisArg | readonly RedisArg[], fn: (tx: WatchContext) => Promise<unknown> | unknown): Promise<PipelineResult | null> {
-    return this.#pool.withConnection((conn) => runWatch(conn, watchKeys(keys), this.#commandTimeout, fn));
+  watch(keys: RedisArg | readonly RedisArg[], fn: WatchBody): Promise<PipelineResult | null> {
+    const job = watchJob(keys, this.#commandTimeout, fn);
+    return this.#pool.withConnection((conn) => runWatch(conn, job));
   }
 
   // ---- pub/sub -----------------------------------------------------------------------------------------------

@@ -18,8 +18,7 @@ import { validateClusterOptions } from './validate-cluster-options.js';
 import { ClusterPipeline } from './cluster-pipeline.js';
 import { ClusterTransaction } from './cluster-transaction.js';
 import { runClusterWatch } from './cluster-watch.js';
-import { watchKeys } from '../client/run-watch.js';
-import type { WatchContext } from '../client/watch-context.js';
+import { watchJob, type WatchBody } from '../client/run-watch.js';
 import type { PipelineResult } from '../client/call-recorder.js';
 import type { ClusterRunner } from './cluster-runner.js';
 import { ClusterPubSub } from './cluster-pubsub.js';
@@ -197,8 +196,8 @@ export class ClusterClient extends ScanningClient implements RedisApi {
    * the transaction it queues on `tx.multi()` run on one connection of that slot's primary. Rejects with
    * `WatchError` when a watched key changed meanwhile (retry then), CrossSlotError for keys of several slots.
    */
-  watch(keys: RedisArg | readonly RedisArg[], fn: (tx: WatchContext) => Promise<unknown> | unknown): Promise<PipelineResult | null> {
-    return runClusterWatch(this.#runner(), watchKeys(keys), this.#commandTimeout, fn);
+  watch(keys: RedisArg | readonly RedisArg[], fn: WatchBody): Promise<PipelineResult | null> {
+    return runClusterWatch(this.#runner(), watchJob(keys, this.#commandTimeout, fn));
   }
 
   /** Hash slot of a key (hash tags honoured). */

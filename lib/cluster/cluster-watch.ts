@@ -1,8 +1,6 @@
 import { DataError, RedirectionLimitError, type MovedError } from '../errors/index.js';
-import type { RedisArg } from '../protocol/resp-value.js';
 import type { PipelineResult } from '../client/call-recorder.js';
-import { runWatch } from '../client/run-watch.js';
-import type { WatchContext } from '../client/watch-context.js';
+import { runWatch, type WatchJob } from '../client/run-watch.js';
 import type { ClusterRunner } from './cluster-runner.js';
 import { classify } from './redirect-policy.js';
 
@@ -12,12 +10,8 @@ import { classify } from './redirect-policy.js';
  * answering WATCH itself (stale slot table) is followed before `fn` runs; once `fn` has started, any error reaches
  * the caller (a WATCH cannot move with its slot: retry the whole watch, as after a WatchError).
  */
-export async function runClusterWatch(
-  runner: ClusterRunner,
-  keys: readonly RedisArg[],
-  commandTimeout: number,
-  fn: (tx: WatchContext) => Promise<unknown> | unknown,
-): Promise<PipelineResult | null> {
+export async function runClusterWatch(runner: ClusterRunner, job: WatchJob): Promise<PipelineResult | null> {
+  const { keys } = job;
   if (keys.length === 0) throw new DataError('watch() needs at least one key.', { command: 'WATCH' });
   await runner.ready();
   // The router's key check: CrossSlotError when the keys hash to several slots, before anything is sent.
@@ -32,7 +26,7 @@ export async function runClusterWatch(
   for (let attempt = 0; attempt <= executor.maxRedirections; attempt++) {
     const node = nodes.nodeForSlot(slot, false);
     try {
-      return await executor.withLease(nodes.poolFor(node), deadline, ['WATCH'], {}, (conn) => runWatch(conn, keys, commandTimeout, fn));
+      return await executor.withLease(nodes.poolFor(node), deadline, ['WATCH'], {}, (conn) => runWatch(conn, job));
     } catch (error) {
       // Only WATCH's own MOVED is followed: after it nothing of the caller's has run. Anything else (an ASK, which
       // would need every command of the watch sent as ASKING) reaches the caller.
