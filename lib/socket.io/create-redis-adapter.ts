@@ -34,8 +34,8 @@ export interface SocketIoRedis extends RedisApi {
 export function createRedisAdapter(client: SocketIoRedis, options: RedisAdapterFactoryOptions = {}): RedisAdapterFactory {
   const cluster = client instanceof ClusterClient;
   const subscriber = client.duplicate(cluster ? { pushBuffers: true } : { pubsubBuffers: true });
-  const pub = new NodeRedisShape(client, { cluster });
-  const sub = new NodeRedisShape(subscriber, { cluster });
+  const pub = new NodeRedisShape(client);
+  const sub = new NodeRedisShape(subscriber);
   const { sharded = cluster, ...adapterOptions } = options;
   const factory = sharded
     ? createShardedAdapter(pub, sub, adapterOptions as ShardedRedisAdapterOptions)

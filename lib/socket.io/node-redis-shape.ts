@@ -3,7 +3,6 @@ import type { MessageListener, RedisApi, RedisArg, RespValue } from '../index.js
 
 type Listener = MessageListener<Buffer>;
 
-const SHARD_COUNT = "return redis.call('PUBSUB', 'SHARDNUMSUB', KEYS[1])";
 
 /**
  * The node-redis v4 shape `@socket.io/redis-adapter` drives (`subscribe(channels, listener, bufferMode)`,
@@ -17,12 +16,9 @@ export class NodeRedisShape extends EventEmitter {
     if (this.listenerCount('error') > 0) this.emit('error', error);
   };
 
-  readonly #cluster: boolean;
-
-  constructor(client: RedisApi, options: { cluster: boolean }) {
+  constructor(client: RedisApi) {
     super();
     this.#client = client;
-    this.#cluster = options.cluster;
     client.on('error', this.#forward);
   }
 
@@ -59,16 +55,14 @@ export class NodeRedisShape extends EventEmitter {
   }
 
   /**
-   * The adapter asks `PUBSUB NUMSUB|SHARDNUMSUB channel` to count servers and reads `[channel, count]`. On a Cluster
-   * the shard count must come from the shard owning the channel, and PUBSUB has no key to route by: a one-line
-   * script keyed by the channel (same slot) runs it there.
+   * The adapter asks `PUBSUB NUMSUB|SHARDNUMSUB channel` to count servers and reads `[channel, count]` (on a Cluster,
+   * SHARDNUMSUB is routed to the shard that owns the channel's slot).
    */
   async sendCommand(args: RedisArg[]): Promise<RespValue> {
     const [command, sub, channel] = args.map(String);
     if (command?.toUpperCase() === 'PUBSUB' && channel !== undefined) {
       const kind = sub?.toUpperCase();
       if (kind === 'NUMSUB') return [channel, (await this.#client.pubsubNumsub(channel))[channel] ?? 0];
-      if (kind === 'SHARDNUMSUB' && this.#cluster) return this.#client.call('EVAL', SHARD_COUNT, 1, channel);
       if (kind === 'SHARDNUMSUB') return [channel, (await this.#client.pubsubShardnumsub(channel))[channel] ?? 0];
     }
     return this.#client.call(String(args[0]), ...args.slice(1));

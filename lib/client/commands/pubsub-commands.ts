@@ -1,6 +1,6 @@
 import type { RespValue } from '../../protocol/resp-value.js';
 import type { RedisValue, StringOrBuffer } from './command-types.js';
-import { allKeys, container, firstKey, read, write, type CommandSpec } from './command-spec.js';
+import { allKeys, container, firstKey, keyRange, read, write, type CommandSpec } from './command-spec.js';
 import { methodTable } from './method-spec.js';
 import { asBulkArray, asInteger, asPairs, asText, newRecord } from './reply-transforms.js';
 
@@ -49,6 +49,8 @@ export const pubSubCommandSpecs: CommandSpec[] = [
   read('SSUBSCRIBE', allKeys),
   read('SUNSUBSCRIBE', allKeys),
   container('PUBSUB', [
-    read('CHANNELS'), read('NUMSUB'), read('NUMPAT'), read('SHARDCHANNELS'), read('SHARDNUMSUB'), read('HELP'),
+    read('CHANNELS'), read('NUMSUB'), read('NUMPAT'), read('SHARDCHANNELS'),
+    // Shard channels live on their slot's primary: routed by the channels, as SPUBLISH is.
+    read('SHARDNUMSUB', keyRange(2, -1)), read('HELP'),
   ]),
 ];
