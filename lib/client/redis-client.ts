@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { inspect } from 'node:util';
-import { ConfigError, DataError, PubSubError, type RedisError } from '../errors/index.js';
+import { ConfigError } from '../errors/index.js';
 import { redactSecrets } from '../connection/redact-secrets.js';
 import { BlockingConnectionPool } from '../pool/blocking-connection-pool.js';
 import { ConnectionPool, type PoolConnectionEventInfo } from '../pool/connection-pool.js';
@@ -248,8 +248,8 @@ export class RedisClient extends ScanningClient implements RedisApi {
         ...(call.signal !== undefined ? { signal: call.signal } : {}),
       });
     }
-    const misuse = sharedMisuse(call.args[0]);
-    if (misuse !== undefined) return Promise.reject(misuse);
+    // SUBSCRIBE, MULTI, SELECT, MONITOR ... are refused by the pool's shared connection (UnsafeCommandError naming
+    // the API to use instead); the client keeps no list of its own.
     if (this.#cache !== undefined) {
       const slot = this.#cache.slotFor(call);
       if (slot !== undefined) return this.#cached(call, slot);
@@ -304,27 +304,4 @@ function buildPool(options: RedisClientOptions, tracking: boolean): ConnectionPo
     };
   }
   return options.blockingPool === false ? new ConnectionPool(poolOptions) : new BlockingConnectionPool(poolOptions);
-}
-
-/** Commands that would change the shared connection's state for every other caller, and what to use instead. */
-const SHARED_UNSAFE: Record<string, string> = {
-  SUBSCRIBE: 'use client.subscribe(channels, listener)',
-  PSUBSCRIBE: 'use client.psubscribe(patterns, listener)',
-  SSUBSCRIBE: 'use client.ssubscribe(channels, listener)',
-  MONITOR: 'lease a connection with client.pool.withConnection(...)',
-  SELECT: "set the 'db' option (or duplicate({ db }))",
-  MULTI: 'use client.multi() or client.watch(keys, fn)',
-  WATCH: 'use client.watch(keys, fn)',
-};
-
-/** An error when `name` must not run on a shared connection; cheap for every other command. */
-function sharedMisuse(name: RedisArg | undefined): RedisError | undefined {
-  if (typeof name !== 'string') return undefined;
-  const n = name.length;
-  if (n !== 5 && n !== 6 && n !== 7 && n !== 9 && n !== 10) return undefined;
-  const upper = name.toUpperCase();
-  const instead = SHARED_UNSAFE[upper];
-  if (instead === undefined) return undefined;
-  const message = `${upper} would change the shared connection for every caller of this client: ${instead}.`;
-  return upper.endsWith('SUBSCRIBE') ? new PubSubError(message, { command: upper }) : new DataError(message, { command: upper });
 }

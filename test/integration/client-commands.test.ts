@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
-import { DataError, ExecAbortError, PubSubError, ResponseError, WatchError, WrongTypeError } from '../../lib/errors/index.js';
+import { DataError, ExecAbortError, ResponseError, UnsafeCommandError, WatchError, WrongTypeError } from '../../lib/errors/index.js';
 import { RedisClient } from '../../lib/client/index.js';
 import { STANDALONE, requireTopology } from '../support/topology.js';
 
@@ -148,7 +148,8 @@ test('withBuffers() returns Buffers over the same pool; inspect shows no passwor
 });
 
 test('commands that would change the shared connection are refused with what to use instead', async () => {
-  await expect(client.call('SUBSCRIBE', 'x')).rejects.toBeInstanceOf(PubSubError);
+  await expect(client.call('SUBSCRIBE', 'x')).rejects.toBeInstanceOf(UnsafeCommandError);
+  await expect(client.call('SUBSCRIBE', 'x')).rejects.toThrow(/client\.subscribe\(channels, listener\)/);
   await expect(client.call('select', 1)).rejects.toThrow(/'db' option/);
   await expect(client.call('MULTI')).rejects.toThrow(/client\.multi\(\)/);
   expect(await client.call('PING')).toBe('PONG');
