@@ -1,6 +1,8 @@
+import { BullModule } from '@nestjs/bullmq';
 import { CacheModule } from '@nestjs/cache-manager';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { ClientsModule } from '@nestjs/microservices';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 // In your app: import from 'redwire', 'redwire/nest', 'redwire/nest/health', 'redwire/keyv', 'redwire/nest/throttler'.
@@ -9,8 +11,12 @@ import { getRedisToken, RedisModule } from '../lib/nest/index.js';
 import { RedisHealthModule } from '../lib/nest/health/index.js';
 import { RedwireKeyvStore } from '../lib/keyv/index.js';
 import { RedisThrottlerStorage } from '../lib/throttler/index.js';
+import { createBullMQConnection } from '../lib/bullmq/index.js';
+import { RedisTransportClient } from '../lib/microservices/index.js';
 import { CacheController } from './cache.controller.js';
 import { CachedTimeController } from './cached-time.controller.js';
+import { MailController, MailProcessor } from './mail.queue.js';
+import { MATH_SERVICE, MathController } from './math.controller.js';
 import { CounterController } from './counter.controller.js';
 import { HealthController } from './health.controller.js';
 
@@ -37,10 +43,22 @@ export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6380';
         storage: new RedisThrottlerStorage(redis, { keyPrefix: 'sample:throttle:' }),
       }),
     }),
+    // BullMQ queues and workers on the same connection (BullMQ duplicates it for its blocking reads).
+    BullModule.forRootAsync({
+      inject: [getRedisToken()],
+      useFactory: (redis: RedisApi) => ({ connection: createBullMQConnection(redis), prefix: 'sample:bull' }),
+    }),
+    BullModule.registerQueue({ name: 'mail' }),
+    // The client side of the microservice main.ts starts (RedisTransportServer): requests over redwire pub/sub.
+    ClientsModule.registerAsync([{
+      name: MATH_SERVICE,
+      inject: [getRedisToken()],
+      useFactory: (redis: RedisApi) => ({ customClass: RedisTransportClient, options: { client: redis, timeout: 5000 } }),
+    }]),
     TerminusModule,
     RedisHealthModule,
   ],
-  controllers: [CounterController, CacheController, CachedTimeController, HealthController],
-  providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
+  controllers: [CounterController, CacheController, CachedTimeController, MailController, MathController, HealthController],
+  providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }, MailProcessor],
 })
 export class AppModule {}

@@ -132,6 +132,8 @@ show PUT /cache/greeting '{"value":"hello from redwire","ttl":60}'
 show GET /cache/greeting
 show GET /cached/time
 show GET /cached/time
+show POST /mail '{"to":"ada@example.com"}'
+show GET /math/sum?n=1,2,39
 show GET /health
 echo
 

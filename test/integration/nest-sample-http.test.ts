@@ -1,8 +1,8 @@
 /**
  * The sample app (sample/) over HTTP, as `scripts/demo.sh` runs it: its own process (on the TypeScript sources through
  * the swc hook; @nestjs/throttler is CommonJS over ESM-only Nest 12, which Node loads and Jest's loader cannot),
- * against the standalone test server. Counter, cache, cache-manager (RedwireKeyvStore), throttler (RedisThrottlerStorage)
- * and health, then a graceful SIGTERM.
+ * against the standalone test server. Counter, cache, cache-manager (RedwireKeyvStore), throttler (RedisThrottlerStorage),
+ * a BullMQ queue, a microservice over redwire pub/sub, and health, then a graceful SIGTERM.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createClient } from '../../lib/create-client.js';
@@ -83,6 +83,23 @@ describe('the sample app over HTTP', () => {
     const keys: string[] = [];
     for await (const key of redis.scanIterator({ MATCH: 'sample:throttle:*', COUNT: 1000 })) keys.push(key);
     expect(keys.length).toBeGreaterThan(0);
+  });
+
+  it('POST /mail queues a BullMQ job that the sample worker completes (createBullMQConnection)', async () => {
+    const { id } = (await (await fetch(`${base}/mail`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ to: 'ada@example.com' }),
+    })).json()) as { id: string };
+    const done = await waitUntil('the mail job completed', async () => {
+      const job = (await (await fetch(`${base}/mail/${id}`)).json()) as { state: string; result: unknown };
+      return job.state === 'completed' ? job : undefined;
+    }, 20_000, 50);
+    expect(done.result).toBe('sent to ada@example.com');
+  });
+
+  it('GET /math/sum goes through the microservice over redwire pub/sub (RedisTransportClient -> RedisTransportServer)', async () => {
+    expect(await (await fetch(`${base}/math/sum?n=1,2,39`)).json()).toEqual({ sum: 42 });
   });
 
   it('shuts down gracefully on SIGTERM (Nest closes the Redis connection, then re-raises the signal)', async () => {
