@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { RedisClient } from '../../lib/client/index.js';
 import { STANDALONE, requireTopology } from '../support/topology.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const tag = randomUUID().slice(0, 8);
 const channel = (name: string): string => `redwire:pubsub-test:${tag}:${name}`;
@@ -27,12 +28,11 @@ function collector<M>(count: number): { listener: (m: M, c: string, p?: string) 
 
 /** PUBLISH until at least one subscriber got it (after a reconnect the resubscribe may still be in flight). */
 async function publishUntilHeard(publisher: RedisClient, name: string, message: string, heard: () => boolean): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!heard()) {
-    if (Date.now() > deadline) throw new Error(`no subscriber heard ${message} within 10 s`);
+  await waitUntil(`a subscriber to hear ${message}`, async () => {
+    if (heard()) return true;
     await publisher.call('PUBLISH', name, message);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+    return heard();
+  }, 10_000, 20);
 }
 
 beforeAll(async () => {

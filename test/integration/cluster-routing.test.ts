@@ -1,6 +1,7 @@
 import { ClusterClient } from '../../lib/cluster/index.js';
 import { Connection } from '../../lib/connection/connection.js';
 import { CLUSTER, HOST, requireTopology } from '../support/topology.js';
+import { waitUntil } from '../support/wait-until.js';
 
 /** Which port holds `key` right now, asked of every primary directly with a plain client. */
 async function ownerPort(client: ClusterClient, key: string): Promise<number> {
@@ -143,10 +144,7 @@ describe('ClusterClient routing (official cluster topology)', () => {
     expect(await direct.get(owner.port)!.sendCommand(['PUBSUB', 'SHARDNUMSUB', 'news{eu}'])).toEqual(['news{eu}', 1]);
     await client.call('SPUBLISH', 'news{eu}', 'hello');
     await client.call('PUBLISH', 'broadcast', 'hi');
-    const deadline = Date.now() + 5000;
-    while ((shardMessages.length === 0 || classic.length === 0) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await waitUntil('both messages to arrive', () => shardMessages.length > 0 && classic.length > 0);
     expect(shardMessages).toEqual(['hello']);
     expect(classic).toEqual(['hi']);
     await client.sunsubscribe('news{eu}');

@@ -2,6 +2,7 @@ import { Connection } from '../../lib/connection/index.js';
 import { CommandsBase, defineScript, type CommandCall } from '../../lib/client/commands/index.js';
 import { NoScriptError, WrongTypeError } from '../../lib/errors/index.js';
 import { requireTopology, STANDALONE } from '../support/topology.js';
+import { waitUntil } from '../support/wait-until.js';
 
 /** Test-only client: the typed methods over one Connection (RedisClient is built elsewhere on the same base). */
 class ConnectionClient extends CommandsBase {
@@ -353,10 +354,8 @@ describe('typed command families give identical results in RESP2 and RESP3', () 
       const readerId = await c.clientId();
       const pending = c.xread({ [k('live')]: '$' }, { BLOCK: 5000 });
       // Write from the other connection once the server lists this reader as blocked (flag b).
-      const deadline = Date.now() + 5000;
-      while (!(await other.clientList({ ID: [readerId] }))[0]?.flags?.includes('b')) {
-        if (Date.now() > deadline) throw new Error('reader never blocked');
-      }
+      await waitUntil('the reader to be blocked (CLIENT LIST flag b)',
+        async () => (await other.clientList({ ID: [readerId] }))[0]?.flags?.includes('b'), 5000, 1);
       await other.xadd(k('live'), '5-1', { n: 1 });
       return pending;
     });

@@ -10,6 +10,7 @@ import type { RedisClient } from '../../lib/client/redis-client.js';
 import { ConnectionError, DataError, QueueFullError } from '../../lib/errors/index.js';
 import { OwnedRedis } from '../chaos/chaos-servers.js';
 import { freePort } from '../support/free-port.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const MiB = 1024 * 1024;
 let server: OwnedRedis;
@@ -67,10 +68,7 @@ describe('memory bounds (default options)', () => {
     for (const r of results) expect(r).toBeInstanceOf(ConnectionError);
 
     server.signal('SIGCONT');
-    const deadline = Date.now() + 15_000;
-    while ((await redis.ping().catch(() => 'no')) !== 'PONG') {
-      if (Date.now() > deadline) throw new Error('client did not recover');
-    }
+    await waitUntil('the client to recover (PING answered)', async () => (await redis.ping()) === 'PONG', 15_000);
   });
 
   it('a pipeline of 1,000,000 commands works, streamed in chunks under the in-flight bounds', async () => {

@@ -7,23 +7,26 @@ import { createClient } from '../../lib/create-client.js';
 import type { ClusterClient } from '../../lib/cluster/cluster-client.js';
 import type { RedisClient } from '../../lib/client/redis-client.js';
 import { CLUSTER, SENTINEL, STANDALONE, requireTopology } from './topology.js';
+import { waitUntil } from './wait-until.js';
 
 export type IntegrationClient = RedisClient | ClusterClient;
 export type IntegrationTopology = 'standalone' | 'sentinel' | 'cluster';
 
 export const INTEGRATION_TOPOLOGIES: readonly IntegrationTopology[] = ['standalone', 'sentinel', 'cluster'];
 
-/** Polls `attempt` until it resolves or `deadlineMs` passes (then rethrows its last error). */
+/** Polls `attempt` until it resolves, with its value; past `deadlineMs` rethrows its last error (a typed one). */
 export async function eventually<T>(attempt: () => Promise<T>, deadlineMs = 20_000, everyMs = 100): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
+  let lastError: unknown;
+  const settled = await waitUntil('an attempt to succeed', async () => {
     try {
-      return await attempt();
+      return { value: await attempt() };
     } catch (error) {
-      if (Date.now() > end) throw error;
-      await new Promise((resolve) => setTimeout(resolve, everyMs));
+      lastError = error;
+      return undefined;
     }
-  }
+  }, deadlineMs, everyMs).catch(() => undefined);
+  if (settled === undefined) throw lastError;
+  return settled.value;
 }
 
 /** A connected client of `topology`; for Sentinel, only once the master is known and accepts a write. */

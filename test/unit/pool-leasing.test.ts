@@ -85,8 +85,7 @@ describe('ConnectionPool leasing', () => {
     const conns = await Promise.all([pool.acquire(), pool.acquire(), pool.acquire()]);
     for (const c of conns) pool.release(c);
     expect(pool.stats().idle).toBe(3);
-    const deadline = Date.now() + 2000;
-    while (pool.stats().idle > 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await waitUntil('idle connections beyond minIdle to close', () => pool.stats().idle <= 1, 2000);
     expect(pool.stats().idle).toBe(1);
   });
 
