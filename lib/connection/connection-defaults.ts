@@ -35,3 +35,14 @@ export const DEFAULT_CONNECTION_OPTIONS = Object.freeze({
   pushBuffers: false,
   lazyConnect: false,
 });
+
+/** ms `disconnect()` (and a pool's graceful close) waits for in-flight replies by default. */
+export const DEFAULT_DISCONNECT_TIMEOUT = 5000;
+
+/**
+ * ms a health-check PING (before reusing an idle connection, or after a lease reset) may take: the connection's
+ * `connectTimeout`, or its default when that is 0 (none). One rule for the connection and the pool.
+ */
+export function healthCheckTimeout(connectTimeout: number | undefined): number {
+  return connectTimeout !== undefined && connectTimeout > 0 ? connectTimeout : DEFAULT_CONNECTION_OPTIONS.connectTimeout;
+}

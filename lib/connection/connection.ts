@@ -12,6 +12,7 @@ import { ConnectLoop } from './connect-loop.js';
 import { isFatalConnectError } from './connection-handshake.js';
 import type { ConnectionOptions, Endpoint } from './connection-options.js';
 import { ConnectionSocket } from './connection-socket.js';
+import { DEFAULT_DISCONNECT_TIMEOUT, healthCheckTimeout } from './connection-defaults.js';
 import {
   AT_BATCH,
   AT_IN_FLIGHT,
@@ -44,8 +45,6 @@ const MAX_ABANDONED_IN_FLIGHT = 1000;
 /** Commands of one sendBatch created at a time; a larger batch is fed to the pipeline chunk by chunk. */
 const FEED_CHUNK = 16_384;
 
-/** ms `disconnect()` waits for in-flight replies by default. */
-const DEFAULT_DISCONNECT_TIMEOUT = 5000;
 
 type Waiter = { resolve: () => void; reject: (error: Error) => void };
 
@@ -536,7 +535,7 @@ export class Connection extends EventEmitter {
   #healthCheck(): void {
     this.#checking = true;
     const socket = this.#link.socket;
-    const timeout = this.#options.connectTimeout > 0 ? this.#options.connectTimeout : 5000;
+    const timeout = healthCheckTimeout(this.#options.connectTimeout);
     void this.#link.sendInternal([['PING']], timeout)[0]!.then(
       () => {
         this.#checking = false;

@@ -22,6 +22,7 @@ import {
 } from './pool-options.js';
 import type { PoolStats } from './pool-stats.js';
 import { guardSharedConnection } from './shared-command-guard.js';
+import { DEFAULT_DISCONNECT_TIMEOUT, healthCheckTimeout } from '../connection/connection-defaults.js';
 
 export interface AcquireOptions {
   /**
@@ -52,7 +53,6 @@ interface IdleEntry {
   since: number;
 }
 
-const DEFAULT_DISCONNECT_TIMEOUT = 5000;
 
 /**
  * Owns the connections to one logical endpoint. Ordinary commands are multiplexed over `sharedConnections`
@@ -602,7 +602,7 @@ export class ConnectionPool extends EventEmitter {
     const interval = this.settings.healthCheckInterval;
     if (interval === 0 || Date.now() - conn.lastActivity <= interval) return true;
     try {
-      await conn.sendCommand(['PING'], { timeout: this.#connectionOptions.connectTimeout ?? 10_000 });
+      await conn.sendCommand(['PING'], { timeout: healthCheckTimeout(this.#connectionOptions.connectTimeout) });
       return true;
     } catch {
       return false;

@@ -3,6 +3,7 @@ import { performHandshake } from '../connection/connection-handshake.js';
 import type { RedisArg, RespValue } from '../protocol/resp-value.js';
 import type { LeaseState } from './lease-state.js';
 import type { PoolConnection } from './pool-connection.js';
+import { healthCheckTimeout } from '../connection/connection-defaults.js';
 
 /** What a reset puts back: the pool's own handshake settings. */
 export interface RestoreSettings {
@@ -26,7 +27,7 @@ export function restoreSettingsOf(options: ConnectionOptions, db: number): Resto
     clientName: options.clientName,
     db,
     afterHandshake: options.afterHandshake,
-    timeout: options.connectTimeout !== undefined && options.connectTimeout > 0 ? options.connectTimeout : 10_000,
+    timeout: healthCheckTimeout(options.connectTimeout),
   };
 }
 
