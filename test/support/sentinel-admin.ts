@@ -81,11 +81,22 @@ export async function sentinelTopologyHealthy(options: { thaw?: boolean } = {}):
     const up = await adminCall(port, ['PING']).then(() => true, () => false);
     if (!up) await run('redis-server', [join(REDWIRE_TMP, 'sentinel', `${port}.conf`), '--sentinel'], { timeout: 10_000 });
   }
+  await healthyMaster();
+}
+
+/**
+ * Waits (up to 90 s, nothing restarted) until `healthProblem()` finds nothing; resolves with the master's port.
+ * Throws naming the last problem seen.
+ */
+export async function healthyMaster(deadlineMs = 90_000): Promise<number> {
   let last: string | undefined = 'not checked';
   await waitUntil('a healthy sentinel topology', async () => {
     last = await healthProblem().catch((error: unknown) => (error as Error).message);
     return last === undefined;
-  }, 90_000, 50).catch(() => {
+  }, deadlineMs, 50).catch(() => {
     throw new Error(`The sentinel topology did not become healthy: ${last}`);
   });
+  const addr = toMasterAddress((await adminCall(SENTINEL.sentinels[0]!.port, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', NAME])) as RespValue);
+  if (addr === undefined) throw new Error(`The sentinels no longer know ${NAME}`);
+  return addr.port;
 }
