@@ -12,25 +12,18 @@ import { Connection } from '../../lib/connection/connection.js';
 import type { ConnectionOptions } from '../../lib/connection/connection-options.js';
 import { RedisClient } from '../../lib/client/redis-client.js';
 import { ConnectionError, ProtocolError, RedisError, TimeoutError } from '../../lib/errors/index.js';
-import { defaultHandshake, startFakeServer, type CountingFakeClient, type CountingFakeServer } from '../support/fake-redis-server.js';
+import { defaultHandshake, type CountingFakeClient, type CountingFakeServer } from '../support/fake-redis-server.js';
+import { cleanupAfterEach, fakeServerPerTest } from '../support/test-cleanup.js';
 import { waitUntil } from '../support/wait-until.js';
 
 type FakeHandler = (args: string[], peer: CountingFakeClient) => void;
 
-const closers: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await Promise.resolve(close()).catch(() => undefined);
-});
-
-async function server(handler: FakeHandler, options: Parameters<typeof startFakeServer>[1] = {}): Promise<CountingFakeServer> {
-  const s = await startFakeServer(handler, options);
-  closers.push(() => s.close());
-  return s;
-}
+const defer = cleanupAfterEach();
+const server = fakeServerPerTest(defer);
 function connection(s: CountingFakeServer, options: ConnectionOptions = {}): Connection {
   const c = new Connection({ host: s.host, port: s.port, lazyConnect: true, retry: false, connectTimeout: 2000, ...options });
   c.on('error', () => undefined);
-  closers.push(() => c.destroy());
+  defer(() => c.destroy());
   return c;
 }
 /** The client closed its socket: the server side sees the end of the stream. */
@@ -184,7 +177,7 @@ describe('odd but legal, and illegal, timing', () => {
   it('a handshake that never answers: the client command fails with a TimeoutError, socket closed', async () => {
     const s = await server(() => undefined);
     const client = new RedisClient({ host: s.host, port: s.port, lazyConnect: true, connectTimeout: 200, retry: false });
-    closers.push(() => client.disconnect());
+    defer(() => client.disconnect());
     const failure = await client.get('k').then((v) => v, (e: unknown) => e);
     expect(failure).toBeInstanceOf(ConnectionError);
     const chain = [failure, (failure as Error).cause];
@@ -248,7 +241,7 @@ describe('TLS servers the client must not trust', () => {
   it('a certificate from an unknown CA (self-signed) is refused by default', async () => {
     const s = await server(echo, { tls: selfSigned });
     const client = new RedisClient({ host: s.host, port: s.port, tls: true, lazyConnect: true, retry: { attempts: 5, strategy: 'constant', base: 10 } });
-    closers.push(() => client.disconnect());
+    defer(() => client.disconnect());
     const failure = await client.ping().then(() => undefined, (e: unknown) => e);
     expect(failure).toBeInstanceOf(ConnectionError);
     expect(String((failure as Error).message)).toMatch(/certificate|self.signed|verif/i);

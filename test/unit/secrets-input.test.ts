@@ -11,17 +11,11 @@ import { RedisClient } from '../../lib/client/redis-client.js';
 import { inspect } from 'node:util';
 import { ConfigError, DataError } from '../../lib/errors/index.js';
 import { parseRedisUrl, redactRedisUrl } from '../../lib/connection/parse-redis-url.js';
-import { defaultHandshake, startFakeServer, type CountingFakeServer } from '../support/fake-redis-server.js';
+import { defaultHandshake } from '../support/fake-redis-server.js';
+import { cleanupAfterEach, fakeServerPerTest } from '../support/test-cleanup.js';
 
-const closers: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await Promise.resolve(close()).catch(() => undefined);
-});
-async function server(handler: Parameters<typeof startFakeServer>[0]): Promise<CountingFakeServer> {
-  const s = await startFakeServer(handler);
-  closers.push(() => s.close());
-  return s;
-}
+const defer = cleanupAfterEach();
+const server = fakeServerPerTest(defer);
 
 function bulk(s: string): string {
   return `$${Buffer.byteLength(s)}\r\n${s}\r\n`;
@@ -65,7 +59,7 @@ describe('hostile map keys cannot pollute prototypes', () => {
       else if (!defaultHandshake(args, peer)) peer.write(HOSTILE_MAP);
     });
     const client = new RedisClient({ host: s.host, port: s.port, lazyConnect: true });
-    closers.push(() => client.disconnect());
+    defer(() => client.disconnect());
     const results: unknown[] = [];
     results.push(await client.hgetall('resp3'));
     results.push(await client.hgetall('resp2'));
@@ -106,7 +100,7 @@ describe('arguments that cannot be encoded fail before any byte is sent', () => 
       if (!defaultHandshake(args, peer)) peer.write('+OK\r\n');
     });
     const conn = new Connection({ host: s.host, port: s.port, lazyConnect: true });
-    closers.push(() => conn.destroy());
+    defer(() => conn.destroy());
     await conn.connect();
     const before = s.bytesIn;
     const failure = await conn.sendCommand(['SET', 'k', value as string]).then(() => undefined, (e: unknown) => e);
@@ -124,7 +118,7 @@ describe('arguments that cannot be encoded fail before any byte is sent', () => 
       if (!defaultHandshake(args, peer)) peer.write('+OK\r\n');
     });
     const client = new RedisClient({ host: s.host, port: s.port, lazyConnect: true });
-    closers.push(() => client.disconnect());
+    defer(() => client.disconnect());
     await client.connect();
     const results = await client.pipeline().set('a', '1').call('SET', 'b', { x: 1 } as unknown as string).set('c', '3').exec()
       .catch((e: unknown) => e);
@@ -142,7 +136,7 @@ describe('arguments that cannot be encoded fail before any byte is sent', () => 
       if (!defaultHandshake(args, peer)) peer.write('+OK\r\n');
     });
     const client = new RedisClient({ host: s.host, port: s.port, lazyConnect: true });
-    closers.push(() => client.disconnect());
+    defer(() => client.disconnect());
     await client.connect();
     const before = s.bytesIn;
     await expect(client.set('k', undefined as unknown as string)).rejects.toBeInstanceOf(DataError);

@@ -19,7 +19,8 @@ import { checkRedisHealth } from '../../lib/nest/health/check-redis-health.js';
 import type { RedisConnectionEvent } from '../../lib/nest/redis-connection.js';
 import { validateRedisModuleOptions } from '../../lib/nest/validate-redis-module-options.js';
 import { REDACTED, redactOnSerialise, redactSecrets } from '../../lib/connection/redact-secrets.js';
-import { defaultHandshake, startFakeServer, type CountingFakeServer } from '../support/fake-redis-server.js';
+import { defaultHandshake } from '../support/fake-redis-server.js';
+import { cleanupAfterEach, fakeServerPerTest } from '../support/test-cleanup.js';
 
 const SECRET = 'Sup3r-s3cret-PW';
 const TOKEN = 'tok_9f8e7d6c5b4a';
@@ -42,16 +43,8 @@ function expectNoSecret(value: unknown, where: string): void {
   }
 }
 
-const closers: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await Promise.resolve(close()).catch(() => undefined);
-});
-
-async function server(handler: Parameters<typeof startFakeServer>[0]): Promise<CountingFakeServer> {
-  const s = await startFakeServer(handler);
-  closers.push(() => s.close());
-  return s;
-}
+const defer = cleanupAfterEach();
+const server = fakeServerPerTest(defer);
 
 /** A server that refuses every credential the way Redis 7 does. */
 function refusingAuth(args: string[], peer: { write(d: string): void }): void {
@@ -64,10 +57,10 @@ function refusingAuth(args: string[], peer: { write(d: string): void }): void {
 describe('util.inspect of public objects never shows credentials', () => {
   it('Connection, ConnectionPool and their options', async () => {
     const conn = new Connection({ host: '127.0.0.1', port: 1, username: 'u', password: SECRET, lazyConnect: true });
-    closers.push(() => conn.destroy());
+    defer(() => conn.destroy());
     expectNoSecret(conn, 'inspect(Connection)');
     const pool = new ConnectionPool({ host: '127.0.0.1', port: 1, password: SECRET, username: TOKEN });
-    closers.push(() => pool.disconnect({ graceful: false }));
+    defer(() => pool.disconnect({ graceful: false }));
     expectNoSecret(pool, 'inspect(ConnectionPool)');
     expectNoSecret(pool.options, 'inspect(pool.options)');
     expectNoSecret(pool.endpointLabel, 'pool.endpointLabel');
@@ -77,7 +70,7 @@ describe('util.inspect of public objects never shows credentials', () => {
     const a = new RedisClient({ port: 1, password: SECRET, lazyConnect: true });
     const b = createClient(`redis://user:${encodeURIComponent(SECRET)}@127.0.0.1:1/0`, { lazyConnect: true });
     const c = createClient({ port: 1, credentialProvider: () => ({ username: 'u', password: TOKEN }), lazyConnect: true });
-    for (const client of [a, b, c]) closers.push(() => client.disconnect());
+    for (const client of [a, b, c]) defer(() => client.disconnect());
     expectNoSecret(a, 'inspect(RedisClient)');
     expectNoSecret(b, 'inspect(createClient(url))');
     expectNoSecret(c, 'inspect(RedisClient with credentialProvider)');
@@ -92,19 +85,19 @@ describe('util.inspect of public objects never shows credentials', () => {
       lazyConnect: true,
       watchFailover: false,
     });
-    closers.push(() => sentinel.close());
+    defer(() => sentinel.close());
     expectNoSecret(sentinel, 'inspect(Sentinel)');
     const pool = sentinel.masterPool('mymaster');
     expectNoSecret(pool, 'inspect(Sentinel master pool)');
     const url = `redis+sentinel://u:${encodeURIComponent(SECRET)}@127.0.0.1:1/mymaster?sentinelPassword=${SENTINEL_SECRET}`;
     const client = createClient(url, { lazyConnect: true });
-    closers.push(() => client.disconnect());
+    defer(() => client.disconnect());
     expectNoSecret(client, 'inspect(sentinel client)');
   });
 
   it('ClusterClient and its nodes manager', async () => {
     const cluster = new ClusterClient({ nodes: [{ host: '127.0.0.1', port: 1 }], password: SECRET, lazyConnect: true });
-    closers.push(() => cluster.disconnect());
+    defer(() => cluster.disconnect());
     expectNoSecret(cluster, 'inspect(ClusterClient)');
     expectNoSecret(cluster.nodesManager, 'inspect(NodesManager)');
   });
@@ -134,7 +127,7 @@ describe('errors never echo credentials', () => {
   it('a refused password is an AuthenticationError without the password, on the command and in events', async () => {
     const s = await server(refusingAuth);
     const client = new RedisClient({ host: s.host, port: s.port, username: 'app', password: SECRET, lazyConnect: true, retry: false, connectTimeout: 2000 });
-    closers.push(() => client.disconnect());
+    defer(() => client.disconnect());
     const events: unknown[] = [];
     for (const name of ['error', 'reconnecting', 'end', 'close', 'ready', 'connect']) {
       client.on(name, (...args: never[]) => events.push({ name, args }));
@@ -154,7 +147,7 @@ describe('errors never echo credentials', () => {
       host: s.host, port: s.port, protocol: 2, lazyConnect: true, retry: false,
       credentialProvider: () => ({ username: 'svc', password: TOKEN }),
     });
-    closers.push(() => conn.destroy());
+    defer(() => conn.destroy());
     const errors: unknown[] = [];
     conn.on('error', (e: unknown) => errors.push(e));
     const failure = await conn.connect().then(() => undefined, (e: unknown) => e);
@@ -165,7 +158,7 @@ describe('errors never echo credentials', () => {
 
   it('a connection refused to a URL with credentials shows host:port only', async () => {
     const client = createClient(`redis://user:${encodeURIComponent(SECRET)}@127.0.0.1:1`, { lazyConnect: true, retry: false, connectTimeout: 1000 });
-    closers.push(() => client.disconnect());
+    defer(() => client.disconnect());
     const failure = await client.get('k').then(() => undefined, (e: unknown) => e);
     expect(failure).toBeInstanceOf(RedisError);
     expect((failure as Error).message).toContain('127.0.0.1:1');
@@ -184,7 +177,7 @@ describe('diagnostics channels redact secret arguments', () => {
       diagnosticsChannel.channel(`tracing:redwire:connect:${kind}`),
     ]);
     for (const ch of channels) ch.subscribe(collect);
-    closers.push(() => {
+    defer(() => {
       for (const ch of channels) ch.unsubscribe(collect);
     });
     const s = await server((args, peer) => {
@@ -193,7 +186,7 @@ describe('diagnostics channels redact secret arguments', () => {
       else if (!defaultHandshake(args, peer)) peer.write('+OK\r\n');
     });
     const conn = new Connection({ host: s.host, port: s.port, password: SECRET, lazyConnect: true });
-    closers.push(() => conn.destroy());
+    defer(() => conn.destroy());
     // On one connection of its own: the pool refuses connection-state commands on shared connections.
     const call = (...args: string[]): Promise<unknown> => conn.sendCommand(args);
     await call('AUTH', SECRET);
@@ -215,7 +208,7 @@ describe('the Nest connection: health details and log events', () => {
   it('a failing health check and the logged events show no credentials', async () => {
     const s = await server(refusingAuth);
     const connection = standaloneRedisConnection('default', { host: s.host, port: s.port, password: SECRET, retry: false });
-    closers.push(() => connection.close(500));
+    defer(() => connection.close(500));
     const logged: RedisConnectionEvent[] = [];
     connection.onEvent?.((event) => logged.push(event));
     await connection.connect().catch(() => undefined);
@@ -283,26 +276,26 @@ describe('JSON.stringify and util.inspect of every public object hide secrets', 
       createClient(`redis+sentinel://u:${encodeURIComponent(SECRET)}@127.0.0.1:1/m?sentinelPassword=${SENTINEL_SECRET}`, { lazyConnect: true })],
     ['Connection', () => {
       const conn = new Connection({ host: '127.0.0.1', port: 1, password: SECRET, tls: TLS, lazyConnect: true });
-      closers.push(() => conn.destroy());
+      defer(() => conn.destroy());
       return conn;
     }],
     ['ConnectionPool and its options', () => {
       const pool = new ConnectionPool({ host: '127.0.0.1', port: 1, password: SECRET, tls: TLS, credentialProvider: () => ({ password: TOKEN }) });
-      closers.push(() => pool.disconnect({ graceful: false }));
+      defer(() => pool.disconnect({ graceful: false }));
       return { pool, options: pool.options };
     }],
     ['a Sentinel master pool and its options', () => {
       const sentinel = new Sentinel({ sentinels: [{ host: '127.0.0.1', port: 1 }], password: SECRET, lazyConnect: true, watchFailover: false });
-      closers.push(() => sentinel.close());
+      defer(() => sentinel.close());
       const pool = sentinel.masterPool('m', { password: TOKEN });
-      closers.push(() => pool.disconnect({ graceful: false }));
+      defer(() => pool.disconnect({ graceful: false }));
       return { pool, options: pool.options };
     }],
     ['ClusterClient', () =>
       new ClusterClient({ nodes: [{ host: '127.0.0.1', port: 1 }], password: SECRET, tls: TLS, lazyConnect: true })],
     ['ClusterClient.nodesManager', () => {
       const cluster = new ClusterClient({ nodes: [{ host: '127.0.0.1', port: 1 }], password: SECRET, lazyConnect: true });
-      closers.push(() => cluster.disconnect());
+      defer(() => cluster.disconnect());
       return cluster.nodesManager;
     }],
     ['Sentinel (data and sentinel passwords)', () => new Sentinel({
@@ -311,7 +304,7 @@ describe('JSON.stringify and util.inspect of every public object hide secrets', 
     })],
     ['a client from Sentinel.master()', () => {
       const sentinel = new Sentinel({ sentinels: [{ host: '127.0.0.1', port: 1 }], password: SECRET, lazyConnect: true, watchFailover: false });
-      closers.push(() => sentinel.close());
+      defer(() => sentinel.close());
       return sentinel.master('m', { password: TOKEN });
     }],
     ['Nest resolved module options (url, options, tls)', () => validateRedisModuleOptions({
@@ -325,8 +318,8 @@ describe('JSON.stringify and util.inspect of every public object hide secrets', 
 
   it.each(objects)('%s', async (_label, build) => {
     const value = build();
-    if ('disconnect' in value && typeof value.disconnect === 'function') closers.push(() => (value as RedisClient).disconnect());
-    if (value instanceof Sentinel) closers.push(() => value.close());
+    if ('disconnect' in value && typeof value.disconnect === 'function') defer(() => (value as RedisClient).disconnect());
+    if (value instanceof Sentinel) defer(() => value.close());
     expectHidden(value, ALL, 'it');
     // Also as a field of a log record, the way loggers receive it.
     expectHidden({ msg: 'redis', client: value }, ALL, 'a log record holding it');
@@ -334,11 +327,11 @@ describe('JSON.stringify and util.inspect of every public object hide secrets', 
 
   it('the summaries still say what the object is (endpoint, state)', async () => {
     const client = new RedisClient({ host: '127.0.0.1', port: 1, password: SECRET, lazyConnect: true });
-    closers.push(() => client.disconnect());
+    defer(() => client.disconnect());
     expect(JSON.parse(JSON.stringify(client))).toMatchObject({ endpoint: '127.0.0.1:1', closed: false, pool: { total: 0 } });
     expect(inspect(client)).toMatch(/^RedisClient \{\s+endpoint: '127\.0\.0\.1:1'/);
     const sentinel = new Sentinel({ sentinels: [{ host: '127.0.0.1', port: 26999 }], lazyConnect: true, watchFailover: false });
-    closers.push(() => sentinel.close());
+    defer(() => sentinel.close());
     expect(JSON.parse(JSON.stringify(sentinel))).toEqual({ sentinels: ['127.0.0.1:26999'], masters: [], closed: false });
   });
 });
