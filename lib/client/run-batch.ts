@@ -1,5 +1,7 @@
 import { ExecAbortError, ProtocolError, RedisError, WatchError } from '../errors/index.js';
-import type { PoolConnection, ReplySink } from '../pool/pool-connection.js';
+import { optionsOf } from '../connection/command-options.js';
+import { batchChannel, endTransactionTrace, traceTransaction } from '../connection/connection-diagnostics.js';
+import type { BatchCommand, PoolConnection, ReplySink } from '../pool/pool-connection.js';
 import type { RespValue } from '../protocol/resp-value.js';
 import { asError, FailedCall, type PipelineResult, type QueuedCall } from './call-recorder.js';
 import type { CommandCall } from './commands/command-call.js';
@@ -102,6 +104,78 @@ export function runPipeline(
   });
 }
 
+/** One reply of a written transaction: `[error, null]` or `[null, value]`. */
+export type SettledReply = [Error | null, unknown];
+
+/** Collects every reply of one batch, in order, and resolves once all are in. */
+class SettledSink implements ReplySink {
+  readonly #replies: SettledReply[];
+  readonly #resolve: (replies: SettledReply[]) => void;
+  #left: number;
+
+  constructor(count: number, resolve: (replies: SettledReply[]) => void) {
+    this.#replies = new Array<SettledReply>(count);
+    this.#resolve = resolve;
+    this.#left = count;
+  }
+
+  settle(index: number, error: Error | null, value: unknown): void {
+    if (this.#replies[index] !== undefined) return;
+    this.#replies[index] = [error, value];
+    if (--this.#left === 0) this.#resolve(this.#replies);
+  }
+}
+
+/** A transaction written by `writeTransaction`: its replies (never rejects) and the end of its trace. */
+export interface WrittenTransaction {
+  readonly replies: Promise<SettledReply[]>;
+  /** Publishes the end of the transaction's trace (no-op when untraced): `error` is why it failed. */
+  end(error: unknown, failedCommands: number): void;
+}
+
+const UNTRACED = (): void => {};
+
+/**
+ * Writes `commands` (MULTI, the queued commands, EXEC; ASKING first on a cluster ASK) as one batch on a leased
+ * connection and collects every reply. When someone subscribes to `redwire:batch` it is traced as one transaction
+ * (one MULTI span; `queued` names its queued commands) instead of a pipeline or a trace per command; nothing is
+ * allocated for it otherwise.
+ */
+export function writeTransaction(conn: PoolConnection, commands: readonly BatchCommand[], queued: readonly CommandCall<unknown>[]): WrittenTransaction {
+  let sink!: SettledSink;
+  const replies = new Promise<SettledReply[]>((resolve) => (sink = new SettledSink(commands.length, resolve)));
+  const sendBatch = conn.sendBatch;
+  const send = (): void => {
+    if (sendBatch === undefined) {
+      // A custom connection without the batch path: one sendCommand per command, written in this tick all the same.
+      commands.forEach((c, i) => {
+        conn.sendCommand(c.args, optionsOf(c)).then((value) => sink.settle(i, null, value), (error: unknown) => sink.settle(i, asError(error), null));
+      });
+      return;
+    }
+    try {
+      sendBatch.call(conn, commands, sink);
+    } catch (error) {
+      for (let i = 0; i < commands.length; i++) sink.settle(i, asError(error), null);
+    }
+  };
+  // Per-command sends are traced per command already; only a batch becomes one MULTI trace.
+  if (!batchChannel.hasSubscribers || sendBatch === undefined) {
+    send();
+    return { replies, end: UNTRACED };
+  }
+  const names = queued.map((c) => String(c.args[0]).toUpperCase());
+  const context = traceTransaction(names, conn.db, conn.endpoint, send);
+  return { replies, end: (error, failedCommands) => endTransactionTrace(context, error, failedCommands) };
+}
+
+/** Queued commands whose result is an error (a transaction's `redwire.batch.errors`). */
+export function failedCount(results: PipelineResult): number {
+  let failed = 0;
+  for (const [error] of results) if (error !== null) failed++;
+  return failed;
+}
+
 /**
  * MULTI, the queued calls and EXEC written together on one (leased) connection. Rejects with `WatchError` when
  * EXEC returns nil, `ExecAbortError` (naming the first refused command's error) when the server discarded the
@@ -111,42 +185,52 @@ export async function runTransaction(conn: PoolConnection, queued: readonly Queu
   for (const q of queued) if (q instanceof FailedCall) await q.failed;
   const calls = queued as readonly CommandCall<unknown>[];
   const wantBuffers = calls.length > 0 && calls.every((c) => c.returnBuffers === true);
-  const multi = conn.sendCommand(['MULTI']);
-  const queuing = calls.map((c) =>
-    conn.sendCommand(c.args).then(
-      () => null,
-      (error: unknown) => asError(error),
-    ),
-  );
-  const exec = conn.sendCommand<RespValue>(['EXEC'], wantBuffers ? { returnBuffers: true } : undefined);
-  const [multiResult, queueErrors, execResult] = await Promise.allSettled([multi, Promise.all(queuing), exec]);
-  if (multiResult.status === 'rejected') throw multiResult.reason;
-  if (execResult.status === 'rejected') {
-    const reason: unknown = execResult.reason;
-    const refused = queueErrors.status === 'fulfilled' ? queueErrors.value.find((e) => e !== null) : undefined;
-    if (reason instanceof ExecAbortError && refused) {
+  const commands: BatchCommand[] = [{ args: ['MULTI'] }];
+  for (const c of calls) commands.push({ args: c.args });
+  commands.push(wantBuffers ? { args: ['EXEC'], returnBuffers: true } : { args: ['EXEC'] });
+  const written = writeTransaction(conn, commands, calls);
+  const replies = await written.replies;
+  let results: PipelineResult;
+  try {
+    results = transactionResults(conn, calls, replies);
+  } catch (error) {
+    written.end(error, replies.slice(1, -1).filter(([e]) => e !== null).length);
+    throw error;
+  }
+  written.end(undefined, failedCount(results));
+  return results;
+}
+
+/** The replies of MULTI, the queued calls and EXEC as the transaction's results, or its typed failure. */
+function transactionResults(conn: PoolConnection, calls: readonly CommandCall<unknown>[], replies: readonly SettledReply[]): PipelineResult {
+  const [multiError] = replies[0]!;
+  if (multiError !== null) throw multiError;
+  const [execError, execValue] = replies[replies.length - 1]!;
+  if (execError !== null) {
+    const refused = replies.slice(1, -1).find(([e]) => e !== null)?.[0];
+    if (execError instanceof ExecAbortError && refused) {
       throw new ExecAbortError(
         `EXECABORT Transaction discarded because the server refused a queued command: ${refused.message}`,
-        { prefix: 'EXECABORT', command: 'EXEC', cause: refused, ...(reason.endpoint ? { endpoint: reason.endpoint } : {}) },
+        { prefix: 'EXECABORT', command: 'EXEC', cause: refused, ...(execError.endpoint ? { endpoint: execError.endpoint } : {}) },
       );
     }
-    throw reason;
+    throw execError;
   }
-  const replies = execResult.value;
-  if (replies === null) {
+  const execReplies = execValue as RespValue;
+  if (execReplies === null) {
     throw new WatchError(
       'Transaction aborted: a WATCHed key was changed by another client before EXEC, so nothing was applied. ' +
         'Read the keys again and retry.',
       { command: 'EXEC', endpoint: conn.endpoint },
     );
   }
-  if (!Array.isArray(replies) || replies.length !== calls.length) {
-    throw new ProtocolError(`EXEC answered with ${Array.isArray(replies) ? replies.length : typeof replies} results for ${calls.length} commands.`, {
+  if (!Array.isArray(execReplies) || execReplies.length !== calls.length) {
+    throw new ProtocolError(`EXEC answered with ${Array.isArray(execReplies) ? execReplies.length : typeof execReplies} results for ${calls.length} commands.`, {
       command: 'EXEC',
       endpoint: conn.endpoint,
     });
   }
-  return replies.map((reply, i): [Error | null, unknown] => {
+  return execReplies.map((reply, i): [Error | null, unknown] => {
     if (reply instanceof RedisError) return [reply, null];
     const transform = calls[i]!.transform;
     if (transform === undefined) return [null, reply];

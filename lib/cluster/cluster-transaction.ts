@@ -1,13 +1,15 @@
 import {
   CrossSlotError, ExecAbortError, RedirectionLimitError, type AskError, type MovedError,
 } from '../errors/index.js';
-import type { RespValue } from '../protocol/resp-value.js';
+import type { RedisArg, RespValue } from '../protocol/resp-value.js';
 import type { TransactionApi } from '../client/batch-api.js';
 import { argText } from '../client/commands/command-spec.js';
 import { FailedCall, type PipelineResult, type QueuedCall } from '../client/call-recorder.js';
+import { failedCount, writeTransaction } from '../client/run-batch.js';
+import type { BatchCommand } from '../pool/pool-connection.js';
 import { TypedCommandBatch } from '../client/pipeline.js';
 import type { CommandCall } from '../client/commands/command-call.js';
-import { attemptOptions } from './cluster-executor.js';
+import { attemptOptions, type SendOptions } from './cluster-executor.js';
 import { classify } from './redirect-policy.js';
 import type { ClusterRunner } from './cluster-runner.js';
 
@@ -61,18 +63,20 @@ async function runClusterTransaction(runner: ClusterRunner, queued: readonly Que
     const each = attemptOptions({}, deadline);
     const withAsking = asking;
     asking = false;
-    const replies = await executor.withLease(nodes.poolFor(node), deadline, ['MULTI'], each, async (conn) => {
-      const sent = withAsking ? [conn.sendCommand(['ASKING'], each)] : [];
-      sent.push(conn.sendCommand(['MULTI'], each));
-      for (const call of calls) sent.push(conn.sendCommand(call.args, { ...runner.sendOptions(call), ...each }));
-      sent.push(conn.sendCommand(['EXEC'], each));
-      return Promise.allSettled(sent);
+    const { written, replies } = await executor.withLease(nodes.poolFor(node), deadline, ['MULTI'], each, async (conn) => {
+      const commands: BatchCommand[] = withAsking ? [batchCommand(['ASKING'], each)] : [];
+      commands.push(batchCommand(['MULTI'], each));
+      for (const call of calls) commands.push(batchCommand(call.args, { ...runner.sendOptions(call), ...each }));
+      commands.push(batchCommand(['EXEC'], each));
+      const transaction = writeTransaction(conn, commands, calls);
+      return { written: transaction, replies: await transaction.replies };
     });
-    const exec = replies[replies.length - 1];
-    if (exec?.status === 'fulfilled' && Array.isArray(exec.value)) {
-      const values = exec.value;
-      return calls.map((call, i): [Error | null, unknown] => {
-        const value = values[i] as RespValue;
+    // Before the replies of the queued commands: ASKING's (when sent), then MULTI's.
+    const queuedReplies = replies.slice(withAsking ? 2 : 1, -1);
+    const [execError, execValue] = replies[replies.length - 1]!;
+    if (execError === null && Array.isArray(execValue)) {
+      const results = calls.map((call, i): [Error | null, unknown] => {
+        const value = execValue[i] as RespValue;
         if (value instanceof Error) return [value, null];
         try {
           return [null, call.transform === undefined ? value : call.transform(value)];
@@ -80,11 +84,12 @@ async function runClusterTransaction(runner: ClusterRunner, queued: readonly Que
           return [error as Error, null];
         }
       });
+      written.end(undefined, failedCount(results));
+      return results;
     }
-    // Before the replies of the queued commands: ASKING's (when sent), then MULTI's.
-    const queued = replies.slice(withAsking ? 2 : 1, -1).find((r) => r.status === 'rejected');
-    const reason: unknown = queued?.status === 'rejected' ? queued.reason
-      : exec?.status === 'rejected' ? exec.reason : new ExecAbortError('EXECABORT Transaction discarded');
+    const refused = queuedReplies.find(([error]) => error !== null)?.[0];
+    const reason: unknown = refused ?? execError ?? new ExecAbortError('EXECABORT Transaction discarded');
+    written.end(reason, queuedReplies.filter(([error]) => error !== null).length);
     lastError = reason;
     // A transaction is a write; after a second ASK (already sent as ASKING) the keys are split between the
     // migrating and the importing node: the policy waits for the migration to move on.
@@ -105,6 +110,15 @@ async function runClusterTransaction(runner: ClusterRunner, queued: readonly Que
       `${target.address}, last error: ${(lastError as Error | undefined)?.message ?? 'none'}.`,
     slot, { command: 'EXEC', endpoint: target.address, cause: lastError },
   );
+}
+
+/** One command of the transaction's batch with the options a batch entry carries (deadline, signal). */
+function batchCommand(args: readonly RedisArg[], options: SendOptions): BatchCommand {
+  const command: { args: readonly RedisArg[]; timeout?: number; signal?: AbortSignal; returnBuffers?: boolean } = { args };
+  if (options.timeout !== undefined) command.timeout = options.timeout;
+  if (options.signal !== undefined) command.signal = options.signal;
+  if (options.returnBuffers === true) command.returnBuffers = true;
+  return command;
 }
 
 // The typed methods, returning the transaction.

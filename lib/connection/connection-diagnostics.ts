@@ -37,8 +37,13 @@ export const connectChannel = diagnosticsChannel.tracingChannel<string, ConnectT
  * Context of `redwire:batch` (start, then asyncEnd once every command of one `sendBatch` settled): a pipeline or
  * transaction written to one connection, published once instead of one `redwire:command` trace per command.
  * `commands` are the command names; `errors` counts the commands that failed, `error` is the first failure.
+ *
+ * `kind: 'transaction'` (see `traceTransaction`): MULTI … EXEC of `client.multi()`; `commands` are the queued
+ * commands only (not MULTI/EXEC), `error` is the transaction's failure (WatchError, ExecAbortError, a connection
+ * error) and `errors` the queued commands that failed. Without `kind`, a pipeline.
  */
 export interface BatchTraceContext {
+  kind?: 'pipeline' | 'transaction';
   commands: readonly string[];
   database: number;
   serverAddress: string;
@@ -183,6 +188,17 @@ export function traceBatch(
   serverPort: number | undefined,
   connection?: object,
 ): ReplySink {
+  const claimed = transactionClaim;
+  if (claimed !== undefined) {
+    // The batch of a traced transaction: its context gets this connection's fields; its end is the caller's.
+    transactionClaim = undefined;
+    claimed.database = database;
+    claimed.serverAddress = serverAddress;
+    claimed.serverPort = serverPort;
+    claimed.connection = connection;
+    batchChannel.start.publish(claimed);
+    return sink;
+  }
   const names = commands.map((c) => (Array.isArray(c.args) && c.args.length > 0 ? String(c.args[0]).toUpperCase() : ''));
   const context: BatchTraceContext = { commands: names, database, serverAddress, serverPort, connection, errors: 0 };
   batchChannel.start.publish(context);
@@ -205,6 +221,40 @@ export function traceBatch(
       }
     },
   };
+}
+
+/** The context of the transaction whose `sendBatch` is being called (set only for that synchronous call). */
+let transactionClaim: BatchTraceContext | undefined;
+
+/**
+ * Traces the batch that `send` writes (one synchronous `sendBatch`: MULTI, the queued commands, EXEC) as one
+ * `redwire:batch` of kind `transaction`, instead of the pipeline trace the connection would publish: the
+ * connection fills in its server fields and publishes `start`. A connection that does not trace batches leaves
+ * `database` and `serverAddress` (its endpoint label) as given. The caller publishes the end with
+ * `endTransactionTrace` once EXEC's reply is interpreted. Call only when `batchChannel.hasSubscribers`.
+ */
+export function traceTransaction(commands: readonly string[], database: number, endpoint: string, send: () => void): BatchTraceContext {
+  const context: BatchTraceContext = { kind: 'transaction', commands, database, serverAddress: endpoint, serverPort: undefined, errors: 0 };
+  transactionClaim = context;
+  try {
+    send();
+  } finally {
+    if (transactionClaim === context) {
+      transactionClaim = undefined;
+      batchChannel.start.publish(context);
+    }
+  }
+  return context;
+}
+
+/** Ends a `traceTransaction` trace: `error` is why the transaction failed (undefined: EXEC ran it). */
+export function endTransactionTrace(context: BatchTraceContext, error: unknown, failedCommands: number): void {
+  context.errors = failedCommands;
+  if (error !== undefined) {
+    context.error = error instanceof Error ? error : new Error(String(error));
+    batchChannel.error.publish(context);
+  }
+  batchChannel.asyncEnd.publish(context);
 }
 
 /** Wraps one connect attempt (socket + handshake). Call only when `connectChannel.hasSubscribers`. */

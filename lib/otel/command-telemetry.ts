@@ -33,8 +33,8 @@ function errorMessage(error: unknown): string {
 
 /**
  * Spans and `db.client.operation.duration` from `redwire:command` (one command) and `redwire:batch` (a pipeline or
- * transaction written at once, one span with `db.operation.batch.size`). The parent is the context active when
- * the command was sent (the `start` event runs synchronously in the caller).
+ * transaction written at once: one span with `db.operation.batch.size`, for a transaction its queued commands).
+ * The parent is the context active when the command was sent (the `start` event runs synchronously in the caller).
  */
 export class CommandTelemetry {
   readonly #inFlight = new WeakMap<object, InFlight>();
@@ -60,7 +60,8 @@ export class CommandTelemetry {
     const batch = diagnosticsChannel.tracingChannel<string, BatchTraceContext>(REDWIRE_CHANNELS.batch);
     const batchHandlers = {
       start: (ctx: BatchTraceContext) => {
-        const name = ctx.commands[0] === 'MULTI' ? 'MULTI' : 'PIPELINE';
+        // A transaction of client.multi() says so; a raw pipeline that starts with MULTI is one too.
+        const name = ctx.kind === 'transaction' || ctx.commands[0] === 'MULTI' ? 'MULTI' : 'PIPELINE';
         const attributes = this.#baseAttributes(name, ctx.database, ctx.serverAddress, ctx.serverPort, ctx.connection);
         attributes[ATTR.batchSize] = ctx.commands.length;
         this.#begin(ctx, name, attributes);

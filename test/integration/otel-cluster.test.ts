@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { context, trace } from '@opentelemetry/api';
+import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import { ClusterClient } from '../../lib/cluster/cluster-client.js';
 import { keySlot } from '../../lib/cluster/key-slot.js';
+import { WatchError } from '../../lib/errors/index.js';
 import { CLUSTER, requireTopology } from '../support/topology.js';
 import { otelHarness, type OtelHarness } from './otel-harness.js';
 
@@ -47,6 +48,40 @@ test('a MOVED redirection is counted once, with its kind', async () => {
   // Both attempts are traced: the one answered MOVED (an error span) and the one that got the value.
   const gets = otel.finished('GET');
   expect(gets.map((s) => s.attributes['error.type'] ?? 'ok')).toEqual(['MovedError', 'ok']);
+});
+
+test('a cluster transaction is one MULTI span on the slot owner, child of the active span; a WATCH abort is WatchError', async () => {
+  const key = `{${prefix}t}a`;
+  const owner = client.nodesManager.table.primaryAddressOf(keySlot(key))!;
+  otel.spans.reset();
+  const parent = otel.tracerProvider.getTracer('test').startSpan('request');
+  const results = await context.with(trace.setSpan(context.active(), parent), () =>
+    client.multi().set(key, '1').incr(key).exec());
+  parent.end();
+  expect(results).toEqual([[null, 'OK'], [null, 2]]);
+  const spans = otel.finished().filter((s) => s.name !== 'request');
+  expect(spans.map((s) => s.name)).toEqual(['MULTI']);
+  expect(spans[0]!.parentSpanContext?.spanId).toBe(parent.spanContext().spanId);
+  expect(spans[0]!.attributes).toMatchObject({ 'db.operation.name': 'MULTI', 'db.operation.batch.size': 2 });
+  expect(`${String(spans[0]!.attributes['server.address'])}:${String(spans[0]!.attributes['server.port'])}`).toBe(owner);
+
+  const other = new ClusterClient({ nodes: [...CLUSTER.nodes] });
+  try {
+    await other.connect();
+    otel.spans.reset();
+    const error = await client.watch([key], async (tx) => {
+      await other.set(key, '5');
+      tx.multi().set(key, '6');
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WatchError);
+    const multis = otel.finished('MULTI');
+    expect(multis).toHaveLength(1);
+    expect(multis[0]!.status.code).toBe(SpanStatusCode.ERROR);
+    expect(multis[0]!.attributes).toMatchObject({ 'error.type': 'WatchError', 'db.operation.batch.size': 1 });
+  } finally {
+    await other.call('DEL', key).catch(() => undefined);
+    await other.quit();
+  }
 });
 
 test('node pools are measured: connection counts per node', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { RedisClient } from '../../lib/client/redis-client.js';
+import { ExecAbortError, WatchError } from '../../lib/errors/index.js';
 import { Connection } from '../../lib/connection/connection.js';
 import { BlockingConnectionPool } from '../../lib/pool/blocking-connection-pool.js';
 import { STANDALONE, requireTopology } from '../support/topology.js';
@@ -18,7 +19,7 @@ beforeAll(async () => {
   await client.connect();
 });
 afterAll(async () => {
-  await client?.call('DEL', `${prefix}s`, `${prefix}list`, `${prefix}p1`, `${prefix}p2`).catch(() => undefined);
+  await client?.call('DEL', `${prefix}s`, `${prefix}list`, `${prefix}p1`, `${prefix}p2`, `${prefix}t`, `${prefix}w`).catch(() => undefined);
   await client?.quit();
   await otel?.close();
 });
@@ -76,6 +77,62 @@ test('spans take their parent from the active context, across awaits and the pip
   const covered = children.reduce((n, s) => n + (Number(s.attributes['db.operation.batch.size']) || 1), 0);
   expect(covered).toBe(6);
   expect(children.every((s) => s.spanContext().traceId === parent.spanContext().traceId)).toBe(true);
+});
+
+test('a transaction is one MULTI span (batch size = its queued commands), child of the active span', async () => {
+  const parent = otel.tracerProvider.getTracer('test').startSpan('request');
+  const results = await context.with(trace.setSpan(context.active(), parent), () =>
+    client.multi().set(`${prefix}t`, '1').incr(`${prefix}t`).get(`${prefix}t`).exec());
+  parent.end();
+  expect(results).toEqual([[null, 'OK'], [null, 2], [null, '2']]);
+  // Nothing per command: not MULTI/EXEC, not the queued SET/INCR/GET, no PIPELINE.
+  const spans = otel.finished().filter((s) => s.name !== 'request');
+  expect(spans.map((s) => s.name)).toEqual(['MULTI']);
+  const [multi] = spans;
+  expect(multi!.parentSpanContext?.spanId).toBe(parent.spanContext().spanId);
+  expect(multi!.kind).toBe(SpanKind.CLIENT);
+  expect(multi!.status.code).not.toBe(SpanStatusCode.ERROR);
+  expect(multi!.attributes).toMatchObject({
+    'db.system.name': 'redis',
+    'db.operation.name': 'MULTI',
+    'db.operation.batch.size': 3,
+    'db.namespace': '0',
+    'server.address': STANDALONE.host,
+    'server.port': STANDALONE.port,
+    'redwire.batch.errors': 0,
+  });
+  expect(await otel.total('db.client.operation.duration', { 'db.operation.name': 'MULTI' })).toBeGreaterThanOrEqual(1);
+});
+
+test('a WATCH-aborted transaction is a MULTI span with error status and error.type WatchError; EXECABORT one ExecAbortError', async () => {
+  const other = new RedisClient({ ...STANDALONE });
+  try {
+    await other.connect();
+    await client.set(`${prefix}w`, '1');
+    const error = await client
+      .watch(`${prefix}w`, async (tx) => {
+        await other.set(`${prefix}w`, '2');
+        tx.multi().set(`${prefix}w`, '3').get(`${prefix}w`);
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WatchError);
+    const [multi] = otel.finished('MULTI');
+    expect(otel.finished('MULTI')).toHaveLength(1);
+    expect(otel.finished('EXEC')).toEqual([]);
+    expect(multi!.status.code).toBe(SpanStatusCode.ERROR);
+    expect(multi!.attributes).toMatchObject({ 'error.type': 'WatchError', 'db.operation.batch.size': 2 });
+    expect(await otel.total('redis.client.errors', { 'db.operation.name': 'MULTI', 'error.type': 'WatchError' })).toBeGreaterThanOrEqual(1);
+
+    otel.spans.reset();
+    // SET with a missing argument is refused while queuing: the server discards the transaction.
+    const aborted = await client.multi().set(`${prefix}w`, '4').call('SET', `${prefix}w`).exec().catch((e: unknown) => e);
+    expect(aborted).toBeInstanceOf(ExecAbortError);
+    const [execAbort] = otel.finished('MULTI');
+    expect(execAbort!.status.code).toBe(SpanStatusCode.ERROR);
+    expect(execAbort!.attributes).toMatchObject({ 'error.type': 'ExecAbortError', 'redwire.batch.errors': 1 });
+  } finally {
+    await other.quit();
+  }
 });
 
 test('db.query.text only when enabled, with secrets redacted and the length capped', async () => {
