@@ -5,14 +5,12 @@
  * shared topology).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { EventEmitter } from 'node:events';
 import { Connection } from '../../lib/connection/connection.js';
-import type { ConnectionOptions } from '../../lib/connection/connection-options.js';
 import { ReadOnlyError, ResponseError } from '../../lib/errors/index.js';
-import type { PoolConnection } from '../../lib/pool/pool-connection.js';
 import type { RedisArg } from '../../lib/protocol/resp-value.js';
 import { Sentinel } from '../../lib/sentinel/sentinel.js';
 import type { RedisClient } from '../../lib/client/redis-client.js';
+import { FakeSentinelConnection, type FakeHandler } from '../support/fake-sentinel-connection.js';
 import { HOST } from '../support/topology.js';
 import { waitUntil } from '../support/wait-until.js';
 
@@ -21,35 +19,12 @@ const NEW = 17601;
 const NAME = 'demotion-test';
 let masterPort = OLD;
 
-/** A sentinel that names `masterPort` as the master. */
-class ScriptedSentinel extends EventEmitter {
-  status: PoolConnection['status'] = 'idle';
-  readonly endpoint: string;
-  readonly inFlight = 0;
-  readonly queued = 0;
-  readonly lastActivity = 0;
-  readonly protocol = 3 as const;
-  readonly db = 0;
-  readonly subscriptions = 0;
-  constructor(options: ConnectionOptions) {
-    super();
-    this.endpoint = `${options.host}:${options.port}`;
-  }
-  async connect(): Promise<void> {
-    this.status = 'ready';
-  }
-  async sendCommand<T>(args: readonly RedisArg[]): Promise<T> {
-    if (String(args[1]).toUpperCase() !== 'MASTER') throw new ResponseError('ERR not scripted');
-    return ['name', NAME, 'ip', HOST, 'port', String(masterPort), 'flags', 'master', 'num-other-sentinels', '2'] as T;
-  }
-  async disconnect(): Promise<void> {
-    this.status = 'closed';
-  }
-  destroy(): void {
-    this.status = 'closed';
-  }
-  reconnect(): void {}
-}
+/** A scripted sentinel (port 26999) that names `masterPort` as the master. */
+const SENTINEL_PORT = 26999;
+const scriptedSentinel = new Map<number, FakeHandler>([[SENTINEL_PORT, (args) => {
+  if (args[1]?.toUpperCase() !== 'MASTER') throw new ResponseError('ERR not scripted');
+  return ['name', NAME, 'ip', HOST, 'port', String(masterPort), 'flags', 'master', 'num-other-sentinels', '2'];
+}]]);
 
 async function send(port: number, args: RedisArg[]): Promise<unknown> {
   const conn = new Connection({ host: HOST, port, retry: false, connectTimeout: 1000 });
@@ -72,9 +47,9 @@ describe('Sentinel master client when its master is demoted under it', () => {
       await waitUntil(`redis-server on ${port}`, async () => ((await send(port, ['PING'])) === 'PONG' ? true : undefined), 10_000, 50);
     }
     sentinel = new Sentinel({
-      sentinels: [{ host: HOST, port: 26999 }],
+      sentinels: [{ host: HOST, port: SENTINEL_PORT }],
       watchFailover: false,
-      sentinelConnectionFactory: (options) => new ScriptedSentinel(options) as unknown as PoolConnection,
+      sentinelConnectionFactory: (options) => new FakeSentinelConnection(options, scriptedSentinel).asPoolConnection(),
     });
     client = sentinel.master(NAME, { commandTimeout: 2000 });
   });

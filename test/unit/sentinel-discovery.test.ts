@@ -1,61 +1,10 @@
-import { EventEmitter } from 'node:events';
 import { jest } from '@jest/globals';
 import { inspect } from 'node:util';
 import { ConnectionError, MasterNotFoundError, ReadOnlyError, ReplicaNotFoundError, ResponseError } from '../../lib/errors/index.js';
-import type { ConnectionOptions } from '../../lib/connection/connection-options.js';
-import type { PoolConnection } from '../../lib/pool/pool-connection.js';
-import type { RedisArg, RespValue } from '../../lib/protocol/resp-value.js';
+import type { RespValue } from '../../lib/protocol/resp-value.js';
 import { Sentinel } from '../../lib/sentinel/sentinel.js';
 import type { RedisClient } from '../../lib/client/redis-client.js';
-
-type Handler = (args: string[]) => RespValue;
-
-/** A fake sentinel connection: `handlers[port]` answers, a missing port refuses the connection. */
-class FakeConnection extends EventEmitter {
-  status: PoolConnection['status'] = 'idle';
-  readonly endpoint: string;
-  readonly inFlight = 0;
-  readonly queued = 0;
-  readonly lastActivity = 0;
-  readonly protocol = 3 as const;
-  readonly db = 0;
-  readonly subscriptions = 0;
-
-  constructor(
-    readonly options: ConnectionOptions,
-    readonly handlers: Map<number, Handler>,
-    readonly log: string[],
-  ) {
-    super();
-    this.endpoint = `${options.host}:${options.port}`;
-  }
-
-  async connect(): Promise<void> {
-    if (!this.handlers.has(this.options.port ?? 0)) {
-      this.status = 'closed';
-      throw new ConnectionError(`connect ECONNREFUSED ${this.endpoint}`);
-    }
-    this.status = 'ready';
-  }
-
-  async sendCommand<T>(args: readonly RedisArg[]): Promise<T> {
-    this.log.push(`${this.options.port} ${args.join(' ')}`);
-    return this.handlers.get(this.options.port ?? 0)!(args.map(String)) as T;
-  }
-
-  async disconnect(): Promise<void> {
-    this.status = 'closed';
-  }
-
-  destroy(): void {
-    this.status = 'closed';
-  }
-
-  reconnects = 0;
-  reconnect(): void {
-    this.reconnects += 1;
-  }
-}
+import { FakeSentinelConnection, type FakeHandler } from '../support/fake-sentinel-connection.js';
 
 const NAME = 'redwire-primary';
 const masterReply = (port: number, flags = 'master', others = 2): RespValue => [
@@ -65,7 +14,7 @@ const replicaReply = (port: number, flags = 'slave'): RespValue => [
   'ip', '127.0.0.1', 'port', String(port), 'flags', flags, 'master-link-status', 'ok',
 ];
 
-function sentinelAnswering(masterPort: number, replicas: RespValue[] = [], flags = 'master', others = 2): Handler {
+function sentinelAnswering(masterPort: number, replicas: RespValue[] = [], flags = 'master', others = 2): FakeHandler {
   return (args) => {
     const sub = args[1]?.toUpperCase();
     if (sub === 'MASTER') return masterReply(masterPort, flags, others);
@@ -75,12 +24,12 @@ function sentinelAnswering(masterPort: number, replicas: RespValue[] = [], flags
   };
 }
 
-function setup(handlers: Map<number, Handler>, ports = [26400, 26401, 26402], extra: object = {}) {
+function setup(handlers: Map<number, FakeHandler>, ports = [26400, 26401, 26402], extra: object = {}) {
   const log: string[] = [];
   const sentinel = new Sentinel({
     sentinels: ports.map((port) => ({ host: '127.0.0.1', port })),
     watchFailover: false,
-    sentinelConnectionFactory: (options) => new FakeConnection(options, handlers, log) as unknown as PoolConnection,
+    sentinelConnectionFactory: (options) => new FakeSentinelConnection(options, handlers, log).asPoolConnection(),
     ...extra,
   });
   return { sentinel, log };
@@ -98,7 +47,7 @@ describe('Sentinel discovery', () => {
   });
 
   it('refuses a master that is down or seen by too few sentinels, and says what each sentinel answered', async () => {
-    const handlers = new Map<number, Handler>([
+    const handlers = new Map<number, FakeHandler>([
       [26400, sentinelAnswering(6400, [], 'master,s_down')],
       [26401, sentinelAnswering(6400, [], 'master', 0)],
       [26402, () => { throw new ResponseError('ERR No such master with that name'); }],
@@ -202,40 +151,26 @@ describe('Sentinel endpoint resolver', () => {
 
 describe('Sentinel-managed master pool', () => {
   it('moves every connection once when a burst of commands gets READONLY from a demoted master', async () => {
-    const log: string[] = [];
-    const created: FakeConnection[] = [];
-    const handlers = new Map<number, Handler>([
-      [26400, sentinelAnswering(6400)],
-      [6400, () => { throw new ReadOnlyError("READONLY You can't write against a read only replica."); }],
-    ]);
-    const sentinel = new Sentinel({
-      sentinels: [{ host: '127.0.0.1', port: 26400 }],
-      watchFailover: false,
-      checkRole: false,
-      sentinelConnectionFactory: (options) => new FakeConnection(options, handlers, log) as unknown as PoolConnection,
-      connectionFactory: (options) => {
-        // A data-node connection: resolve the endpoint like the real one would, then answer from `handlers`.
-        const conn = new FakeConnection({ ...options, port: 6400 }, handlers, log);
-        created.push(conn);
-        return conn as unknown as PoolConnection;
-      },
-    });
+    const { sentinel, created, reconnects } = demotedMaster({}, []);
     const pool = sentinel.masterPool(NAME);
     const replies = await Promise.allSettled(Array.from({ length: 10 }, () => pool.sendCommand(['SET', 'k', 'v'])));
     expect(replies.every((r) => r.status === 'rejected' && r.reason instanceof ReadOnlyError)).toBe(true);
     expect(created.length).toBeGreaterThan(0);
-    expect(created.reduce((sum, conn) => sum + conn.reconnects, 0)).toBe(created.length);
+    expect(reconnects()).toBe(created.length);
     await pool.disconnect({ graceful: false });
     await sentinel.close();
   });
 });
 
-/** A sentinel whose master (6400) answers READONLY to everything; `created` holds the data-node connections. */
-function demotedMaster(extra: object = {}) {
+/**
+ * A sentinel whose master (6400) answers READONLY to everything, with `replicas` (by default 6401, READONLY too);
+ * `created` holds the data-node connections.
+ */
+function demotedMaster(extra: object = {}, replicas: RespValue[] = [replicaReply(6401)]) {
   const log: string[] = [];
-  const created: FakeConnection[] = [];
-  const handlers = new Map<number, Handler>([
-    [26400, sentinelAnswering(6400, [replicaReply(6401)])],
+  const created: FakeSentinelConnection[] = [];
+  const handlers = new Map<number, FakeHandler>([
+    [26400, sentinelAnswering(6400, replicas)],
     [6400, () => { throw new ReadOnlyError("READONLY You can't write against a read only replica."); }],
     [6401, () => { throw new ReadOnlyError("READONLY You can't write against a read only replica."); }],
   ]);
@@ -243,11 +178,11 @@ function demotedMaster(extra: object = {}) {
     sentinels: [{ host: '127.0.0.1', port: 26400 }],
     watchFailover: false,
     checkRole: false,
-    sentinelConnectionFactory: (options) => new FakeConnection(options, handlers, log) as unknown as PoolConnection,
+    sentinelConnectionFactory: (options) => new FakeSentinelConnection(options, handlers, log).asPoolConnection(),
     connectionFactory: (options) => {
-      const conn = new FakeConnection({ ...options, port: 6400 }, handlers, log);
+      const conn = new FakeSentinelConnection({ ...options, port: 6400 }, handlers, log);
       created.push(conn);
-      return conn as unknown as PoolConnection;
+      return conn.asPoolConnection();
     },
     ...extra,
   });
