@@ -2,10 +2,9 @@ import { RedisClient, type QuitOptions, type RedisClientOptions } from './client
 import type { RedisApi } from './client/redis-api.js';
 import { ClusterClient } from './cluster/cluster-client.js';
 import type { ClusterClientOptions } from './cluster/cluster-client-options.js';
-import { parseRedisUrl, type ParsedRedisUrl } from './connection/parse-redis-url.js';
 import { ConfigError } from './errors/index.js';
+import { resolveClientOptions, type ResolvedClientOptions, type SentinelManagedClientOptions } from './resolve-client-options.js';
 import { Sentinel } from './sentinel/sentinel.js';
-import type { SentinelOptions } from './sentinel/sentinel-options.js';
 import type { SentinelManagedPool } from './sentinel/sentinel-managed-pool.js';
 
 /** A standalone server (the default topology). */
@@ -13,11 +12,8 @@ export interface StandaloneClientOptions extends RedisClientOptions {
   topology?: 'standalone';
 }
 /** A master (or replicas) discovered through Sentinel. */
-export interface SentinelTopologyOptions extends SentinelOptions {
+export interface SentinelTopologyOptions extends SentinelManagedClientOptions {
   topology: 'sentinel';
-  masterName: string;
-  /** Default 'master'. */
-  role?: 'master' | 'replica';
 }
 /** A Redis Cluster. */
 export interface ClusterTopologyOptions extends ClusterClientOptions {
@@ -59,7 +55,7 @@ export interface SentinelClientParts {
  * Assembles a client over the Sentinel-managed pool of `masterName` (`role` 'master' by default, or 'replica'),
  * nothing connected yet. `createClient` and the Nest module both build Sentinel clients with it.
  */
-export function sentinelClientParts(options: Omit<SentinelTopologyOptions, 'topology'>): SentinelClientParts {
+export function sentinelClientParts(options: SentinelManagedClientOptions): SentinelClientParts {
   const { masterName, role = 'master', ...sentinelOptions } = options;
   if (typeof masterName !== 'string' || masterName === '') {
     throw new ConfigError('Sentinel topology needs `masterName` (the name the sentinels monitor).');
@@ -69,24 +65,18 @@ export function sentinelClientParts(options: Omit<SentinelTopologyOptions, 'topo
   return { sentinel, pool, client: new SentinelBackedClient(sentinel, { pool }) };
 }
 
-function fromParsedUrl(parsed: ParsedRedisUrl): CreateClientOptions {
-  const { topology, sentinels, masterName, role, nodes, sentinelUsername, sentinelPassword, ...connection } = parsed;
-  if (topology === 'cluster') return { ...connection, topology, nodes: nodes ?? [] };
-  if (topology === 'sentinel') {
-    const sentinelOptions = {
-      ...(sentinelUsername !== undefined ? { username: sentinelUsername } : {}),
-      ...(sentinelPassword !== undefined ? { password: sentinelPassword } : {}),
-    };
-    return {
-      ...connection,
-      topology,
-      sentinels: sentinels ?? [],
-      masterName: masterName ?? '',
-      ...(role !== undefined ? { role } : {}),
-      ...(Object.keys(sentinelOptions).length > 0 ? { sentinelOptions } : {}),
-    };
-  }
-  return connection;
+/**
+ * The topology and client options `createClient` builds from its arguments: a URL with `overrides` over it, or
+ * options with their `topology` (the same folding as the Nest module's, `resolveClientOptions`).
+ */
+export function resolveCreateClientOptions(
+  urlOrOptions: string | CreateClientOptions,
+  overrides: RedisClientOptions = {},
+): ResolvedClientOptions {
+  if (typeof urlOrOptions === 'string') return resolveClientOptions({ url: urlOrOptions, options: overrides });
+  if (urlOrOptions === null || typeof urlOrOptions !== 'object') return resolveClientOptions({ options: urlOrOptions });
+  const { topology, ...options } = urlOrOptions;
+  return resolveClientOptions({ topology, options });
 }
 
 /**
@@ -104,20 +94,12 @@ export function createClient(
   urlOrOptions: string | CreateClientOptions,
   overrides: RedisClientOptions = {},
 ): RedisClient | ClusterClient {
-  const options: CreateClientOptions =
-    typeof urlOrOptions === 'string'
-      ? ({ ...fromParsedUrl(parseRedisUrl(urlOrOptions)), ...overrides } as CreateClientOptions)
-      : urlOrOptions;
-  if (options.topology === 'cluster') {
-    const { topology: _t, ...clusterOptions } = options;
-    return new ClusterClient(clusterOptions);
-  }
-  if (options.topology === 'sentinel') {
-    const { topology: _t, ...sentinelOptions } = options;
-    const { client } = sentinelClientParts(sentinelOptions);
-    if (sentinelOptions.lazyConnect !== true) client.connect().catch(() => undefined); // surfaced on the first command
+  const resolved = resolveCreateClientOptions(urlOrOptions, overrides);
+  if (resolved.topology === 'cluster') return new ClusterClient(resolved.options);
+  if (resolved.topology === 'sentinel') {
+    const { client } = sentinelClientParts(resolved.options);
+    if (resolved.options.lazyConnect !== true) client.connect().catch(() => undefined); // surfaced on the first command
     return client;
   }
-  const { topology: _t, ...standalone } = options;
-  return new RedisClient(standalone);
+  return new RedisClient(resolved.options);
 }

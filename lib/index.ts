@@ -51,4 +51,5 @@ export type {
   SentinelTopologyOptions,
   ClusterTopologyOptions,
 } from './create-client.js';
+export type { SentinelManagedClientOptions } from './resolve-client-options.js';
 export { LIB_NAME, LIB_VERSION } from './version.js';

@@ -2,30 +2,31 @@ import type { LoggerService } from '@nestjs/common';
 import type { RedisApi } from '../client/redis-api.js';
 import type { ClusterClientOptions as ClusterOptions } from '../cluster/cluster-client-options.js';
 import type { RedisClientOptions } from '../client/redis-client.js';
-import type { SentinelOptions } from '../sentinel/sentinel-options.js';
+import type { SentinelManagedClientOptions } from '../resolve-client-options.js';
 import type { RedisConnection } from './redis-connection.js';
 
 export type RedisTopology = 'standalone' | 'sentinel' | 'cluster';
 
 /** `topology: 'standalone'`: one server (TCP, TLS or unix socket): connection, pool and client options. */
-export type StandaloneClientOptions = Omit<RedisClientOptions, 'pool'>;
+export type RedisModuleStandaloneOptions = Omit<RedisClientOptions, 'pool'>;
 
-/** `topology: 'sentinel'`: the master (or a replica) of `masterName`, discovered through `sentinels`. */
-export interface SentinelClientOptions extends SentinelOptions {
-  /** The master name the sentinels monitor. */
-  masterName: string;
-  /** Connect to the master (default) or a replica. */
-  role?: 'master' | 'replica';
-}
+/**
+ * `topology: 'sentinel'`: the master (or a replica, `role`) of `masterName`, discovered through `sentinels`
+ * (`SentinelOptions` + `masterName` + `role`, as `createClient`'s `SentinelTopologyOptions` without `topology`).
+ */
+export type RedisModuleSentinelOptions = SentinelManagedClientOptions;
 
 /** `topology: 'cluster'`: `nodes` (any reachable ones; the rest is discovered) plus the cluster client's options. */
+export type RedisModuleClusterOptions = ClusterOptions;
+
+/** @deprecated Use `RedisModuleClusterOptions` (the same type: redwire's `ClusterClientOptions`). */
 export type ClusterClientOptions = ClusterOptions;
 
 /**
  * Connection options shared by several connections (`commonOptions`): merged under each connection's own `options`
  * (and its URL), which win. Where a connection goes (host, port, path, nodes, sentinels) stays per connection.
  */
-export type RedisCommonOptions = Omit<StandaloneClientOptions, 'host' | 'port' | 'path' | 'resolveEndpoint'>;
+export type RedisCommonOptions = Omit<RedisModuleStandaloneOptions, 'host' | 'port' | 'path' | 'resolveEndpoint'>;
 
 /** What the hooks receive: the connection's command client (the object `@InjectRedis(name)` gives). */
 export type RedisModuleClient = RedisApi;
@@ -78,10 +79,10 @@ export interface RedisModuleBehaviourOptions {
 
 /** Where to connect: a URL, or a topology with its options. */
 export type RedisClientConfig =
-  | { url: string; topology?: RedisTopology; options?: Partial<SentinelClientOptions & ClusterClientOptions> }
-  | { url?: undefined; topology?: 'standalone'; options?: StandaloneClientOptions }
-  | { url?: undefined; topology: 'sentinel'; options: SentinelClientOptions }
-  | { url?: undefined; topology: 'cluster'; options: ClusterClientOptions };
+  | { url: string; topology?: RedisTopology; options?: Partial<RedisModuleSentinelOptions & RedisModuleClusterOptions> }
+  | { url?: undefined; topology?: 'standalone'; options?: RedisModuleStandaloneOptions }
+  | { url?: undefined; topology: 'sentinel'; options: RedisModuleSentinelOptions }
+  | { url?: undefined; topology: 'cluster'; options: RedisModuleClusterOptions };
 
 /** What `RedisModule.forRoot()` takes and a `forRootAsync()` factory returns (without `name`/`isGlobal`). */
 export type RedisModuleOptions = RedisClientConfig & RedisModuleBehaviourOptions;

@@ -4,14 +4,14 @@ import { SentinelService } from '../sentinel/sentinel-service.js';
 import { forwardClientEvents } from './client-events.js';
 import { probeNode } from './probe-node.js';
 import type { RedisConnection } from './redis-connection.js';
-import type { SentinelClientOptions } from './redis-module-options.interface.js';
+import type { RedisModuleSentinelOptions } from './redis-module-options.interface.js';
 
 function address(a: { host: string; port: number } | undefined): string {
   return a === undefined ? '?' : `${a.host}:${a.port}`;
 }
 
 /** A Sentinel connection: a `RedisClient` over a Sentinel-managed pool (master or replica) + `SentinelService`. */
-export function sentinelRedisConnection(name: string, options: SentinelClientOptions): RedisConnection {
+export function sentinelRedisConnection(name: string, options: RedisModuleSentinelOptions): RedisConnection {
   const { masterName, role = 'master' } = options;
   const { sentinel, pool, client } = sentinelClientParts(options);
   const service = new SentinelService(sentinel, masterName);

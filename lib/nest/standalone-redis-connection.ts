@@ -2,10 +2,10 @@ import { RedisClient } from '../client/redis-client.js';
 import { probeNode } from './probe-node.js';
 import { forwardClientEvents } from './client-events.js';
 import type { RedisConnection } from './redis-connection.js';
-import type { StandaloneClientOptions } from './redis-module-options.interface.js';
+import type { RedisModuleStandaloneOptions } from './redis-module-options.interface.js';
 
 /** A standalone connection: one `RedisClient` over its `ConnectionPool`. */
-export function standaloneRedisConnection(name: string, options: StandaloneClientOptions): RedisConnection {
+export function standaloneRedisConnection(name: string, options: RedisModuleStandaloneOptions): RedisConnection {
   const client = new RedisClient({ ...options, lazyConnect: true });
   const label = client.pool.endpointLabel;
   return {

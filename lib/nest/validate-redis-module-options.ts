@@ -1,27 +1,26 @@
 import type { LoggerService } from '@nestjs/common';
-import { parseRedisUrl, redactRedisUrl } from '../connection/parse-redis-url.js';
 import { validateConnectionOptions } from '../connection/validate-connection-options.js';
 import { ConfigError } from '../errors/index.js';
 import { normalizePoolOptions, type PoolOptions } from '../pool/pool-options.js';
+import { describeOptionValue as describe, resolveClientOptions } from '../resolve-client-options.js';
 import { normalizeSentinelOptions } from '../sentinel/sentinel-options.js';
 import { CLIENT_OPTION_HINTS, MODULE_OPTION_HINTS } from './peer-option-hints.js';
 import { REDIS_MODULE_DEFAULTS } from './redis.constants.js';
 import { redactOnInspect } from './redact-options.js';
 import type { RedisConnection } from './redis-connection.js';
 import type {
-  ClusterClientOptions,
   RedisClientConfig,
   RedisModuleBehaviourOptions,
-  RedisTopology,
-  SentinelClientOptions,
-  StandaloneClientOptions,
+  RedisModuleClusterOptions,
+  RedisModuleSentinelOptions,
+  RedisModuleStandaloneOptions,
 } from './redis-module-options.interface.js';
 
-/** The client part after validation: one topology, its options (URL already folded in). */
+/** The client part after validation: one topology, its options (URL already folded in by `resolveClientOptions`). */
 export type ResolvedClientConfig =
-  | { topology: 'standalone'; options: StandaloneClientOptions }
-  | { topology: 'sentinel'; options: SentinelClientOptions }
-  | { topology: 'cluster'; options: ClusterClientOptions };
+  | { topology: 'standalone'; options: RedisModuleStandaloneOptions }
+  | { topology: 'sentinel'; options: RedisModuleSentinelOptions }
+  | { topology: 'cluster'; options: RedisModuleClusterOptions };
 
 /** Module options after validation, with every default applied. */
 export interface ResolvedRedisModuleOptions {
@@ -50,13 +49,6 @@ const MODULE_KEYS = new Set([
 ]);
 /** Where a connection goes: per connection, never in `commonOptions`. */
 const PER_CONNECTION_KEYS = ['host', 'port', 'path', 'resolveEndpoint', 'nodes', 'sentinels', 'masterName', 'role'];
-const TOPOLOGIES: readonly RedisTopology[] = ['standalone', 'sentinel', 'cluster'];
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? value.slice(0, 60) + '…' : value);
-  if (value === null || typeof value !== 'object') return String(value);
-  return Array.isArray(value) ? 'an array' : 'an object';
-}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -161,39 +153,15 @@ function givenOptions(raw: Record<string, unknown>, common: Record<string, unkno
   return Object.fromEntries(Object.entries({ url, topology, options: merged }).filter(([, v]) => v !== undefined)) as RedisClientConfig;
 }
 
+/** Folds URL, topology, `commonOptions` and `options` (the same function as `createClient`), then checks the result. */
 function resolveClientConfig(
   raw: Record<string, unknown>,
   common: Record<string, unknown>,
   fail: (field: string, problem: string) => never,
 ): ResolvedClientConfig {
-  const { url, topology } = raw;
-  if (topology !== undefined && !TOPOLOGIES.includes(topology as RedisTopology)) {
-    fail('topology', `expected one of ${TOPOLOGIES.join(', ')}, got ${describe(topology)}.`);
-  }
-  const given = raw.options ?? {};
-  if (!isObject(given)) fail('options', `expected an object, got ${describe(given)}.`);
-  const options = given as Record<string, unknown>;
-
-  let resolved: ResolvedClientConfig;
-  if (url !== undefined) {
-    if (typeof url !== 'string' || url === '') fail('url', `expected a Redis URL string, got ${describe(url)}.`);
-    const { topology: fromUrl, sentinelUsername, sentinelPassword, ...parsed } = parseRedisUrl(url as string);
-    if (topology !== undefined && topology !== fromUrl) {
-      fail('topology', `'${String(topology)}' contradicts the URL ${redactRedisUrl(url as string)}, which is ${fromUrl}.`);
-    }
-    // The URL over the common options, the connection's own options over both.
-    const merged: Record<string, unknown> = { ...common, ...parsed, ...options };
-    if (sentinelUsername !== undefined || sentinelPassword !== undefined) {
-      const sentinelOptions = isObject(options.sentinelOptions) ? options.sentinelOptions : {};
-      merged.sentinelOptions = { username: sentinelUsername, password: sentinelPassword, ...sentinelOptions };
-    }
-    resolved = { topology: fromUrl, options: merged } as ResolvedClientConfig;
-  } else {
-    const merged = Object.keys(common).length === 0 ? options : { ...common, ...options };
-    resolved = { topology: (topology as RedisTopology | undefined) ?? 'standalone', options: merged } as ResolvedClientConfig;
-  }
-  checkTopologyOptions(resolved, fail);
-  return resolved;
+  const resolved = resolveClientOptions({ url: raw.url, topology: raw.topology, options: raw.options, defaults: common });
+  checkTopologyOptions(resolved as ResolvedClientConfig, fail);
+  return resolved as ResolvedClientConfig;
 }
 
 /** Runs the lower layers' own validators now, so a bad option fails bootstrap before any socket opens. */
