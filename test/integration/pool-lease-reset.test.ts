@@ -1,24 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { ResponseError } from '../../lib/errors/index.js';
 import { ConnectionPool, type PoolConnection, type PoolOptions } from '../../lib/pool/index.js';
-import { STANDALONE, requireTopology } from '../support/topology.js';
+import { standalonePools } from '../support/standalone-pools.js';
+import { STANDALONE } from '../support/topology.js';
 
 const prefix = `redwire:lease-reset:${randomUUID()}:`;
-const pools: ConnectionPool[] = [];
+const track = standalonePools();
 
 /** One exclusive connection, so every lease after the first gets the connection the last one left behind. */
 function onePool(options: PoolOptions = {}): ConnectionPool {
-  const pool = new ConnectionPool({ ...STANDALONE, maxConnections: 1, ...options });
-  pools.push(pool);
-  return pool;
+  return track(new ConnectionPool({ ...STANDALONE, maxConnections: 1, ...options }));
 }
-
-beforeAll(async () => {
-  await requireTopology('standalone');
-});
-afterAll(async () => {
-  await Promise.all(pools.map((p) => p.disconnect({ graceful: false })));
-});
 
 /** CLIENT INFO of the leased connection as a field map. */
 async function clientInfo(conn: PoolConnection): Promise<Record<string, string>> {
@@ -100,9 +92,8 @@ test('SELECT 3 and CLIENT SETNAME left by a lease are undone: the next lease is 
   expect(info['name']).toBe('redwire-pool-name');
   expect(info['resp']).toBe('3');
   expect(info['multi']).toBe('-1');
-  const db1 = new ConnectionPool({ ...STANDALONE, db: 1 });
-  const db3 = new ConnectionPool({ ...STANDALONE, db: 3 });
-  pools.push(db1, db3);
+  const db1 = track(new ConnectionPool({ ...STANDALONE, db: 1 }));
+  const db3 = track(new ConnectionPool({ ...STANDALONE, db: 3 }));
   expect(await db1.sendCommand(['GET', key])).toBe('db1');
   expect(await db3.sendCommand(['GET', key])).toBeNull();
 });

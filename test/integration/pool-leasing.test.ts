@@ -1,21 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { AbortError, PoolExhaustedError } from '../../lib/errors/index.js';
 import { BlockingConnectionPool, ConnectionPool } from '../../lib/pool/index.js';
-import { STANDALONE, requireTopology } from '../support/topology.js';
+import { standalonePools } from '../support/standalone-pools.js';
+import { STANDALONE } from '../support/topology.js';
 
 const prefix = `redwire:pool-test:${randomUUID()}:`;
-const pools: ConnectionPool[] = [];
-function track<P extends ConnectionPool>(pool: P): P {
-  pools.push(pool);
-  return pool;
-}
-
-beforeAll(async () => {
-  await requireTopology('standalone');
-});
-afterAll(async () => {
-  await Promise.all(pools.map((p) => p.disconnect({ graceful: false })));
-});
+const track = standalonePools();
 
 test('200 concurrent withConnection callers on a blocking pool of 10 all succeed and leave nothing leased', async () => {
   const pool = track(new BlockingConnectionPool({ ...STANDALONE, maxConnections: 10, acquireTimeout: 30_000 }));
