@@ -1,6 +1,7 @@
 import { ProtocolError } from '../../lib/errors/index.js';
 import { RespDecoder } from '../../lib/protocol/resp-decoder.js';
 import type { RespMap, RespValue } from '../../lib/protocol/resp-value.js';
+import { splittings } from '../support/splittings.js';
 
 /*
  * Frames where RESP3 does not allow them are ProtocolErrors. Decoding a push nested in a reply as an element would
@@ -32,16 +33,6 @@ function run(chunks: Buffer[]): { events: Event[]; thrown: unknown } {
     return { events, thrown };
   }
   return { events, thrown: undefined };
-}
-
-/** Whole, byte by byte, and cut in two at every position. */
-function splittings(input: Buffer): [string, Buffer[]][] {
-  const out: [string, Buffer[]][] = [
-    ['whole', [input]],
-    ['byte by byte', Array.from({ length: input.length }, (_, i) => input.subarray(i, i + 1))],
-  ];
-  for (let i = 1; i < input.length; i++) out.push([`split at ${i}`, [input.subarray(0, i), input.subarray(i)]]);
-  return out;
 }
 
 const misplaced: [string, string, RegExp][] = [

@@ -7,6 +7,7 @@ import {
 } from '../../lib/errors/index.js';
 import { RespDecoder } from '../../lib/protocol/resp-decoder.js';
 import type { DecoderOptions, RespMap, RespValue } from '../../lib/protocol/resp-value.js';
+import { splittings } from '../support/splittings.js';
 
 type Event =
   | { reply: RespValue }
@@ -37,16 +38,6 @@ function decode(chunks: Buffer[], options?: DecoderOptions, wantBuffers?: () => 
   );
   for (const chunk of chunks) decoder.feed(chunk);
   return events;
-}
-
-/** The input whole, byte by byte, and cut in two at every position. */
-function splittings(input: Buffer): [string, Buffer[]][] {
-  const out: [string, Buffer[]][] = [
-    ['whole', [input]],
-    ['byte by byte', Array.from({ length: input.length }, (_, i) => input.subarray(i, i + 1))],
-  ];
-  for (let i = 1; i < input.length; i++) out.push([`split at ${i}`, [input.subarray(0, i), input.subarray(i)]]);
-  return out;
 }
 
 function expectEverySplit(input: Buffer, expected: Event[], options?: DecoderOptions): void {

@@ -1,0 +1,12 @@
+/**
+ * The ways a stream may deliver `input`: whole, byte by byte, and cut in two at every position. A decoder must give
+ * the same result for each (the resumable-decoder contract).
+ */
+export function splittings(input: Buffer): [string, Buffer[]][] {
+  const out: [string, Buffer[]][] = [
+    ['whole', [input]],
+    ['byte by byte', Array.from({ length: input.length }, (_, i) => input.subarray(i, i + 1))],
+  ];
+  for (let i = 1; i < input.length; i++) out.push([`split at ${i}`, [input.subarray(0, i), input.subarray(i)]]);
+  return out;
+}
