@@ -25,12 +25,13 @@ async function instrument() {
   const dir = [process.env.REDWIRE_DIST, snapshot].filter(Boolean).find((d) => existsSync(join(d, 'otel', 'index.js')));
   if (!dir) throw new Error('redwire/otel not found in the build snapshot; run bash bench/run.sh --build');
   const { instrumentRedwire } = await import(pathToFileURL(resolve(dir, 'otel', 'index.js')).href);
-  const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
+  const { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter } = await import('@opentelemetry/sdk-trace-base');
   const { MeterProvider } = await import('@opentelemetry/sdk-metrics');
   const exporter = new InMemorySpanExporter();
   // Keep memory flat: the exporter would otherwise hold every span of the run.
   setInterval(() => exporter.reset(), 200).unref();
-  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  // Batched export, as an application configures it (NodeSDK's default); a simple processor exports span by span.
+  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter)] });
   instrumentRedwire({ tracerProvider, meterProvider: new MeterProvider() });
 }
 
