@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { ConnectionClosedError, type IRedisClient } from 'bullmq';
 import { ClusterClient, ConnectionError, ResponseError, type RedisArg, type RespValue } from '../index.js';
 import { BullMQBatch } from './bullmq-batch.js';
+import { clusterNodeViews } from './cluster-node-view.js';
 import type { BullMQRedis } from './bullmq-redis.interface.js';
 import { flatWithScores, hashObject, intOrNull, popTuple, scoreText, streamsArray, textOf } from './ioredis-replies.js';
 import { LuaScripts, scriptArgs } from './lua-scripts.js';
@@ -126,9 +127,14 @@ export class BullMQConnection extends EventEmitter implements IRedisClient {
     });
   }
 
-  /** Cluster mode: BullMQ asks for the nodes to list clients; one view over the cluster client stands for them. */
+  /**
+   * Cluster mode: BullMQ lists the clients of every node (getWorkers) through these, one per primary. Before the
+   * slot table is known, this connection stands for them (an empty list would make BullMQ reconnect it).
+   */
   nodes(): IRedisClient[] {
-    return [this];
+    const client = this.#client ?? this.#origin;
+    const views = client instanceof ClusterClient ? clusterNodeViews(client) : [];
+    return views.length > 0 ? views : [this];
   }
 
   #ensureClient(): BullMQRedis {

@@ -6,9 +6,10 @@
 import { FlowProducer, Queue, QueueEvents, Worker, type Job } from 'bullmq';
 import { createBullMQConnection } from '../../lib/bullmq/index.js';
 import { RedisClient } from '../../lib/client/redis-client.js';
+import { ClusterClient } from '../../lib/cluster/cluster-client.js';
 import { createClient } from '../../lib/create-client.js';
 import { adminCall, sentinelHealthy } from '../support/sentinel-health.js';
-import { requireTopology, SENTINEL, STANDALONE } from '../support/topology.js';
+import { CLUSTER, requireTopology, SENTINEL, STANDALONE } from '../support/topology.js';
 
 const PREFIX = `rw-bullmq-${process.pid}`;
 
@@ -184,6 +185,103 @@ describe('BullMQ over redwire (standalone)', () => {
   });
 });
 
+describe('BullMQ over redwire (Cluster)', () => {
+  // BullMQ's cluster mode: every key of a queue shares the prefix's {hash tag}, so its scripts and MULTIs stay in one slot.
+  const CLUSTER_PREFIX = `{${PREFIX}}`;
+  let cluster: ClusterClient;
+
+  beforeAll(async () => {
+    await requireTopology('cluster');
+    cluster = new ClusterClient({ nodes: [...CLUSTER.nodes] });
+    await cluster.connect();
+  });
+
+  afterAll(async () => {
+    for await (const key of cluster.scanIterator({ MATCH: `${CLUSTER_PREFIX}*` })) await cluster.del(key);
+    await cluster.quit();
+  });
+
+  // Sockets of the caller's cluster client (its node pools keep the connections its MULTIs leased).
+  const callerSockets = (): number => cluster.nodesManager.nodePools().reduce((n, { pool }) => n + pool.stats().total, 0);
+
+  it('adds and processes jobs (one retry, a delay, progress), lists its workers and closes every connection', async () => {
+    const before = tcpSockets() - callerSockets();
+    const connection = createBullMQConnection(cluster);
+    const name = 'cluster-basic';
+    const queue = track(new Queue(name, { connection, prefix: CLUSTER_PREFIX }));
+    await queue.obliterate({ force: true });
+    const events = track(new QueueEvents(name, { connection, prefix: CLUSTER_PREFIX }));
+    await events.waitUntilReady();
+    const progress: unknown[] = [];
+    events.on('progress', ({ data }) => progress.push(data));
+    const attempts = new Map<string, number>();
+    const processedAt = new Map<string, number>();
+    const worker = track(
+      new Worker(
+        name,
+        async (job: Job) => {
+          const n = (attempts.get(job.name) ?? 0) + 1;
+          attempts.set(job.name, n);
+          if (job.name === 'flaky' && n < 2) throw new Error(`flaky attempt ${n}`);
+          if (job.name === 'progress') {
+            await job.updateProgress(30);
+            await job.updateProgress({ done: true });
+          }
+          processedAt.set(job.name, Date.now());
+          return { doubled: (job.data as { n: number }).n * 2 };
+        },
+        { connection, prefix: CLUSTER_PREFIX, concurrency: 2, name: 'cluster-worker' },
+      ),
+    );
+    await worker.waitUntilReady();
+
+    const plain = await queue.add('plain', { n: 21 });
+    const flaky = await queue.add('flaky', { n: 1 }, { attempts: 2, backoff: { type: 'fixed', delay: 100 } });
+    const delayedAddedAt = Date.now();
+    const delayed = await queue.add('delayed', { n: 2 }, { delay: 300 });
+    const withProgress = await queue.add('progress', { n: 3 });
+    const bulk = await queue.addBulk(Array.from({ length: 10 }, (_, i) => ({ name: `bulk-${i}`, data: { n: i } })));
+
+    expect(await plain.waitUntilFinished(events, 10_000)).toEqual({ doubled: 42 });
+    expect(await flaky.waitUntilFinished(events, 10_000)).toEqual({ doubled: 2 });
+    expect(await delayed.waitUntilFinished(events, 10_000)).toEqual({ doubled: 4 });
+    expect(await withProgress.waitUntilFinished(events, 10_000)).toEqual({ doubled: 6 });
+    for (const job of bulk) await job.waitUntilFinished(events, 10_000);
+    expect(attempts.get('flaky')).toBe(2);
+    expect((await queue.getJob(flaky.id!))?.attemptsMade).toBe(2);
+    expect(processedAt.get('delayed')! - delayedAddedAt).toBeGreaterThanOrEqual(300);
+    await until('both progress events', () => (progress.length >= 2 ? true : undefined));
+    expect(progress).toEqual([30, { done: true }]);
+    expect(await queue.getJobCounts('completed', 'failed', 'waiting', 'delayed', 'active')).toEqual({
+      completed: 14, failed: 0, waiting: 0, delayed: 0, active: 0,
+    });
+    // Every queue key lives on the slot of the hash tag.
+    const slots = new Set<number>();
+    for await (const key of cluster.scanIterator({ MATCH: `${CLUSTER_PREFIX}:${name}:*` })) slots.add(cluster.keySlot(key));
+    expect([...slots]).toEqual([cluster.keySlot(CLUSTER_PREFIX)]);
+    // getWorkers reads CLIENT LIST of every node (nodes(): one per primary, each listing its own node's clients)
+    // and keeps the node with the most matching clients.
+    const nodes = connection.nodes!();
+    const lists = await Promise.all(nodes.map((node) => node.clientList()));
+    const ports = lists.map((list) => /laddr=[^ ]*:(\d+)/.exec(list)?.[1]);
+    expect(new Set(ports)).toEqual(new Set(cluster.nodesManager.table.primaries().map((p) => String(p.port))));
+    for (let i = 0; i < 6; i++) {
+      const workers = await queue.getWorkers();
+      expect(workers.map((w) => w.name)).toContain(name);
+      expect(workers.every((w) => w.name === name)).toBe(true);
+    }
+
+    const closing = Date.now();
+    await worker.close(); // blocked in BZPOPMIN: interrupted, not waited out
+    await events.close();
+    await queue.close();
+    closers = [];
+    expect(Date.now() - closing).toBeLessThan(3000);
+    await until('sockets closed', () => (tcpSockets() - callerSockets() === before ? true : undefined), 5000);
+    expect(await cluster.ping()).toBe('PONG'); // the caller's client is left open
+  }, 60_000);
+});
+
 describe('BullMQ over redwire (Sentinel)', () => {
   it('keeps processing through a SENTINEL FAILOVER and loses no acknowledged job', async () => {
     await requireTopology('sentinel');
@@ -243,7 +341,6 @@ describe('BullMQ over redwire (Sentinel)', () => {
     const counts = await queue.getJobCounts('completed', 'failed', 'waiting', 'active', 'delayed');
     expect(counts.completed).toBe(acked.length);
     expect(counts.failed).toBe(0);
-    // eslint-disable-next-line no-console
     console.log(`bullmq sentinel failover: ${acked.length} jobs acknowledged, ${addErrors.length} adds failed, ${workerErrors.length} worker errors, ${[...processed.values()].filter((n) => n > 1).length} processed twice`);
   }, 180_000);
 
