@@ -5,25 +5,15 @@
  */
 import type { RedisClient, RedisClientOptions } from '../../lib/client/redis-client.js';
 import { createClient, resolveCreateClientOptions } from '../../lib/create-client.js';
-import { ConfigError } from '../../lib/errors/index.js';
 import { createRedisConnection } from '../../lib/nest/create-redis-connection.js';
 import { validateRedisModuleOptions } from '../../lib/nest/validate-redis-module-options.js';
+import { configErrorMessage } from '../support/config-error.js';
 
 const nest = (raw: Record<string, unknown>) => validateRedisModuleOptions(raw, 'same').client;
 
 /** Options with their functions (each client's own hooks and resolvers) replaced by a marker. */
 const plain = (value: unknown): unknown =>
   JSON.parse(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'function' ? 'function' : v)));
-
-function configError(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('createClient and the Nest module fold a URL the same way', () => {
   it.each([
@@ -60,16 +50,16 @@ describe('createClient and the Nest module fold a URL the same way', () => {
     ['an unknown query option', 'redis://:s3cret@h:1?colour=blue'],
     ['a sentinel URL without master name', 'redis+sentinel://:s3cret@h:26379'],
   ])('rejects %s with the same ConfigError, without the password', (_what, url) => {
-    const direct = configError(() => createClient(url));
-    expect(configError(() => validateRedisModuleOptions({ url }, 'same'))).toBe(`Redis connection 'same': ${direct}`);
+    const direct = configErrorMessage(() => createClient(url));
+    expect(configErrorMessage(() => validateRedisModuleOptions({ url }, 'same'))).toBe(`Redis connection 'same': ${direct}`);
     expect(direct).not.toContain('s3cret');
   });
 
   it('rejects an unknown topology and non-object options with the same ConfigError', () => {
-    const topology = configError(() => createClient({ topology: 'ring' } as never));
+    const topology = configErrorMessage(() => createClient({ topology: 'ring' } as never));
     expect(topology).toMatch(/^invalid option 'topology': expected one of standalone, sentinel, cluster, got "ring"/);
-    expect(configError(() => validateRedisModuleOptions({ topology: 'ring' }, 'same'))).toBe(`Redis connection 'same': ${topology}`);
-    expect(configError(() => createClient(42 as never))).toMatch(/^invalid option 'options': expected an object, got 42/);
+    expect(configErrorMessage(() => validateRedisModuleOptions({ topology: 'ring' }, 'same'))).toBe(`Redis connection 'same': ${topology}`);
+    expect(configErrorMessage(() => createClient(42 as never))).toMatch(/^invalid option 'options': expected an object, got 42/);
   });
 
   it.each([

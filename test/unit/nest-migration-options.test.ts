@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { Injectable, type LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { RedisApi } from '../../lib/client/redis-api.js';
-import { ConfigError } from '../../lib/errors/index.js';
 import {
   getRedisToken,
   InjectRedis,
@@ -14,6 +13,7 @@ import {
   type RedisModuleBehaviourOptions,
   type RedisModuleOptions,
 } from '../../lib/nest/index.js';
+import { configErrorMessage } from '../support/config-error.js';
 
 /** A connection double that records what the module does and lets the test emit connection events. */
 class FakeConnection implements RedisConnection {
@@ -57,16 +57,6 @@ function capturingLogger(): LoggerService & { lines: { level: string; message: s
     lines.push({ level, message: String(message), context: rest[rest.length - 1] });
   };
   return { lines, log: capture('log'), warn: capture('warn'), error: capture('error'), debug: capture('debug'), verbose: capture('verbose') };
-}
-
-function configError(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
 }
 
 describe('readyLog / errorLog', () => {
@@ -231,9 +221,9 @@ describe('RedisService', () => {
     expect(service.getOrThrow('cache')).toBe(made.find((c) => c.name === 'cache')?.client);
     expect(service.getOrNil('sessions')).toBeNull();
     expect(service.names()).toEqual(['cache', 'default']);
-    const message = configError(() => service.getOrThrow('sessions'));
+    const message = configErrorMessage(() => service.getOrThrow('sessions'));
     expect(message).toMatch(/No Redis connection named 'sessions' \(configured: 'cache', 'default'\)/);
-    expect(configError(() => service.get('sessions'))).toBe(message);
+    expect(configErrorMessage(() => service.get('sessions'))).toBe(message);
     await app.close();
   });
 });
@@ -276,10 +266,10 @@ describe('swapping a connection in Test.createTestingModule', () => {
 
 describe('options users bring from other modules', () => {
   it('checks the new options', () => {
-    expect(configError(() => validateRedisModuleOptions({ readyLog: 'yes' }, 'd'))).toMatch(/'readyLog': expected true or false/);
-    expect(configError(() => validateRedisModuleOptions({ closeClient: 1 }, 'd'))).toMatch(/'closeClient'/);
-    expect(configError(() => validateRedisModuleOptions({ onClientReady: 'x' }, 'd'))).toMatch(/'onClientReady': expected a function/);
-    expect(configError(() => validateRedisModuleOptions({ commonOptions: [] }, 'd'))).toMatch(/'commonOptions': expected an object/);
+    expect(configErrorMessage(() => validateRedisModuleOptions({ readyLog: 'yes' }, 'd'))).toMatch(/'readyLog': expected true or false/);
+    expect(configErrorMessage(() => validateRedisModuleOptions({ closeClient: 1 }, 'd'))).toMatch(/'closeClient'/);
+    expect(configErrorMessage(() => validateRedisModuleOptions({ onClientReady: 'x' }, 'd'))).toMatch(/'onClientReady': expected a function/);
+    expect(configErrorMessage(() => validateRedisModuleOptions({ commonOptions: [] }, 'd'))).toMatch(/'commonOptions': expected an object/);
     const resolved = validateRedisModuleOptions({}, 'd');
     expect(resolved).toMatchObject({ readyLog: true, errorLog: true, closeClient: true });
   });
@@ -298,7 +288,7 @@ describe('options users bring from other modules', () => {
     [{ commonOptions: { host: 'h' } }, /'commonOptions.host'.*set per connection/],
     [{ bogus: 1 }, /'bogus': unknown option/],
   ])('%j is a ConfigError naming our option', (options, pattern) => {
-    const message = configError(() => validateRedisModuleOptions(options, 'orders'));
+    const message = configErrorMessage(() => validateRedisModuleOptions(options, 'orders'));
     expect(message).toMatch(/^Redis connection 'orders': invalid option /);
     expect(message).toMatch(pattern);
   });
@@ -328,12 +318,12 @@ describe('options users bring from other modules', () => {
   });
 
   it('refuses misplaced connection fields and the (options, name) call form', () => {
-    expect(configError(() => RedisModule.forRoot({ connections: {} }))).toMatch(/no connection given/);
-    expect(configError(() => RedisModule.forRoot({ connections: { a: { url: 'redis://h' } }, url: 'redis://x' } as never)))
+    expect(configErrorMessage(() => RedisModule.forRoot({ connections: {} }))).toMatch(/no connection given/);
+    expect(configErrorMessage(() => RedisModule.forRoot({ connections: { a: { url: 'redis://h' } }, url: 'redis://x' } as never)))
       .toMatch(/'url' belongs to one connection/);
-    expect(configError(() => RedisModule.forRoot({ connections: { a: { name: 'b' } as never } }))).toMatch(/connections\.a\.name/);
+    expect(configErrorMessage(() => RedisModule.forRoot({ connections: { a: { name: 'b' } as never } }))).toMatch(/connections\.a\.name/);
     const forRoot = RedisModule.forRoot as (...args: unknown[]) => unknown;
-    expect(configError(() => forRoot.call(RedisModule, { url: 'redis://h' }, 'cache'))).toMatch(/the connection name goes in 'name'/);
-    expect(configError(() => validateRedisModuleOptions({ connections: {} }, 'x'))).toMatch(/forRootAsync registers one connection/);
+    expect(configErrorMessage(() => forRoot.call(RedisModule, { url: 'redis://h' }, 'cache'))).toMatch(/the connection name goes in 'name'/);
+    expect(configErrorMessage(() => validateRedisModuleOptions({ connections: {} }, 'x'))).toMatch(/forRootAsync registers one connection/);
   });
 });

@@ -1,15 +1,5 @@
-import { ConfigError } from '../../lib/errors/index.js';
 import { RedisModule, validateRedisModuleOptions } from '../../lib/nest/index.js';
-
-function message(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { configErrorMessage } from '../support/config-error.js';
 
 describe('validateRedisModuleOptions', () => {
   it('applies the module defaults and resolves a URL into topology options', () => {
@@ -27,42 +17,42 @@ describe('validateRedisModuleOptions', () => {
   });
 
   it('rejects top-level connection fields, naming the connection and the key', () => {
-    expect(message(() => validateRedisModuleOptions({ host: 'a', password: 'pw-top' }, 'orders'))).toMatch(
+    expect(configErrorMessage(() => validateRedisModuleOptions({ host: 'a', password: 'pw-top' }, 'orders'))).toMatch(
       /^Redis connection 'orders': invalid option 'host': unknown option/,
     );
   });
 
   it('rejects a topology that contradicts the URL, with the URL redacted', () => {
-    const text = message(() => validateRedisModuleOptions({ url: 'redis://:pw-in-url@h:1', topology: 'cluster' }, 'c'));
+    const text = configErrorMessage(() => validateRedisModuleOptions({ url: 'redis://:pw-in-url@h:1', topology: 'cluster' }, 'c'));
     expect(text).toMatch(/'topology'.*contradicts/);
     expect(text).not.toContain('pw-in-url');
   });
 
   it('requires masterName for sentinel and nodes for cluster', () => {
-    expect(message(() => validateRedisModuleOptions({ topology: 'sentinel', options: { sentinels: [{ host: 'h', port: 1 }] } }, 's')))
+    expect(configErrorMessage(() => validateRedisModuleOptions({ topology: 'sentinel', options: { sentinels: [{ host: 'h', port: 1 }] } }, 's')))
       .toMatch(/'options.masterName'/);
-    expect(message(() => validateRedisModuleOptions({ topology: 'cluster', options: { nodes: [] } }, 'k'))).toMatch(/'options.nodes'/);
+    expect(configErrorMessage(() => validateRedisModuleOptions({ topology: 'cluster', options: { nodes: [] } }, 'k'))).toMatch(/'options.nodes'/);
   });
 
   it('reports a bad password type without its value', () => {
-    const text = message(() => validateRedisModuleOptions({ options: { password: 12345678 } }, 'p'));
+    const text = configErrorMessage(() => validateRedisModuleOptions({ options: { password: 12345678 } }, 'p'));
     expect(text).toMatch(/Redis connection 'p'.*'password'/);
     expect(text).not.toContain('12345678');
   });
 
   it('checks the module options themselves', () => {
-    expect(message(() => validateRedisModuleOptions({ shutdownTimeout: -1 }, 'd'))).toMatch(/'shutdownTimeout'/);
-    expect(message(() => validateRedisModuleOptions({ failFast: 'yes' }, 'd'))).toMatch(/'failFast'/);
-    expect(message(() => validateRedisModuleOptions({ logger: 'loud' }, 'd'))).toMatch(/'logger'/);
+    expect(configErrorMessage(() => validateRedisModuleOptions({ shutdownTimeout: -1 }, 'd'))).toMatch(/'shutdownTimeout'/);
+    expect(configErrorMessage(() => validateRedisModuleOptions({ failFast: 'yes' }, 'd'))).toMatch(/'failFast'/);
+    expect(configErrorMessage(() => validateRedisModuleOptions({ logger: 'loud' }, 'd'))).toMatch(/'logger'/);
   });
 });
 
 describe('RedisModule.forRootAsync', () => {
   it('needs exactly one of useFactory, useClass, useExisting', () => {
-    expect(message(() => RedisModule.forRootAsync({ name: 'a' }))).toMatch(/exactly one of useFactory, useClass or useExisting \(got 0\)/);
+    expect(configErrorMessage(() => RedisModule.forRootAsync({ name: 'a' }))).toMatch(/exactly one of useFactory, useClass or useExisting \(got 0\)/);
   });
 
   it('rejects connection names that would make ambiguous tokens', () => {
-    expect(message(() => RedisModule.forRoot({ name: 'a:b' }))).toMatch(/connection name/);
+    expect(configErrorMessage(() => RedisModule.forRoot({ name: 'a:b' }))).toMatch(/connection name/);
   });
 });
