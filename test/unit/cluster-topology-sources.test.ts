@@ -133,8 +133,20 @@ async function fakeShard(script: {
 const slotsEntry = (primary: FakeNode, ...replicas: FakeNode[]): FakeReply =>
   [[0, 16383, ...[primary, ...replicas].map((n) => ['127.0.0.1', n.server.port, n.id])]];
 
+/** Redis 7.0's CLUSTER SHARDS right after a replica joined: the replica listed in a shard of its own, without slots. */
+const freshReplicaShards = ({ primary, replica }: { primary: FakeNode; replica: FakeNode }): FakeReply => [
+  ['slots', [0, 16383], 'nodes', [shardNode(primary.id, primary.server.port, 'master')]],
+  ['slots', [], 'nodes', [shardNode(replica.id, replica.server.port, 'replica')]],
+];
+
 describe('ClusterClient on scripted CLUSTER SLOTS / CLUSTER SHARDS replies', () => {
   let cleanup: (() => Promise<void>)[] = [];
+  /** A `readFrom: 'replica'` client seeded with the shard's primary, disconnected after the test. */
+  const replicaReader = (shard: { primary: FakeNode }): ClusterClient => {
+    const client = new ClusterClient({ nodes: [{ host: '127.0.0.1', port: shard.primary.server.port }], readFrom: 'replica', slotsRefreshInterval: 0 });
+    cleanup.push(() => client.disconnect());
+    return client;
+  };
   afterEach(async () => {
     for (const fn of cleanup.reverse()) await fn();
     cleanup = [];
@@ -143,15 +155,11 @@ describe('ClusterClient on scripted CLUSTER SLOTS / CLUSTER SHARDS replies', () 
   it("readFrom: 'replica' sends the reads to the replica from the first command (7.0 fresh-replica SHARDS shape)", async () => {
     const shard = await fakeShard({
       slots: ({ primary, replica }) => slotsEntry(primary, replica),
-      shards: ({ primary, replica }) => [
-        ['slots', [0, 16383], 'nodes', [shardNode(primary.id, primary.server.port, 'master')]],
-        ['slots', [], 'nodes', [shardNode(replica.id, replica.server.port, 'replica')]],
-      ],
+      shards: freshReplicaShards,
       primaryOf: () => shard.primary,
     });
     cleanup.push(shard.close);
-    const client = new ClusterClient({ nodes: [{ host: '127.0.0.1', port: shard.primary.server.port }], readFrom: 'replica', slotsRefreshInterval: 0 });
-    cleanup.push(() => client.disconnect());
+    const client = replicaReader(shard);
     await client.connect();
     for (let i = 0; i < 100; i++) await client.get(`k${i}`);
     const onReplica = shard.replica.served.get('GET') ?? 0;
@@ -164,15 +172,11 @@ describe('ClusterClient on scripted CLUSTER SLOTS / CLUSTER SHARDS replies', () 
     const shard = await fakeShard({
       // The first CLUSTER SLOTS does not know the replica yet; later ones do.
       slots: ({ primary, replica }) => (++slotsReads === 1 ? slotsEntry(primary) : slotsEntry(primary, replica)),
-      shards: ({ primary, replica }) => [
-        ['slots', [0, 16383], 'nodes', [shardNode(primary.id, primary.server.port, 'master')]],
-        ['slots', [], 'nodes', [shardNode(replica.id, replica.server.port, 'replica')]],
-      ],
+      shards: freshReplicaShards,
       primaryOf: () => shard.primary,
     });
     cleanup.push(shard.close);
-    const client = new ClusterClient({ nodes: [{ host: '127.0.0.1', port: shard.primary.server.port }], readFrom: 'replica', slotsRefreshInterval: 0 });
-    cleanup.push(() => client.disconnect());
+    const client = replicaReader(shard);
     await client.connect();
     expect(client.nodesManager.table.replicasFor(0)).toEqual([]);
     const refreshed = new Promise((resolve) => client.nodesManager.once('slots-refreshed', resolve));
