@@ -1,4 +1,5 @@
 /** The chaos report: one line per fault, and the verdict (any hung or misdelivered command fails the run). */
+import type { AckTally } from './ack-writers.js';
 import type { Tally } from './load.js';
 
 export interface FaultResult {
@@ -41,18 +42,8 @@ export function hasViolations(results: readonly FaultResult[]): boolean {
   return results.some(({ tally }) => tally.hung > 0 || tally.misdelivered > 0);
 }
 
-/** One client under one fault, counted per acknowledgement (the Sentinel rows of issue 14). */
-export interface AckRow {
-  client: string;
-  fault: string;
-  sent: number;
-  acked: number;
-  failed: Record<string, number>;
-  hung: number;
-  lost: number;
-  longestStallMs: number;
-  note?: string;
-}
+/** One client under one fault, counted per acknowledgement (the Sentinel rows of issue 14): an AckWriters tally. */
+export type AckRow = AckTally;
 
 export function formatAckReport(rows: readonly AckRow[]): string {
   const header = ['fault', 'client', 'sent', 'acked', 'failed by class', 'hung', 'acked but lost', 'longest write stall ms'];
