@@ -66,6 +66,17 @@ const INTEGRATION_SUBPATHS = [
 
 let consumer = '';
 
+/** What the probe reports when the build at `resolved` exports the public errors. */
+const publicErrorsFrom = (resolved: unknown): Record<keyof Probe, unknown> => ({
+  resolved,
+  RedisError: 'function',
+  ConfigError: 'function',
+  parseServerError: 'function',
+  configIsRedisError: true,
+  name: 'ConfigError',
+  code: 'REDWIRE_ERR_CONFIG',
+});
+
 async function node(file: string): Promise<Probe> {
   const { stdout } = await run(NODE, [file], { cwd: consumer, timeout: 30_000 });
   return JSON.parse(stdout) as Probe;
@@ -94,15 +105,7 @@ describe('package exports', () => {
       probeBody(`const m = require('redwire');`, `require.resolve('redwire')`),
     );
     const probe = await node('probe.cjs');
-    expect(probe).toEqual({
-      resolved: expect.stringMatching(/dist[\\/]cjs[\\/]index\.js$/),
-      RedisError: 'function',
-      ConfigError: 'function',
-      parseServerError: 'function',
-      configIsRedisError: true,
-      name: 'ConfigError',
-      code: 'REDWIRE_ERR_CONFIG',
-    });
+    expect(probe).toEqual(publicErrorsFrom(expect.stringMatching(/dist[\\/]cjs[\\/]index\.js$/)));
   });
 
   it('import("redwire") loads the ESM build with the same public errors', async () => {
@@ -111,15 +114,7 @@ describe('package exports', () => {
       probeBody(`const m = await import('redwire');`, `import.meta.resolve('redwire')`),
     );
     const probe = await node('probe.mjs');
-    expect(probe).toEqual({
-      resolved: expect.stringMatching(/dist\/esm\/index\.js$/),
-      RedisError: 'function',
-      ConfigError: 'function',
-      parseServerError: 'function',
-      configIsRedisError: true,
-      name: 'ConfigError',
-      code: 'REDWIRE_ERR_CONFIG',
-    });
+    expect(probe).toEqual(publicErrorsFrom(expect.stringMatching(/dist\/esm\/index\.js$/)));
   });
 
   it('points every "exports" target at a file the build produced', () => {
