@@ -14,6 +14,7 @@ import { Connection } from '../../lib/connection/connection.js';
 import type { CommandOptions } from '../../lib/connection/connection.js';
 import type { RespValue } from '../../lib/protocol/resp-value.js';
 import { defaultHandshake, startFakeRedisServer, type FakeClient, type FakeRedisServer } from '../support/fake-redis-server.js';
+import { cutAt } from '../support/splittings.js';
 
 const TIMEOUT_MS = 10;
 /** A delayed reply waits this long: well past TIMEOUT_MS, so a command with a timeout does time out. */
@@ -96,17 +97,9 @@ function frameFor(token: string, s: Step, protocol: 2 | 3, inject: boolean): str
   }
 }
 
+/** `bytes` cut at the fractions `cuts` of its length (no empty piece). */
 function cutsOf(bytes: Buffer, cuts: number[]): Buffer[] {
-  const points = [...new Set(cuts.map((f) => Math.floor(f * bytes.length)))].filter((p) => p > 0 && p < bytes.length);
-  points.sort((a, b) => a - b);
-  const pieces: Buffer[] = [];
-  let at = 0;
-  for (const p of points) {
-    pieces.push(bytes.subarray(at, p));
-    at = p;
-  }
-  pieces.push(bytes.subarray(at));
-  return pieces;
+  return cutAt(bytes, cuts.map((f) => Math.floor(f * bytes.length)).filter((p) => p > 0 && p < bytes.length));
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { ProtocolError, RedisError } from '../../lib/errors/index.js';
 import { RespDecoder } from '../../lib/protocol/resp-decoder.js';
 import type { RespValue } from '../../lib/protocol/resp-value.js';
+import { cutAt } from '../support/splittings.js';
 
 /*
  * Property tests. (a) Random RESP values, written by the small serializer below (independent of the decoder),
@@ -181,16 +182,9 @@ function run(chunks: Buffer[], wantBuffers: () => boolean): { events: Ev[]; erro
   return { events, error };
 }
 
+/** `input` cut at arbitrary positions (taken modulo its length + 1; empty chunks allowed). */
 function cut(input: Buffer, positions: number[]): Buffer[] {
-  const points = [...new Set(positions.map((p) => p % (input.length + 1)))].sort((a, b) => a - b);
-  const chunks: Buffer[] = [];
-  let last = 0;
-  for (const p of points) {
-    chunks.push(input.subarray(last, p));
-    last = p;
-  }
-  chunks.push(input.subarray(last));
-  return chunks;
+  return cutAt(input, positions.map((p) => p % (input.length + 1)));
 }
 
 /** REDWIRE_FUZZ_SCALE=20 runs twenty times as many cases (for a soak run; the default keeps unit runs short). */

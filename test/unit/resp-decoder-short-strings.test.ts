@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { RespDecoder } from '../../lib/protocol/resp-decoder.js';
 import type { RespValue } from '../../lib/protocol/resp-value.js';
+import { cutAt } from '../support/splittings.js';
 
 /*
  * Short strings inside aggregates are cut from one decoded text of the surrounding bytes (a per-parse window) rather
@@ -58,14 +59,7 @@ describe('short strings inside aggregates', () => {
       fc.property(fc.array(fc.tuple(field, field), { maxLength: 30 }), fc.array(fc.nat(), { maxLength: 6 }), (pairs, cuts) => {
         const body = pairs.flatMap(([k, v]) => [k, v].map((s) => `$${Buffer.byteLength(s)}\r\n${s}\r\n`));
         const wire = Buffer.from(`%${pairs.length}\r\n${body.join('')}*2\r\n${body.slice(0, 2).join('') || '$0\r\n\r\n$0\r\n\r\n'}`);
-        const points = [...new Set(cuts.map((c) => c % (wire.length + 1)))].sort((a, b) => a - b);
-        const chunks: Buffer[] = [];
-        let at = 0;
-        for (const p of points) {
-          chunks.push(wire.subarray(at, p));
-          at = p;
-        }
-        chunks.push(wire.subarray(at));
+        const chunks = cutAt(wire, cuts.map((c) => c % (wire.length + 1)));
         expect(decodeAll(chunks)).toEqual(decodeAll([wire]));
         const [map] = decodeAll([wire]) as [Record<string, string>];
         const expected = Object.create(null) as Record<string, string>;
