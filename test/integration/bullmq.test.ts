@@ -10,6 +10,11 @@ import { ClusterClient } from '../../lib/cluster/cluster-client.js';
 import { createClient } from '../../lib/create-client.js';
 import { adminCall, sentinelHealthy } from '../support/sentinel-health.js';
 import { CLUSTER, requireTopology, SENTINEL, STANDALONE } from '../support/topology.js';
+import { waitUntil } from '../support/wait-until.js';
+
+/** This file's waits: the shared poll helper with a longer default deadline (jobs and adapters take a while). */
+const until = <T>(what: string, probe: () => T | Promise<T>, ms = 15_000): Promise<NonNullable<T>> =>
+  waitUntil(what, probe, ms, 25) as Promise<NonNullable<T>>;
 
 const PREFIX = `rw-bullmq-${process.pid}`;
 
@@ -19,16 +24,6 @@ let closers: (() => Promise<unknown>)[] = [];
 function track<T extends { close(): Promise<unknown> }>(thing: T): T {
   closers.push(() => thing.close());
   return thing;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, deadlineMs = 15_000): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${deadlineMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 function tcpSockets(): number {

@@ -13,6 +13,11 @@ import { ClusterClient } from '../../lib/cluster/cluster-client.js';
 import type { RedisApi } from '../../lib/index.js';
 import { createRedisAdapter, type RedisAdapterFactory } from '../../lib/socket.io/index.js';
 import { CLUSTER, requireTopology, STANDALONE } from '../support/topology.js';
+import { waitUntil } from '../support/wait-until.js';
+
+/** This file's waits: the shared poll helper with a longer default deadline (jobs and adapters take a while). */
+const until = <T>(what: string, probe: () => T | Promise<T>, ms = 10_000): Promise<NonNullable<T>> =>
+  waitUntil(what, probe, ms, 25) as Promise<NonNullable<T>>;
 
 const KEY = `rw-sio-${process.pid}`;
 
@@ -51,16 +56,6 @@ function join(url: string, room: string): Promise<ClientSocket> {
 
 function next<T>(socket: ClientSocket, event: string): Promise<T> {
   return new Promise((resolve) => socket.once(event, (value: T) => resolve(value)));
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, deadlineMs = 10_000): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${deadlineMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 async function exercise(redis: RedisApi, key: string): Promise<void> {
