@@ -29,8 +29,10 @@ export class MailController {
 
   @Get(':id')
   async status(@Param('id') id: string): Promise<{ id: string; state: string; result: unknown }> {
+    // The state first, then the job: a job read before it completed would show 'completed' with no result yet.
+    const state = await this.queue.getJobState(id);
     const job = await this.queue.getJob(id);
-    if (job === undefined) throw new NotFoundException(`No job '${id}'.`);
-    return { id, state: await job.getState(), result: job.returnvalue ?? null };
+    if (job === undefined || state === 'unknown') throw new NotFoundException(`No job '${id}'.`);
+    return { id, state, result: job.returnvalue ?? null };
   }
 }
