@@ -291,7 +291,8 @@ export class CommandPipeline implements DecoderHandlers {
    */
   stalledIn(ms: number): number {
     const oldest = this.#inFlight.oldestWriteAt;
-    if (oldest === 0 || this.lastRead >= oldest) return -1;
+    // Strictly after: a reply read in the same millisecond as the write came before it (ms clock).
+    if (oldest === 0 || this.lastRead > oldest) return -1;
     const head = this.#inFlight.peek();
     if (head === undefined || !head.settled) return -1;
     return Math.max(0, oldest + ms - Date.now());
