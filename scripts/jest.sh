@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Jest as `npm test` runs it. With no arguments: the unit tests, then the integration tests in two shards, each in a
+# fresh process (one long-lived process ran out of its heap after ~90 files) and one file at a time (the suites share
+# the test topologies). Every part runs even when an earlier one fails; the exit code is the first failure's.
+# With arguments (test paths, jest flags): one jest run with them.
+set -u
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+JEST=(node --max-old-space-size=6144 --experimental-vm-modules --no-warnings node_modules/jest/bin/jest.js --runInBand)
+if [ "$#" -gt 0 ]; then
+  exec "${JEST[@]}" "$@"
+fi
+status=0
+for part in "test/unit" "--shard=1/2 test/integration" "--shard=2/2 test/integration"; do
+  # shellcheck disable=SC2086 # the part is a flag and a path
+  "${JEST[@]}" $part
+  code=$?
+  if [ "$code" -ne 0 ] && [ "$status" -eq 0 ]; then status=$code; fi
+done
+exit "$status"
