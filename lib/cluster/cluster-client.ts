@@ -100,7 +100,8 @@ export class ClusterClient extends ScanningClient implements RedisApi {
       poolFactory,
     });
     this.nodesManager.on('error', (error: Error) => this.#emitError(error));
-    this.#subscriptions = new ClusterSubscriptions(() => this.#pubsubOf(), this.nodesManager, (error) => this.#emitError(error));
+    this.#subscriptions = new ClusterSubscriptions(() => this.#pubsubOf(), this.nodesManager, (error) => this.#emitError(error),
+      poolOptions.pushBuffers === true);
     this.#executor = new ClusterExecutor(this.nodesManager, max, retryDelay ?? defaultClusterRetryDelay, this.#commandTimeout);
     this.#router = new CommandRouter(fastRouteInfo, {
       send: (args) => this.#executor.run(args, { kind: 'keyless', readonly: true,

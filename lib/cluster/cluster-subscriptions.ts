@@ -17,15 +17,18 @@ export class ClusterSubscriptions {
   readonly #pubsub: () => ClusterPubSub;
   readonly #nodes: NodesManager;
   readonly #onError: (error: Error) => void;
+  /** Pattern messages as Buffers (the node pools decode pushes as Buffers: `pushBuffers`), like channel messages. */
+  readonly #buffers: boolean;
   readonly #listeners: Record<Family, Map<string, Set<AnyListener>>> = { channel: new Map(), shard: new Map() };
   #patterns: PubSubManager | undefined;
   /** One operation at a time, so a subscribe and an unsubscribe of one channel never interleave. */
   #tail: Promise<unknown> = Promise.resolve();
 
-  constructor(pubsub: () => ClusterPubSub, nodes: NodesManager, onError: (error: Error) => void) {
+  constructor(pubsub: () => ClusterPubSub, nodes: NodesManager, onError: (error: Error) => void, buffers = false) {
     this.#pubsub = pubsub;
     this.#nodes = nodes;
     this.#onError = onError;
+    this.#buffers = buffers;
   }
 
   subscribe(family: Family, channels: string | readonly string[], listener: AnyListener): Promise<Unsubscribe> {
@@ -59,7 +62,7 @@ export class ClusterSubscriptions {
   async psubscribe(patterns: string | readonly string[], listener: AnyListener): Promise<Unsubscribe> {
     if (this.#patterns === undefined) {
       if (!this.#nodes.loaded) await this.#nodes.initialize();
-      this.#patterns ??= new PubSubManager(this.#nodes.poolFor(this.#nodes.randomPrimary()), { onError: this.#onError });
+      this.#patterns ??= new PubSubManager(this.#nodes.poolFor(this.#nodes.randomPrimary()), { buffers: this.#buffers, onError: this.#onError });
     }
     return this.#patterns.subscribe('pattern', patterns, listener);
   }

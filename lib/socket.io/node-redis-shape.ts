@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { MessageListener, RedisApi, RedisArg, RespValue } from '../index.js';
+import { ClusterClient, type MessageListener, type RedisApi, type RedisArg, type RespValue } from '../index.js';
 
 type Listener = MessageListener<Buffer>;
 
@@ -55,17 +55,29 @@ export class NodeRedisShape extends EventEmitter {
   }
 
   /**
-   * The adapter asks `PUBSUB NUMSUB|SHARDNUMSUB channel` to count servers and reads `[channel, count]` (on a Cluster,
-   * SHARDNUMSUB is routed to the shard that owns the channel's slot).
+   * The adapter asks `PUBSUB NUMSUB|SHARDNUMSUB channel` to count servers and reads `[channel, count]`. On a Cluster,
+   * SHARDNUMSUB is routed to the shard that owns the channel's slot, and NUMSUB is summed over every node: a node
+   * counts only the subscribers connected to it, and the servers' subscribers may sit on any node.
    */
   async sendCommand(args: RedisArg[]): Promise<RespValue> {
     const [command, sub, channel] = args.map(String);
     if (command?.toUpperCase() === 'PUBSUB' && channel !== undefined) {
       const kind = sub?.toUpperCase();
-      if (kind === 'NUMSUB') return [channel, (await this.#client.pubsubNumsub(channel))[channel] ?? 0];
+      if (kind === 'NUMSUB') return [channel, await this.#numsub(channel)];
       if (kind === 'SHARDNUMSUB') return [channel, (await this.#client.pubsubShardnumsub(channel))[channel] ?? 0];
     }
     return this.#client.call(String(args[0]), ...args.slice(1));
+  }
+
+  async #numsub(channel: string): Promise<number> {
+    const client = this.#client;
+    if (!(client instanceof ClusterClient)) return (await client.pubsubNumsub(channel))[channel] ?? 0;
+    if (!client.nodesManager.loaded) await client.connect();
+    const counts = await Promise.all(client.nodesManager.nodePools().map(async ({ pool }) => {
+      const reply = await pool.sendCommand(['PUBSUB', 'NUMSUB', channel]);
+      return Array.isArray(reply) ? Number(reply[1] ?? 0) : 0;
+    }));
+    return counts.reduce((sum, n) => sum + n, 0);
   }
 
   /** Stops forwarding the client's errors. */

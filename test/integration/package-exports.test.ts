@@ -62,6 +62,7 @@ const INTEGRATION_SUBPATHS = [
   { subpath: './bullmq', id: 'redwire/bullmq', exportName: 'createBullMQConnection', peer: 'bullmq' },
   { subpath: './nest/microservices', id: 'redwire/nest/microservices', exportName: 'RedisTransportServer', peer: '@nestjs/microservices' },
   { subpath: './socket.io', id: 'redwire/socket.io', exportName: 'createRedisAdapter', peer: '@socket.io/redis-adapter' },
+  { subpath: './socket.io/streams', id: 'redwire/socket.io/streams', exportName: 'createRedisStreamsAdapter', peer: '@socket.io/redis-streams-adapter' },
 ] as const;
 
 let consumer = '';
