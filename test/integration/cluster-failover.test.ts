@@ -42,10 +42,18 @@ describe('ClusterClient when a primary is SIGKILLed (official cluster topology)'
       await waitUntil(`${port} to rejoin as a synced replica`, async () =>
         String(await ask(port, ['INFO', 'replication'])).includes('master_link_status:up'), 30_000, 200);
       for (const p of CLUSTER.ports) {
-        await waitUntil(`cluster_state:ok on ${p}`, async () => String(await ask(p, ['CLUSTER', 'INFO'])).includes('cluster_state:ok'), 30_000, 200);
+        // The last CLUSTER INFO seen goes into the error, so a cluster left broken says how.
+        let info = '';
+        await waitUntil(`cluster_state:ok on ${p}`, async () => {
+          info = String(await ask(p, ['CLUSTER', 'INFO']));
+          return info.includes('cluster_state:ok');
+        }, 45_000, 200).catch(async (error: unknown) => {
+          const nodes = await ask(p, ['CLUSTER', 'NODES']).catch((e: unknown) => String(e));
+          throw new Error(`${String(error)}\nCLUSTER INFO:\n${info}\nCLUSTER NODES:\n${String(nodes)}`);
+        });
       }
     }
-  }, 90_000);
+  }, 120_000);
 
   it('resumes on the promoted replica; every command settles, none hangs', async () => {
     const keys = Array.from({ length: 200 }, (_, i) => `fo:${i}`);

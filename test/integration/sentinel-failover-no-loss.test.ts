@@ -9,7 +9,7 @@ import { RedisError } from '../../lib/errors/index.js';
 import type { RespValue } from '../../lib/protocol/resp-value.js';
 import { Sentinel, type FailoverHoldInfo, type SwitchMasterInfo } from '../../lib/sentinel/sentinel.js';
 import { toMasterAddress } from '../../lib/sentinel/sentinel-reply.js';
-import { adminCall, pidOf, sentinelTopologyHealthy } from '../support/sentinel-admin.js';
+import { adminCall, pidOf, sentinelTopologyHealthy, servingPort } from '../support/sentinel-admin.js';
 import { requireTopology, SENTINEL } from '../support/topology.js';
 import { waitUntil } from '../support/wait-until.js';
 
@@ -24,13 +24,6 @@ async function masterPort(): Promise<number> {
   const addr = toMasterAddress((await adminCall(SENTINEL.sentinels[0]!.port, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', NAME])) as RespValue);
   if (addr === undefined) throw new Error(`sentinel does not know ${NAME}`);
   return addr.port;
-}
-
-/** Port of the node the client's shared connection is on. */
-async function portOf(client: RedisClient): Promise<number> {
-  const reply = await client.call('CONFIG', 'GET', 'port');
-  const values = Array.isArray(reply) ? reply : Object.values(reply as object);
-  return Number(values[values.length - 1]);
 }
 
 interface LoadResult {
@@ -133,7 +126,7 @@ describe('Sentinel failover without losing acknowledged writes (test topology)',
     client = sentinel.master(NAME);
     await sentinel.watching();
     const oldMaster = await masterPort();
-    expect(await portOf(client)).toBe(oldMaster);
+    expect(await servingPort(client)).toBe(oldMaster);
     await waitUntil('every sentinel listened to', async () => sentinel!.listeningTo.length === 3, 10_000, 50);
     const holds: FailoverHoldInfo[] = [];
     sentinel.on('failover-release', (info: FailoverHoldInfo) => holds.push(info));
@@ -162,7 +155,7 @@ describe('Sentinel failover without losing acknowledged writes (test topology)',
     expect(result.untyped).toEqual([]);
     expect(result.longestWriteMs).toBeLessThan(HOLD_DEADLINE_MS);
     expect(holds.map((h) => h.reason)).toContain('switched');
-    expect(await portOf(client)).toBe(info.to.port);
+    expect(await servingPort(client)).toBe(info.to.port);
   }, 120_000);
 
   it('master and a listened-to sentinel frozen together: commands settle, writes go to the master the others elected', async () => {
@@ -170,7 +163,7 @@ describe('Sentinel failover without losing acknowledged writes (test topology)',
     client = sentinel.master(NAME);
     const listened = await sentinel.watching();
     const oldMaster = await masterPort();
-    expect(await portOf(client)).toBe(oldMaster);
+    expect(await servingPort(client)).toBe(oldMaster);
     const prefix = `freeze:${Date.now()}`;
     const writers = startWriters(client, prefix);
     await waitUntil('writers warmed up', async () => writers.result.acked >= 1000, 30_000, 50);
@@ -189,7 +182,7 @@ describe('Sentinel failover without losing acknowledged writes (test topology)',
       const target = writers.result.acked + 1000;
       writingAt = await waitUntil('writes on the elected master', async () =>
         (writers.result.acked >= target ? Date.now() : undefined), 30_000, 50);
-      expect(await portOf(client)).toBe(info.to.port);
+      expect(await servingPort(client)).toBe(info.to.port);
     } finally {
       for (const pid of frozen) process.kill(pid, 'SIGCONT');
     }

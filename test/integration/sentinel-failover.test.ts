@@ -6,7 +6,7 @@ import { RedisError } from '../../lib/errors/index.js';
 import { Sentinel, type SwitchMasterInfo } from '../../lib/sentinel/sentinel.js';
 import type { SentinelAddress } from '../../lib/sentinel/sentinel-event.js';
 import { SentinelService } from '../../lib/sentinel/sentinel-service.js';
-import { pidOf, sentinelTopologyHealthy, startServer } from '../support/sentinel-admin.js';
+import { pidOf, sentinelTopologyHealthy, servingPort, startServer } from '../support/sentinel-admin.js';
 import { REDWIRE_TMP, requireTopology, SENTINEL } from '../support/topology.js';
 import { waitUntil } from '../support/wait-until.js';
 
@@ -28,13 +28,6 @@ function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
     (error: unknown): Settled<T> => ({ ok: false, error, hung: false }),
   );
   return Promise.race([outcome, hang]).finally(() => clearTimeout(timer));
-}
-
-/** Port of the node the client's shared connection is on (same socket as the command just before it). */
-async function portOf(client: RedisClient): Promise<number> {
-  const reply = await client.call('CONFIG', 'GET', 'port');
-  const values = Array.isArray(reply) ? reply : Object.values(reply as object);
-  return Number(values[values.length - 1]);
 }
 
 interface WriterStats {
@@ -121,7 +114,7 @@ describe('Sentinel failover (test topology)', () => {
     clients.push(client);
     await sentinel.watching();
     const oldMaster = await sentinel.discoverMaster(NAME);
-    expect(await portOf(client)).toBe(oldMaster.port);
+    expect(await servingPort(client)).toBe(oldMaster.port);
 
     // A subscriber on the master: the sentinels kill its connection when they demote the node; it must come back.
     const received: string[] = [];
@@ -139,7 +132,7 @@ describe('Sentinel failover (test topology)', () => {
 
     // Writing to the new master: a SET acknowledged on the same socket as a CONFIG GET port naming the new master.
     const onNewMaster = await waitUntil('a write on the new master', async () => {
-      const [set, port] = await Promise.all([client.set('failover:probe', String(Date.now())), portOf(client)]);
+      const [set, port] = await Promise.all([client.set('failover:probe', String(Date.now())), servingPort(client)]);
       return set === 'OK' && port === info.to.port ? Date.now() : undefined;
     }, 30_000, 50);
     const writingAfterMs = onNewMaster - info.at;
@@ -175,7 +168,7 @@ describe('Sentinel failover (test topology)', () => {
     }
     console.log(`[sentinel] after the failover: ${lostAfterPromotion} of 100 keys lost a write the old master acknowledged after the promotion`);
     expect(lostBeforeRequest).toEqual([]);
-    expect(await portOf(client)).toBe(info.to.port);
+    expect(await servingPort(client)).toBe(info.to.port);
   }, 120_000);
 
   it('keeps a replica client reading during a master failover', async () => {
@@ -236,7 +229,7 @@ describe('Sentinel failover (test topology)', () => {
     clients.push(client);
     await sentinel.watching();
     const oldMaster = await sentinel.discoverMaster(NAME);
-    expect(await portOf(client)).toBe(oldMaster.port);
+    expect(await servingPort(client)).toBe(oldMaster.port);
     const writers = startWriters(client, `sigkill:${Date.now()}`, 20);
     await waitUntil('writers warmed up', async () => writers.stats.acked >= 200, 30_000, 50);
 
@@ -246,7 +239,7 @@ describe('Sentinel failover (test topology)', () => {
     process.kill(pid, 'SIGKILL');
     const info = await switched;
     const onNewMaster = await waitUntil('a write on the new master', async () => {
-      const [set, port] = await Promise.all([client.set('sigkill:probe', String(Date.now())), portOf(client)]);
+      const [set, port] = await Promise.all([client.set('sigkill:probe', String(Date.now())), servingPort(client)]);
       return set === 'OK' && port === info.to.port ? Date.now() : undefined;
     }, 30_000, 50);
     const target = writers.stats.acked + 200;

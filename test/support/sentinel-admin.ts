@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { RedisClient } from '../../lib/client/redis-client.js';
 import type { RespValue } from '../../lib/protocol/resp-value.js';
 import { isHealthyReplica, toMasterAddress, toSentinelInstance, toSentinelInstances } from '../../lib/sentinel/sentinel-reply.js';
 import { adminCall } from './sentinel-health.js';
@@ -99,4 +100,11 @@ export async function healthyMaster(deadlineMs = 90_000): Promise<number> {
   const addr = toMasterAddress((await adminCall(SENTINEL.sentinels[0]!.port, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', NAME])) as RespValue);
   if (addr === undefined) throw new Error(`The sentinels no longer know ${NAME}`);
   return addr.port;
+}
+
+/** Port of the server a client's shared connection is on (the same socket as the command sent just before). */
+export async function servingPort(client: RedisClient): Promise<number> {
+  const reply = await client.call('CONFIG', 'GET', 'port');
+  const values = Array.isArray(reply) ? reply : Object.values(reply as object);
+  return Number(values[values.length - 1]);
 }
