@@ -47,63 +47,86 @@ afterAll(async () => {
   await redis.quit();
 });
 
+interface Scenario {
+  name: string;
+  prefix: string;
+  /** Attempts the 'flaky' job needs (it fails every attempt before the last). */
+  flakyAttempts: number;
+  /** Delay of the 'delayed' job (ms); it must not run earlier. */
+  delayMs: number;
+  /** First progress value the 'progress' job reports (then `{ done: true }`). */
+  progressStep: number;
+  /** Jobs added with addBulk. */
+  bulk: number;
+  workerName?: string;
+  /** Empty the queue first (a cluster run may find an earlier run's keys). */
+  obliterate?: boolean;
+}
+
+/**
+ * The common BullMQ scenario: a plain job, a flaky one retried with fixed backoff, a delayed one, one reporting
+ * progress and a bulk; each result, the attempts, the delay, the progress events and the final counts are checked.
+ * Returns the queue, events and worker (tracked: closed after the test) for checks of the topology.
+ */
+async function processesJobs(connection: ReturnType<typeof createBullMQConnection>, sc: Scenario) {
+  const queue = track(new Queue(sc.name, { connection, prefix: sc.prefix }));
+  if (sc.obliterate === true) await queue.obliterate({ force: true });
+  const events = track(new QueueEvents(sc.name, { connection, prefix: sc.prefix }));
+  await events.waitUntilReady();
+  const progress: unknown[] = [];
+  events.on('progress', ({ data }) => progress.push(data));
+  const attempts = new Map<string, number>();
+  const processedAt = new Map<string, number>();
+  const worker = track(
+    new Worker(
+      sc.name,
+      async (job: Job) => {
+        const n = (attempts.get(job.name) ?? 0) + 1;
+        attempts.set(job.name, n);
+        if (job.name === 'flaky' && n < sc.flakyAttempts) throw new Error(`flaky attempt ${n}`);
+        if (job.name === 'progress') {
+          await job.updateProgress(sc.progressStep);
+          await job.updateProgress({ done: true });
+        }
+        processedAt.set(job.name, Date.now());
+        return { doubled: (job.data as { n: number }).n * 2 };
+      },
+      { connection, prefix: sc.prefix, concurrency: 2, ...(sc.workerName === undefined ? {} : { name: sc.workerName }) },
+    ),
+  );
+  await worker.waitUntilReady();
+
+  const plain = await queue.add('plain', { n: 21 });
+  const flaky = await queue.add('flaky', { n: 1 }, { attempts: sc.flakyAttempts, backoff: { type: 'fixed', delay: 100 } });
+  const delayedAddedAt = Date.now();
+  const delayed = await queue.add('delayed', { n: 2 }, { delay: sc.delayMs });
+  const withProgress = await queue.add('progress', { n: 3 });
+  const bulk = await queue.addBulk(Array.from({ length: sc.bulk }, (_, i) => ({ name: `bulk-${i}`, data: { n: i } })));
+
+  expect(await plain.waitUntilFinished(events, 10_000)).toEqual({ doubled: 42 });
+  expect(await flaky.waitUntilFinished(events, 10_000)).toEqual({ doubled: 2 });
+  expect(await delayed.waitUntilFinished(events, 10_000)).toEqual({ doubled: 4 });
+  expect(await withProgress.waitUntilFinished(events, 10_000)).toEqual({ doubled: 6 });
+  for (const job of bulk) await job.waitUntilFinished(events, 10_000);
+
+  expect(attempts.get('flaky')).toBe(sc.flakyAttempts);
+  expect((await queue.getJob(flaky.id!))?.attemptsMade).toBe(sc.flakyAttempts);
+  expect(processedAt.get('delayed')! - delayedAddedAt).toBeGreaterThanOrEqual(sc.delayMs);
+  await until('both progress events', () => (progress.length >= 2 ? true : undefined));
+  expect(progress).toEqual([sc.progressStep, { done: true }]);
+  expect(await queue.getJobCounts('completed', 'failed', 'waiting', 'delayed', 'active')).toEqual({
+    completed: sc.bulk + 4,
+    failed: 0,
+    waiting: 0,
+    delayed: 0,
+    active: 0,
+  });
+  return { queue, events, worker };
+}
+
 describe('BullMQ over redwire (standalone)', () => {
   it('adds and processes jobs, retries with backoff, runs delayed jobs late enough, reports progress', async () => {
-    const connection = createBullMQConnection(redis);
-    const name = 'basic';
-    const queue = track(new Queue(name, { connection, prefix: PREFIX }));
-    const events = track(new QueueEvents(name, { connection, prefix: PREFIX }));
-    await events.waitUntilReady();
-    const progress: unknown[] = [];
-    events.on('progress', ({ data }) => progress.push(data));
-
-    const attempts = new Map<string, number>();
-    const processedAt = new Map<string, number>();
-    const worker = track(
-      new Worker(
-        name,
-        async (job: Job) => {
-          const n = (attempts.get(job.name) ?? 0) + 1;
-          attempts.set(job.name, n);
-          if (job.name === 'flaky' && n < 3) throw new Error(`flaky attempt ${n}`);
-          if (job.name === 'progress') {
-            await job.updateProgress(50);
-            await job.updateProgress({ done: true });
-          }
-          processedAt.set(job.name, Date.now());
-          return { doubled: (job.data as { n: number }).n * 2 };
-        },
-        { connection, prefix: PREFIX, concurrency: 2 },
-      ),
-    );
-    await worker.waitUntilReady();
-
-    const plain = await queue.add('plain', { n: 21 });
-    const flaky = await queue.add('flaky', { n: 1 }, { attempts: 3, backoff: { type: 'fixed', delay: 100 } });
-    const delayedAddedAt = Date.now();
-    const delayed = await queue.add('delayed', { n: 2 }, { delay: 400 });
-    const withProgress = await queue.add('progress', { n: 3 });
-    const bulk = await queue.addBulk(Array.from({ length: 20 }, (_, i) => ({ name: `bulk-${i}`, data: { n: i } })));
-
-    expect(await plain.waitUntilFinished(events, 10_000)).toEqual({ doubled: 42 });
-    expect(await flaky.waitUntilFinished(events, 10_000)).toEqual({ doubled: 2 });
-    expect(await delayed.waitUntilFinished(events, 10_000)).toEqual({ doubled: 4 });
-    expect(await withProgress.waitUntilFinished(events, 10_000)).toEqual({ doubled: 6 });
-    for (const job of bulk) await job.waitUntilFinished(events, 10_000);
-
-    expect(attempts.get('flaky')).toBe(3);
-    const flakyDone = await queue.getJob(flaky.id!);
-    expect(flakyDone?.attemptsMade).toBe(3);
-    expect(processedAt.get('delayed')! - delayedAddedAt).toBeGreaterThanOrEqual(400);
-    await until('both progress events', () => (progress.length >= 2 ? true : undefined));
-    expect(progress).toEqual([50, { done: true }]);
-    expect(await queue.getJobCounts('completed', 'failed', 'waiting', 'delayed', 'active')).toEqual({
-      completed: 24,
-      failed: 0,
-      waiting: 0,
-      delayed: 0,
-      active: 0,
-    });
+    await processesJobs(createBullMQConnection(redis), { name: 'basic', prefix: PREFIX, flakyAttempts: 3, delayMs: 400, progressStep: 50, bulk: 20 });
   });
 
   it('a job whose worker stopped mid-job is found stalled and completed by another worker', async () => {
@@ -203,52 +226,8 @@ describe('BullMQ over redwire (Cluster)', () => {
     const before = tcpSockets() - callerSockets();
     const connection = createBullMQConnection(cluster);
     const name = 'cluster-basic';
-    const queue = track(new Queue(name, { connection, prefix: CLUSTER_PREFIX }));
-    await queue.obliterate({ force: true });
-    const events = track(new QueueEvents(name, { connection, prefix: CLUSTER_PREFIX }));
-    await events.waitUntilReady();
-    const progress: unknown[] = [];
-    events.on('progress', ({ data }) => progress.push(data));
-    const attempts = new Map<string, number>();
-    const processedAt = new Map<string, number>();
-    const worker = track(
-      new Worker(
-        name,
-        async (job: Job) => {
-          const n = (attempts.get(job.name) ?? 0) + 1;
-          attempts.set(job.name, n);
-          if (job.name === 'flaky' && n < 2) throw new Error(`flaky attempt ${n}`);
-          if (job.name === 'progress') {
-            await job.updateProgress(30);
-            await job.updateProgress({ done: true });
-          }
-          processedAt.set(job.name, Date.now());
-          return { doubled: (job.data as { n: number }).n * 2 };
-        },
-        { connection, prefix: CLUSTER_PREFIX, concurrency: 2, name: 'cluster-worker' },
-      ),
-    );
-    await worker.waitUntilReady();
-
-    const plain = await queue.add('plain', { n: 21 });
-    const flaky = await queue.add('flaky', { n: 1 }, { attempts: 2, backoff: { type: 'fixed', delay: 100 } });
-    const delayedAddedAt = Date.now();
-    const delayed = await queue.add('delayed', { n: 2 }, { delay: 300 });
-    const withProgress = await queue.add('progress', { n: 3 });
-    const bulk = await queue.addBulk(Array.from({ length: 10 }, (_, i) => ({ name: `bulk-${i}`, data: { n: i } })));
-
-    expect(await plain.waitUntilFinished(events, 10_000)).toEqual({ doubled: 42 });
-    expect(await flaky.waitUntilFinished(events, 10_000)).toEqual({ doubled: 2 });
-    expect(await delayed.waitUntilFinished(events, 10_000)).toEqual({ doubled: 4 });
-    expect(await withProgress.waitUntilFinished(events, 10_000)).toEqual({ doubled: 6 });
-    for (const job of bulk) await job.waitUntilFinished(events, 10_000);
-    expect(attempts.get('flaky')).toBe(2);
-    expect((await queue.getJob(flaky.id!))?.attemptsMade).toBe(2);
-    expect(processedAt.get('delayed')! - delayedAddedAt).toBeGreaterThanOrEqual(300);
-    await until('both progress events', () => (progress.length >= 2 ? true : undefined));
-    expect(progress).toEqual([30, { done: true }]);
-    expect(await queue.getJobCounts('completed', 'failed', 'waiting', 'delayed', 'active')).toEqual({
-      completed: 14, failed: 0, waiting: 0, delayed: 0, active: 0,
+    const { queue, events, worker } = await processesJobs(connection, {
+      name, prefix: CLUSTER_PREFIX, flakyAttempts: 2, delayMs: 300, progressStep: 30, bulk: 10, workerName: 'cluster-worker', obliterate: true,
     });
     // Every queue key lives on the slot of the hash tag.
     const slots = new Set<number>();
