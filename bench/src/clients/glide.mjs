@@ -1,13 +1,11 @@
 // Valkey GLIDE (Rust core shipped as a native binary in its npm package) with its defaults.
 import { Batch, GlideClient, GlideClusterClient } from '@valkey/valkey-glide';
+import { singleCommands } from './common-commands.mjs';
 
 export async function createStandalone({ port }) {
   const client = await GlideClient.createClient({ addresses: [{ host: '127.0.0.1', port }] });
   return {
-    get: (k) => client.get(k),
-    set: (k, v) => client.set(k, v),
-    lrange: (k, a, b) => client.lrange(k, a, b),
-    hgetall: (k) => client.hgetall(k),
+    ...singleCommands(client),
     async pipelineGet(key, n) {
       const batch = new Batch(false); // non-atomic: a pipeline, not MULTI/EXEC
       for (let i = 0; i < n; i++) batch.get(key);

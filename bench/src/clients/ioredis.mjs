@@ -1,24 +1,14 @@
 // ioredis with its defaults; `autoPipelining` turns on its documented enableAutoPipelining.
 import Redis, { Cluster } from 'ioredis';
 import Parser from 'redis-parser';
+import { singleCommands, pipelineGetPairs } from './common-commands.mjs';
 
 export async function createStandalone({ port, autoPipelining = false }) {
   const client = new Redis({ host: '127.0.0.1', port, enableAutoPipelining: autoPipelining, lazyConnect: true });
   await client.connect();
   return {
-    get: (k) => client.get(k),
-    set: (k, v) => client.set(k, v),
-    lrange: (k, a, b) => client.lrange(k, a, b),
-    hgetall: (k) => client.hgetall(k),
-    async pipelineGet(key, n) {
-      const p = client.pipeline();
-      for (let i = 0; i < n; i++) p.get(key);
-      const results = await p.exec();
-      return results.map(([err, value]) => {
-        if (err) throw err;
-        return value;
-      });
-    },
+    ...singleCommands(client),
+    pipelineGet: (key, n) => pipelineGetPairs(client, key, n),
     close: () => client.quit(),
   };
 }

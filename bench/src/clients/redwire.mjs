@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { singleCommands, pipelineGetPairs } from './common-commands.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -41,19 +42,8 @@ export async function createStandalone({ port, otel = false }) {
   const client = new RedisClient({ host: '127.0.0.1', port });
   await client.connect();
   return {
-    get: (k) => client.get(k),
-    set: (k, v) => client.set(k, v),
-    lrange: (k, a, b) => client.lrange(k, a, b),
-    hgetall: (k) => client.hgetall(k),
-    async pipelineGet(key, n) {
-      const p = client.pipeline();
-      for (let i = 0; i < n; i++) p.get(key);
-      const results = await p.exec();
-      return results.map(([err, value]) => {
-        if (err) throw err;
-        return value;
-      });
-    },
+    ...singleCommands(client),
+    pipelineGet: (key, n) => pipelineGetPairs(client, key, n),
     leaseGet: (k) => client.pool.withConnection((conn) => conn.sendCommand(['GET', k])),
     close: () => client.quit(),
   };
