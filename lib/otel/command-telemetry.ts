@@ -11,7 +11,17 @@ import { ATTR } from './semantic-names.js';
 interface InFlight {
   span: Span | undefined;
   started: number;
+  /** The metric attributes (shared, never mutated: see `#baseAttributes`). */
   attributes: Attributes;
+}
+
+/** One connection's attribute sets by operation name, valid while its endpoint, db and connection name stay the same. */
+interface AttributeCache {
+  database: number;
+  address: string;
+  port: number | undefined;
+  name: string | undefined;
+  byOperation: Map<string, Attributes>;
 }
 
 export interface CommandInstruments {
@@ -38,6 +48,10 @@ function errorMessage(error: unknown): string {
  */
 export class CommandTelemetry {
   readonly #inFlight = new WeakMap<object, InFlight>();
+  /** Attribute sets per connection: built once per operation instead of per command (and shared with the metrics). */
+  readonly #attributeCache = new WeakMap<object, AttributeCache>();
+  /** For commands without a connection object. */
+  readonly #noConnection = {};
   readonly #subscriptions = new ChannelSubscriptions();
 
   constructor(
@@ -63,8 +77,7 @@ export class CommandTelemetry {
         // A transaction of client.multi() says so; a raw pipeline that starts with MULTI is one too.
         const name = ctx.kind === 'transaction' || ctx.commands[0] === 'MULTI' ? 'MULTI' : 'PIPELINE';
         const attributes = this.#baseAttributes(name, ctx.database, ctx.serverAddress, ctx.serverPort, ctx.connection);
-        attributes[ATTR.batchSize] = ctx.commands.length;
-        this.#begin(ctx, name, attributes);
+        this.#begin(ctx, name, attributes, { [ATTR.batchSize]: ctx.commands.length });
       },
       end: noop,
       asyncStart: noop,
@@ -84,17 +97,33 @@ export class CommandTelemetry {
     return (include === undefined || include.has(name)) && !exclude.has(name);
   }
 
+  /**
+   * The attributes of operation `name` on a connection: one object per connection and operation, reused by every
+   * command (spans copy them; histogram and counter records read them). Never mutated: per-command additions
+   * (query text, batch size, error type) go on a copy.
+   */
   #baseAttributes(name: string, db: number, address: string, port: number | undefined, connection: object | undefined): Attributes {
-    const attributes: Attributes = {
-      ...this.options.attributes,
-      [ATTR.system]: 'redis',
-      [ATTR.operation]: name,
-      [ATTR.namespace]: String(db),
-      [ATTR.serverAddress]: address,
-    };
-    if (port !== undefined) attributes[ATTR.serverPort] = port;
+    const key = connection ?? this.#noConnection;
     const connectionName = this.registry.nameOfConnection(connection);
-    if (connectionName !== undefined) attributes[ATTR.connectionName] = connectionName;
+    let cache = this.#attributeCache.get(key);
+    if (cache === undefined || cache.database !== db || cache.address !== address || cache.port !== port || cache.name !== connectionName) {
+      cache = { database: db, address, port, name: connectionName, byOperation: new Map() };
+      this.#attributeCache.set(key, cache);
+    }
+    let attributes = cache.byOperation.get(name);
+    if (attributes === undefined) {
+      attributes = {
+        ...this.options.attributes,
+        [ATTR.system]: 'redis',
+        [ATTR.operation]: name,
+        [ATTR.namespace]: String(db),
+        [ATTR.serverAddress]: address,
+      };
+      if (port !== undefined) attributes[ATTR.serverPort] = port;
+      if (connectionName !== undefined) attributes[ATTR.connectionName] = connectionName;
+      // A client sending arbitrary command names through call() must not grow the cache without bound.
+      if (cache.byOperation.size < 512) cache.byOperation.set(name, attributes);
+    }
     return attributes;
   }
 
@@ -102,14 +131,16 @@ export class CommandTelemetry {
     return this.#baseAttributes(ctx.command, ctx.database, ctx.serverAddress, ctx.serverPort, ctx.connection);
   }
 
-  #begin(ctx: object, name: string, attributes: Attributes): void {
+  /** `attributes` are shared (metrics too); `spanOnly` are added to the span alone. */
+  #begin(ctx: object, name: string, attributes: Attributes, spanOnly?: Attributes): void {
     if (!this.#allowed(name)) return;
     let span: Span | undefined;
     if (this.tracer !== undefined) {
-      const spanAttributes = attributes;
+      let spanAttributes = spanOnly === undefined ? attributes : { ...attributes, ...spanOnly };
       if (this.options.captureQueryText && 'args' in ctx) {
         const c = ctx as CommandTraceContext;
-        spanAttributes[ATTR.queryText] = queryText(c.command, c.args, this.options.maxQueryTextLength);
+        // Never in the metric attributes (unbounded cardinality).
+        spanAttributes = { ...spanAttributes, [ATTR.queryText]: queryText(c.command, c.args, this.options.maxQueryTextLength) };
       }
       span = this.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes: spanAttributes }, context.active());
     }
@@ -122,20 +153,17 @@ export class CommandTelemetry {
     this.#inFlight.delete(ctx);
     const seconds = (performance.now() - state.started) / 1000;
     const { span } = state;
-    // Metric attributes: never the query text (unbounded cardinality).
-    const metricAttributes: Attributes = { ...state.attributes };
-    delete metricAttributes[ATTR.queryText];
+    let metricAttributes = state.attributes;
     if (batchErrors !== undefined) span?.setAttribute(ATTR.batchErrors, batchErrors);
     if (error !== undefined) {
       const failure: Attributes = {};
       errorAttributes(error, failure);
-      Object.assign(metricAttributes, failure);
+      metricAttributes = { ...metricAttributes, ...failure };
       span?.setAttributes(failure);
       span?.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
       this.instruments.errors?.add(1, metricAttributes);
     }
     span?.end();
-    delete metricAttributes[ATTR.batchSize];
     this.instruments.duration?.record(seconds, metricAttributes);
   }
 }

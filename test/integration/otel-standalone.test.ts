@@ -135,8 +135,8 @@ test('a WATCH-aborted transaction is a MULTI span with error status and error.ty
   }
 });
 
-test('db.query.text only when enabled, with secrets redacted and the length capped', async () => {
-  const local = otelHarness({ captureQueryText: true, maxQueryTextLength: 20, metrics: false });
+test('db.query.text only when enabled, with secrets redacted and the length capped; never on metrics', async () => {
+  const local = otelHarness({ captureQueryText: true, maxQueryTextLength: 20 });
   const conn = new Connection({ ...STANDALONE, lazyConnect: true });
   try {
     await conn.connect();
@@ -146,6 +146,24 @@ test('db.query.text only when enabled, with secrets redacted and the length capp
     expect(auth.attributes['db.query.text']).toBe('AUTH ? ?');
     expect(JSON.stringify(local.finished().map((s) => s.attributes))).not.toContain('the-password');
     expect(local.finished('ECHO')[0]!.attributes['db.query.text']).toBe(`ECHO ${'a'.repeat(15)}`);
+    // Two ECHOs: each span has its own text; the duration points (one series per operation) carry no text at all.
+    await conn.sendCommand(['ECHO', 'b']);
+    expect(local.finished('ECHO').map((s) => s.attributes['db.query.text'])).toEqual([`ECHO ${'a'.repeat(15)}`, 'ECHO b']);
+    const points = await local.points('db.client.operation.duration', { 'db.operation.name': 'ECHO' });
+    expect(points).toHaveLength(1);
+    expect(points[0]!.attributes['db.query.text']).toBeUndefined();
+    // A pipeline's batch size is on its span only.
+    const pipe = new Connection({ ...STANDALONE, lazyConnect: true });
+    await pipe.connect();
+    await new Promise<void>((resolve) => {
+      let left = 2;
+      pipe.sendBatch([{ args: ['PING'] }, { args: ['PING'] }], { settle: () => { if (--left === 0) resolve(); } });
+    });
+    pipe.destroy();
+    expect(local.finished('PIPELINE')[0]!.attributes['db.operation.batch.size']).toBe(2);
+    for (const point of await local.points('db.client.operation.duration', { 'db.operation.name': 'PIPELINE' })) {
+      expect(point.attributes['db.operation.batch.size']).toBeUndefined();
+    }
   } finally {
     conn.destroy();
     await local.close();
