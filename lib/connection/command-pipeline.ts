@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { DataError, ProtocolError, QueueFullError, RedisError, ResponseError } from '../errors/index.js';
-import { encodeCommands } from '../protocol/command-encoder.js';
+import { encodeForWrite, type EncodedSegments } from '../protocol/command-encoder.js';
 import { RespDecoder } from '../protocol/resp-decoder.js';
 import type { DecoderHandlers, RedisArg, RespValue } from '../protocol/resp-value.js';
 import { InFlightQueue } from './in-flight-queue.js';
@@ -167,13 +167,13 @@ export class CommandPipeline implements DecoderHandlers {
    * arguments cannot be encoded: DataError).
    */
   #writeChunk(socket: Socket, chunk: PendingCommand[]): number {
-    let bytes: Buffer;
+    let bytes: Buffer | EncodedSegments;
     try {
-      bytes = encodeCommands(chunk.map(argsOf));
+      bytes = encodeForWrite(chunk.map(argsOf));
     } catch {
       return this.#writeOneByOne(socket, chunk);
     }
-    this.#bytesPerCommand = Math.max(1, Math.ceil(bytes.length / chunk.length));
+    this.#bytesPerCommand = Math.max(1, Math.ceil(byteLengthOf(bytes) / chunk.length));
     this.#write(socket, chunk, bytes);
     return chunk.length;
   }
@@ -186,15 +186,15 @@ export class CommandPipeline implements DecoderHandlers {
     let i = 0;
     while (i < chunk.length && this.#hasRoom() && this.socket === socket) {
       const cmd = chunk[i++]!;
-      let bytes: Buffer;
+      let bytes: Buffer | EncodedSegments;
       try {
-        bytes = encodeCommands([cmd.args]);
+        bytes = encodeForWrite([cmd.args]);
       } catch (error) {
         if (cmd.sink === undefined) this.#singles--;
         cmd.fail(encodeFailure(cmd, error, this.#host.endpoint));
         continue;
       }
-      this.#bytesPerCommand = Math.max(1, bytes.length);
+      this.#bytesPerCommand = Math.max(1, byteLengthOf(bytes));
       this.#write(socket, [cmd], bytes);
     }
     return i;
@@ -229,10 +229,10 @@ export class CommandPipeline implements DecoderHandlers {
   writeNow(commands: PendingCommand[]): void {
     const socket = this.socket;
     if (socket === undefined) throw new Error('writeNow without a socket');
-    this.#write(socket, commands, encodeCommands(commands.map(argsOf)));
+    this.#write(socket, commands, encodeForWrite(commands.map(argsOf)));
   }
 
-  #write(socket: Socket, batch: PendingCommand[], bytes: Buffer): void {
+  #write(socket: Socket, batch: PendingCommand[], bytes: Buffer | EncodedSegments): void {
     if (batch.length === 0) return;
     const now = Date.now();
     let singles = 0;
@@ -244,9 +244,16 @@ export class CommandPipeline implements DecoderHandlers {
       cmd.writtenAt = now;
     }
     this.#singles -= singles;
-    this.#inFlight.pushBatch(batch, bytes.length, now);
+    this.#inFlight.pushBatch(batch, byteLengthOf(bytes), now);
     this.lastActivity = now;
-    socket.write(bytes);
+    if (Buffer.isBuffer(bytes)) {
+      socket.write(bytes);
+    } else {
+      // Large strings go to the socket as they are (see LARGE_STRING), in one writev with the bytes around them.
+      socket.cork();
+      for (const segment of bytes.segments) socket.write(segment);
+      socket.uncork();
+    }
     if (socket.writableLength > WRITE_BUFFER_PAUSE && !this.#drainPending) {
       this.#drainPending = true;
       socket.once('drain', () => {
@@ -456,4 +463,8 @@ function encodeFailure(cmd: PendingCommand, error: unknown, endpoint: string): E
       'A single command must fit in a Buffer (about 4 GiB); split the value.',
     { command: cmd.name, endpoint, cause: error },
   );
+}
+
+function byteLengthOf(bytes: Buffer | EncodedSegments): number {
+  return Buffer.isBuffer(bytes) ? bytes.length : bytes.byteLength;
 }

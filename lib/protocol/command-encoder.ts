@@ -1,3 +1,4 @@
+import { constants as bufferConstants } from 'node:buffer';
 import { DataError } from '../errors/index.js';
 import type { RedisArg } from './resp-value.js';
 
@@ -79,9 +80,30 @@ function checkCommand(args: unknown, index: number): readonly RedisArg[] {
 }
 
 
+/**
+ * Strings at least this long are not copied into the output when encoding for a socket write (`encodeForWrite`):
+ * they go to the socket as they are, and its write converts them to UTF-8 once, in native code. A 100 KB SET then
+ * allocates no 100 KB Buffer, which measured as most of its garbage-collection time.
+ */
+export const LARGE_STRING = 32 * 1024;
+
+/** What `encodeForWrite` returns when a large string was kept apart: Buffers and strings to write in order. */
+export interface EncodedSegments {
+  readonly segments: readonly (Buffer | string)[];
+  /** Total bytes on the wire. */
+  readonly byteLength: number;
+}
+
 /** The output of one encode call: a Buffer that grows by doubling, and the write position. */
 let out: Buffer = Buffer.alloc(0);
 let pos = 0;
+/** While `encodeForWrite` runs: large strings become segments of their own (see LARGE_STRING). */
+let splitting = false;
+let segments: (Buffer | string)[] | undefined;
+/** Where the output segment being written started in `out`. */
+let segmentStart = 0;
+/** Bytes of the large strings kept apart. */
+let largeBytes = 0;
 
 function ensure(extra: number): void {
   const need = pos + extra;
@@ -99,7 +121,8 @@ function estimate(args: readonly RedisArg[]): number {
   for (let i = 0; i < args.length; i++) {
     const arg: unknown = args[i];
     const len = typeof arg === 'string' ? arg.length : arg instanceof Uint8Array ? arg.byteLength : 20;
-    total += headerSize(len) + len + 2;
+    // A string kept apart takes only its header (its length has at most 10 digits) and CRLF here.
+    total += splitting && typeof arg === 'string' && len >= LARGE_STRING ? 15 : headerSize(len) + len + 2;
   }
   return total;
 }
@@ -126,6 +149,17 @@ function writeText(text: string): void {
     // Not ASCII: written again below with its UTF-8 length (pos still points at this argument's start).
   }
   const len = Buffer.byteLength(text, 'utf8');
+  if (splitting && n >= LARGE_STRING) {
+    // The header ends the current segment, the string is one of its own, CRLF starts the next.
+    ensure(headerSize(len) + 2);
+    pos = writeHeader(out, pos, 36 /* '$' */, len);
+    (segments ??= []).push(out.subarray(segmentStart, pos), text);
+    largeBytes += len;
+    segmentStart = pos;
+    out[pos++] = 13;
+    out[pos++] = 10;
+    return;
+  }
   ensure(headerSize(len) + len + 2);
   pos = writeHeader(out, pos, 36 /* '$' */, len);
   pos += out.write(text, pos, len, 'utf8');
@@ -165,16 +199,21 @@ function encodeWith(size: number, write: () => void): Buffer {
   pos = 0;
   try {
     write();
-    const written = out;
-    const length = pos;
-    // The estimate is exact for ASCII strings and Buffers; numbers are counted as 20 digits. Keep a view when
-    // little is unused, else copy so a large unused tail is not kept alive until the write completes.
-    if (length === written.length) return written;
-    return length >= written.length - 64 || length > written.length >>> 1 ? written.subarray(0, length) : Buffer.from(written.subarray(0, length));
+    return trimmed(out, pos);
   } finally {
     out = EMPTY;
     pos = 0;
   }
+}
+
+/**
+ * The first `length` bytes of `written`. The estimate is exact for ASCII strings and Buffers; numbers are counted as
+ * 20 digits. Keep a view when little is unused, else copy so a large unused tail is not kept alive until the write
+ * completes.
+ */
+function trimmed(written: Buffer, length: number): Buffer {
+  if (length === written.length) return written;
+  return length >= written.length - 64 || length > written.length >>> 1 ? written.subarray(0, length) : Buffer.from(written.subarray(0, length));
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -192,4 +231,40 @@ export function encodeCommands(batch: readonly (readonly RedisArg[])[]): Buffer 
   return encodeWith(size, () => {
     for (let c = 0; c < batch.length; c++) writeArgs(batch[c]!);
   });
+}
+
+/**
+ * Like `encodeCommands`, for a socket write: one Buffer, or, when a string argument is LARGE_STRING or longer,
+ * segments (the strings as they are, the bytes around them) to write in order with the socket corked.
+ */
+export function encodeForWrite(batch: readonly (readonly RedisArg[])[]): Buffer | EncodedSegments {
+  splitting = true;
+  segments = undefined;
+  segmentStart = 0;
+  largeBytes = 0;
+  try {
+    let size = 0;
+    for (let c = 0; c < batch.length; c++) size += estimate(checkCommand(batch[c], c));
+    out = Buffer.allocUnsafe(size);
+    pos = 0;
+    for (let c = 0; c < batch.length; c++) writeArgs(batch[c]!);
+    const parts = segments as (Buffer | string)[] | undefined; // set by writeText, which TypeScript does not see
+    if (parts === undefined) return trimmed(out, pos);
+    // The earlier segments are views of `out`: the last one is too (never copied over them).
+    parts.push(out.subarray(segmentStart, pos));
+    let byteLength = largeBytes;
+    for (const part of parts) if (typeof part !== 'string') byteLength += part.length;
+    // The limit of one Buffer, as when everything is copied: a single command beyond it is refused, not sent.
+    if (byteLength > bufferConstants.MAX_LENGTH) {
+      throw new RangeError(`${byteLength} bytes are more than one write holds (${bufferConstants.MAX_LENGTH})`);
+    }
+    return { segments: parts, byteLength };
+  } finally {
+    splitting = false;
+    segments = undefined;
+    segmentStart = 0;
+    largeBytes = 0;
+    out = EMPTY;
+    pos = 0;
+  }
 }

@@ -47,6 +47,26 @@ describe('Connection transports', () => {
     expect(await byName.sendCommand(['ECHO', 'over tls'])).toBe('over tls');
   });
 
+  it('large string values (written to the socket apart from the command bytes) round-trip on TCP, unix and TLS', async () => {
+    // 'é' is two bytes: the header must count UTF-8 bytes, not characters. Pipelined with small commands around them.
+    const big = `${'é'.repeat(40_000)}end`;
+    const bigger = 'z'.repeat(1_000_000);
+    for (const c of [
+      connection(STANDALONE),
+      connection({ path: STANDALONE_UNIX.path }),
+      connection({ host: STANDALONE_TLS.host, port: STANDALONE_TLS.port, tls: { ca: ca() } }),
+    ]) {
+      const replies = await Promise.all([
+        c.sendCommand(['SET', 'conn:big', big]),
+        c.sendCommand(['ECHO', 'between']),
+        c.sendCommand(['SET', 'conn:bigger', bigger]),
+        c.sendCommand(['GET', 'conn:big']),
+        c.sendCommand(['STRLEN', 'conn:bigger']),
+      ]);
+      expect(replies).toEqual(['OK', 'between', 'OK', big, 1_000_000]);
+    }
+  });
+
   it('TLS: refuses a server whose CA is unknown, without a retry loop', async () => {
     const c = connection({ host: STANDALONE_TLS.host, port: STANDALONE_TLS.port, tls: true });
     let reconnects = 0;

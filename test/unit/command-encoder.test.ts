@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { DataError } from '../../lib/errors/index.js';
-import { encodeCommand, encodeCommands } from '../../lib/protocol/command-encoder.js';
+import { encodeCommand, encodeCommands, encodeForWrite, LARGE_STRING } from '../../lib/protocol/command-encoder.js';
 import { RespDecoder } from '../../lib/protocol/resp-decoder.js';
 import type { RedisArg, RespValue } from '../../lib/protocol/resp-value.js';
 
@@ -137,5 +137,34 @@ describe('encodeCommands', () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('encodeForWrite', () => {
+  const wire = (encoded: ReturnType<typeof encodeForWrite>): Buffer =>
+    Buffer.isBuffer(encoded) ? encoded : Buffer.concat(encoded.segments.map((s) => (typeof s === 'string' ? Buffer.from(s, 'utf8') : s)));
+
+  it('is one Buffer, the same bytes as encodeCommands, when no string is large', () => {
+    const batch = [['SET', 'k', 'v'.repeat(LARGE_STRING - 1)], ['GET', 'k']];
+    const encoded = encodeForWrite(batch);
+    expect(Buffer.isBuffer(encoded)).toBe(true);
+    expect(encoded).toEqual(encodeCommands(batch));
+  });
+
+  it('keeps large strings apart, as they are, with the bytes around them in order and the wire length counted', () => {
+    const big = 'é'.repeat(LARGE_STRING); // 2 bytes each in UTF-8
+    const other = 'x'.repeat(LARGE_STRING * 2);
+    const batch = [['SET', 'a', big], ['SET', 'b', other, 'PX', 1000], ['GET', 'a']];
+    const encoded = encodeForWrite(batch);
+    if (Buffer.isBuffer(encoded)) throw new Error('expected segments');
+    expect(encoded.segments.filter((s) => typeof s === 'string')).toEqual([big, other]);
+    const bytes = wire(encoded);
+    expect(bytes).toEqual(encodeCommands(batch));
+    expect(encoded.byteLength).toBe(bytes.length);
+  });
+
+  it('stays correct when the output Buffer grows after a string was kept apart (non-ASCII after it)', () => {
+    const batch = [['SET', 'k', 'y'.repeat(LARGE_STRING)], ['SET', 'k2', 'ü😀'.repeat(500)]];
+    expect(wire(encodeForWrite(batch))).toEqual(encodeCommands(batch));
   });
 });
