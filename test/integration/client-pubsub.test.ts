@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { RedisClient } from '../../lib/client/index.js';
-import { STANDALONE, requireTopology } from '../support/topology.js';
+import { ClusterClient } from '../../lib/cluster/cluster-client.js';
+import { CLUSTER, STANDALONE, requireTopology } from '../support/topology.js';
 import { waitUntil } from '../support/wait-until.js';
 
 const tag = randomUUID().slice(0, 8);
@@ -95,6 +96,31 @@ test.each([2, 3] as const)('Buffer messages over RESP%i carry payloads that are 
   expect(plainChannel).toBe(channel(`bin${protocol}`));
   expect(patterned.equals(payload)).toBe(true);
   expect([patternedChannel, pattern]).toEqual([channel(`binp${protocol}x`), channel(`binp${protocol}*`)]);
+});
+
+test('a ClusterClient with pushBuffers delivers channel, pattern and shard-channel payloads as intact Buffers', async () => {
+  await requireTopology('cluster');
+  const sub = new ClusterClient({ nodes: CLUSTER.nodes, pushBuffers: true });
+  const pub = new ClusterClient({ nodes: CLUSTER.nodes });
+  try {
+    const payload = Buffer.from([0xff, 0xfe, 0x00, 0x80]);
+    const got = collector<Buffer>(3);
+    await sub.subscribe(channel('cbin'), got.listener);
+    await sub.psubscribe(channel('cbinp*'), got.listener);
+    await sub.ssubscribe(channel('cbins'), got.listener);
+    await pub.publish(channel('cbin'), payload);
+    await pub.publish(channel('cbinpx'), payload);
+    await pub.spublish(channel('cbins'), payload);
+    const messages = await got.done;
+    for (const [message] of messages) {
+      expect(Buffer.isBuffer(message)).toBe(true);
+      expect(message.equals(payload)).toBe(true);
+    }
+    expect(messages.map(([, c]) => c).sort()).toEqual([channel('cbin'), channel('cbinpx'), channel('cbins')].sort());
+  } finally {
+    await sub.quit();
+    await pub.quit();
+  }
 });
 
 test('subscriptions survive CLIENT KILL TYPE pubsub: a message published after the kill arrives', async () => {
