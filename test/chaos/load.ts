@@ -48,12 +48,23 @@ export interface Tally {
   lostAsync: number;
   /** Ops that settled after their hang deadline (later than timeout + margin) but did settle. */
   late: number;
+  /** The first hung ops, for the report: what they were, when they started, how and when they settled. */
+  hangs: HangSample[];
+}
+
+export interface HangSample {
+  op: string;
+  /** ms after the fault was injected (negative: before it); undefined when no fault was marked yet. */
+  startedAfterFaultMs: number | undefined;
+  /** ms from the start to the settlement; undefined while still pending. */
+  settledAfterMs?: number;
+  outcome?: string;
 }
 
 function newTally(name: string): Tally {
   return {
     name, sent: 0, ok: 0, failed: {}, hung: 0, misdelivered: 0, misdeliveries: [], recoveryMs: undefined,
-    faultAt: undefined, firstFailureAt: undefined, lostAcked: 0, lostAsync: 0, late: 0,
+    faultAt: undefined, firstFailureAt: undefined, lostAcked: 0, lostAsync: 0, late: 0, hangs: [],
   };
 }
 
@@ -180,19 +191,24 @@ export class LoadGenerator {
   }
 
   /** Runs one op under the hang detector; `check` returns a misdelivery description or undefined. */
-  async #run<T>(deadlineMs: number, op: () => Promise<T>, check: (value: T) => string | undefined): Promise<T | undefined> {
+  async #run<T>(label: string, deadlineMs: number, op: () => Promise<T>, check: (value: T) => string | undefined): Promise<T | undefined> {
     const tally = this.#tally;
     tally.sent++;
     const started = Date.now();
     const promise = op();
     this.#open.add(promise);
-    let settledLate = false;
+    let hang: HangSample | undefined;
+    const settle = (outcome: string): void => {
+      this.#open.delete(promise);
+      if (hang === undefined) return;
+      tally.late++;
+      hang.settledAfterMs = Date.now() - started;
+      hang.outcome = outcome;
+    };
     promise.then(
-      () => this.#open.delete(promise),
-      () => this.#open.delete(promise),
-    ).then(() => {
-      if (settledLate) tally.late++;
-    });
+      () => settle('ok'),
+      (error: unknown) => settle(error instanceof Error ? `${error.name}: ${error.message.slice(0, 120)}` : String(error)),
+    );
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<typeof HUNG>((resolve) => {
       timer = setTimeout(() => resolve(HUNG), deadlineMs);
@@ -201,7 +217,8 @@ export class LoadGenerator {
       const value = await Promise.race([promise, deadline]);
       if (value === HUNG) {
         tally.hung++;
-        settledLate = true;
+        hang = { op: label, startedAfterFaultMs: tally.faultAt === undefined ? undefined : started - tally.faultAt };
+        if (tally.hangs.length < 10) tally.hangs.push(hang);
         return undefined;
       }
       const wrong = check(value as T);
@@ -234,18 +251,18 @@ export class LoadGenerator {
     const seq = ++this.#seq;
     state.attempted = seq;
     const value = `${key}|${seq}`;
-    const reply = await this.#run(this.#deadline, () => this.#client.call('SET', key, value, 'GET'), (old) =>
+    const reply = await this.#run('SET GET', this.#deadline, () => this.#client.call('SET', key, value, 'GET'), (old) =>
       old === null || (typeof old === 'string' && old.startsWith(`${key}|`)) ? undefined : `SET ${key} GET -> ${describe(old)}`);
     if (reply !== undefined) state.acked = seq;
   }
 
   async #get(key: string): Promise<void> {
-    await this.#run(this.#deadline, () => this.#client.call('GET', key), (v) =>
+    await this.#run('GET', this.#deadline, () => this.#client.call('GET', key), (v) =>
       v === null || (typeof v === 'string' && v.startsWith(`${key}|`)) ? undefined : `GET ${key} -> ${describe(v)}`);
   }
 
   async #incr(key: string): Promise<void> {
-    await this.#run(this.#deadline, () => this.#client.call('INCR', key), (v) =>
+    await this.#run('INCR', this.#deadline, () => this.#client.call('INCR', key), (v) =>
       typeof v === 'number' && Number.isInteger(v) ? undefined : `INCR ${key} -> ${describe(v)}`);
   }
 
@@ -256,7 +273,7 @@ export class LoadGenerator {
       return { key, value: `${key}|${seq}`, seq };
     });
     for (const p of pairs) this.#state(p.key).attempted = p.seq;
-    const results = await this.#run(this.#deadline, () => {
+    const results = await this.#run('pipeline', this.#deadline, () => {
       const pipe = this.#client.pipeline();
       for (const p of pairs) {
         pipe.call('SET', p.key, p.value);
@@ -286,10 +303,10 @@ export class LoadGenerator {
 
   async #blockingPop(list: string): Promise<void> {
     const value = `${list}|${++this.#seq}`;
-    const pushed = await this.#run(this.#deadline, () => this.#client.call('LPUSH', list, value), (n) =>
+    const pushed = await this.#run('LPUSH', this.#deadline, () => this.#client.call('LPUSH', list, value), (n) =>
       typeof n === 'number' ? undefined : `LPUSH ${list} -> ${describe(n)}`);
     if (pushed === undefined) return;
-    await this.#run(this.#deadline + 1000, () => this.#client.blpop(list, 1), (v) =>
+    await this.#run('BLPOP', this.#deadline + 1000, () => this.#client.blpop(list, 1), (v) =>
       v === null || (Array.isArray(v) && v[0] === list && typeof v[1] === 'string' && v[1].startsWith(`${list}|`))
         ? undefined : `BLPOP ${list} -> ${describe(v as unknown as RespValue)}`);
   }

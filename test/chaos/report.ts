@@ -33,6 +33,11 @@ export function formatReport(results: readonly FaultResult[]): string {
   const out = [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line)];
   for (const { tally } of results) {
     for (const m of tally.misdeliveries) out.push(`  misdelivered in ${tally.name}: ${m}`);
+    for (const h of tally.hangs) {
+      const start = h.startedAfterFaultMs === undefined ? 'before any fault' : `${h.startedAfterFaultMs} ms after the fault`;
+      const end = h.settledAfterMs === undefined ? 'still pending' : `settled after ${h.settledAfterMs} ms: ${h.outcome}`;
+      out.push(`  hung in ${tally.name}: ${h.op} started ${start}, ${end}`);
+    }
   }
   return out.join('\n');
 }

@@ -67,8 +67,8 @@ afterAll(async () => {
 async function fault(name: string, inject: () => Promise<void>, asyncReplication = false): Promise<void> {
   const tally = await runFault(gen, { name, inject, asyncReplication, recoverMs: 60_000 });
   results.push({ topology: 'sentinel', tally });
-  expect({ fault: name, hung: tally.hung, misdelivered: tally.misdelivered, misdeliveries: tally.misdeliveries })
-    .toEqual({ fault: name, hung: 0, misdelivered: 0, misdeliveries: [] });
+  expect({ fault: name, hung: tally.hung, hangs: tally.hangs, misdelivered: tally.misdelivered, misdeliveries: tally.misdeliveries })
+    .toEqual({ fault: name, hung: 0, hangs: [], misdelivered: 0, misdeliveries: [] });
   await waitUntil('sentinel topology healthy after the fault', healthy, 60_000, 250);
 }
 

@@ -83,15 +83,16 @@ async function soak(topologyName: string, client: LoadClient, faults: (() => Pro
   const total = windows.reduce<Tally>((sum, t) => {
     sum.sent += t.sent; sum.ok += t.ok; sum.hung += t.hung; sum.misdelivered += t.misdelivered; sum.late += t.late;
     sum.misdeliveries.push(...t.misdeliveries);
+    sum.hangs.push(...t.hangs);
     for (const [k, v] of Object.entries(t.failed)) sum.failed[k] = (sum.failed[k] ?? 0) + v;
     sum.recoveryMs = Math.max(sum.recoveryMs ?? 0, t.recoveryMs ?? 0);
     return sum;
-  }, { ...gen.tally, name: `soak ${windows.length} faults`, sent: 0, ok: 0, failed: {}, hung: 0, misdelivered: 0, late: 0, misdeliveries: [], recoveryMs: 0 });
+  }, { ...gen.tally, name: `soak ${windows.length} faults`, sent: 0, ok: 0, failed: {}, hung: 0, misdelivered: 0, late: 0, misdeliveries: [], hangs: [], recoveryMs: 0 });
   await gen.verify(total, topologyName !== 'standalone');
   results.push({ topology: topologyName, tally: total, note: `max recovery; heap ${(warm.heap / 1e6).toFixed(1)}→${(end.heap / 1e6).toFixed(1)} MB` });
   footprints.push(`${topologyName}: heap ${warm.heap}→${end.heap}, rss ${warm.rss}→${end.rss}, handles ${warm.handles}→${end.handles} (${end.handleKinds.join(',')})`);
-  expect({ hung: total.hung, misdelivered: total.misdelivered, setupErrors, unrecovered })
-    .toEqual({ hung: 0, misdelivered: 0, setupErrors: [], unrecovered: [] });
+  expect({ hung: total.hung, hangs: total.hangs, misdelivered: total.misdelivered, setupErrors, unrecovered })
+    .toEqual({ hung: 0, hangs: [], misdelivered: 0, setupErrors: [], unrecovered: [] });
   expect(end.heap).toBeLessThanOrEqual(warm.heap * 1.1);
   expect(end.rss).toBeLessThanOrEqual(warm.rss * 1.1);
   expect(end.handles).toBeLessThanOrEqual(warm.handles);

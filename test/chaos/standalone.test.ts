@@ -54,8 +54,8 @@ async function reported(run: Promise<Tally>): Promise<Tally> {
 
 async function fault(name: string, inject: () => Promise<void>, extra: { steadyMs?: number } = {}): Promise<Tally> {
   const tally = await reported(runFault(gen, { name, inject, ...extra }));
-  expect({ fault: name, hung: tally.hung, misdelivered: tally.misdelivered, misdeliveries: tally.misdeliveries })
-    .toEqual({ fault: name, hung: 0, misdelivered: 0, misdeliveries: [] });
+  expect({ fault: name, hung: tally.hung, hangs: tally.hangs, misdelivered: tally.misdelivered, misdeliveries: tally.misdeliveries })
+    .toEqual({ fault: name, hung: 0, hangs: [], misdelivered: 0, misdeliveries: [] });
   expect(tally.lostAcked).toBe(0);
   return tally;
 }
@@ -160,8 +160,8 @@ describe('standalone chaos', () => {
     async function defaultsFault(name: string, inject: () => Promise<void>): Promise<void> {
       // runFault throws when the client does not recover within recoverMs.
       const tally = await reported(runFault(defaultsGen, { name, inject, recoverMs: 40_000 }));
-      expect({ fault: name, hung: tally.hung, misdelivered: tally.misdelivered })
-        .toEqual({ fault: name, hung: 0, misdelivered: 0 });
+      expect({ fault: name, hung: tally.hung, hangs: tally.hangs, misdelivered: tally.misdelivered })
+        .toEqual({ fault: name, hung: 0, hangs: [], misdelivered: 0 });
       expect(tally.lostAcked).toBe(0);
     }
 
