@@ -1,11 +1,12 @@
 import { ClusterError, RedisError } from '../errors/index.js';
 import type { RespValue } from '../protocol/resp-value.js';
+import { asPairs } from '../client/commands/reply-transforms.js';
 
 /** Where a command without keys goes (Redis' `request_policy` tips, plus our defaults). */
 export type RequestPolicy = 'random-primary' | 'random-node' | 'all-primaries' | 'all-nodes';
 /** How the replies of a fanned-out command become one (Redis' `response_policy` tips). */
 export type ResponsePolicy = 'all-succeeded' | 'one-succeeded' | 'sum' | 'min' | 'max' | 'logical-and' | 'logical-or' |
-  'concat';
+  'concat' | 'union' | 'sum-per-name';
 
 export interface KeylessPolicy {
   readonly request: RequestPolicy;
@@ -45,6 +46,12 @@ const BUILTIN: ReadonlyMap<string, KeylessPolicy> = new Map(Object.entries({
   'config|resetstat': P('all-nodes'),
   'slowlog|reset': P('all-nodes'),
   'memory|purge': P('all-nodes'),
+  // Classic pub/sub: a subscriber is connected to one node (any node, replicas too) and a node counts only its own,
+  // so the cluster-wide answer is every node's, merged. NUMPAT sums per node (a pattern subscribed on two nodes
+  // counts twice, as those two subscriptions each receive every match).
+  'pubsub|numsub': P('all-nodes', 'sum-per-name'),
+  'pubsub|channels': P('all-nodes', 'union'),
+  'pubsub|numpat': P('all-nodes', 'sum'),
 }));
 
 export function builtinKeylessPolicy(name: string, sub: string | undefined): KeylessPolicy | undefined {
@@ -68,6 +75,37 @@ export function policyFromTips(tips: readonly string[]): KeylessPolicy | undefin
   if (request === undefined) return undefined;
   // Without a response tip Redis' convention for fan-out is to concatenate arrays (KEYS-like), else all-succeeded.
   return { request, response: response ?? 'concat' };
+}
+
+/** A reply element as a map key (Buffers by their bytes: channel names are binary-safe and case-sensitive). */
+function identity(item: RespValue): string {
+  return Buffer.isBuffer(item) ? `b:${item.toString('hex')}` : `s:${String(item)}`;
+}
+
+/** Every distinct element of the replies' arrays, in the order first seen. */
+function union(values: readonly RespValue[]): RespValue[] {
+  const seen = new Map<string, RespValue>();
+  for (const v of values) {
+    for (const item of Array.isArray(v) ? v : [v]) {
+      const key = identity(item);
+      if (!seen.has(key)) seen.set(key, item);
+    }
+  }
+  return [...seen.values()];
+}
+
+/** `[name, count, …]` replies (flat arrays or maps, as PUBSUB NUMSUB gives) as one flat array, counts summed per name. */
+function sumPerName(values: readonly RespValue[]): RespValue[] {
+  const sums = new Map<string, { name: RespValue; count: number }>();
+  for (const v of values) {
+    for (const [name, count] of asPairs(v)) {
+      const key = identity(name);
+      const entry = sums.get(key);
+      if (entry === undefined) sums.set(key, { name, count: numeric(count) });
+      else entry.count += numeric(count);
+    }
+  }
+  return [...sums.values()].flatMap(({ name, count }) => [name, count]);
 }
 
 type Settled = { ok: true; value: RespValue } | { ok: false; error: unknown };
@@ -99,6 +137,10 @@ export function mergeReplies(policy: ResponsePolicy, outcomes: readonly Settled[
       return Math.max(...values.map(numeric));
     case 'concat':
       return values.flatMap((v) => (Array.isArray(v) ? v : [v]));
+    case 'union':
+      return union(values);
+    case 'sum-per-name':
+      return sumPerName(values);
     case 'logical-and':
     case 'logical-or': {
       const arrays = values.map((v) => (Array.isArray(v) ? v : [v]));

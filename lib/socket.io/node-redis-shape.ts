@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { ClusterClient, type MessageListener, type RedisApi, type RedisArg, type RespValue } from '../index.js';
+import { type MessageListener, type RedisApi, type RedisArg, type RespValue } from '../index.js';
 
 type Listener = MessageListener<Buffer>;
 
@@ -56,8 +56,8 @@ export class NodeRedisShape extends EventEmitter {
 
   /**
    * The adapter asks `PUBSUB NUMSUB|SHARDNUMSUB channel` to count servers and reads `[channel, count]`. On a Cluster,
-   * SHARDNUMSUB is routed to the shard that owns the channel's slot, and NUMSUB is summed over every node: a node
-   * counts only the subscribers connected to it, and the servers' subscribers may sit on any node.
+   * SHARDNUMSUB is routed to the shard that owns the channel's slot, and the client sums NUMSUB over every node (a
+   * node counts only the subscribers connected to it, and the servers' subscribers may sit on any node).
    */
   async sendCommand(args: RedisArg[]): Promise<RespValue> {
     const [command, sub, channel] = args.map(String);
@@ -70,14 +70,7 @@ export class NodeRedisShape extends EventEmitter {
   }
 
   async #numsub(channel: string): Promise<number> {
-    const client = this.#client;
-    if (!(client instanceof ClusterClient)) return (await client.pubsubNumsub(channel))[channel] ?? 0;
-    if (!client.nodesManager.loaded) await client.connect();
-    const counts = await Promise.all(client.nodesManager.nodePools().map(async ({ pool }) => {
-      const reply = await pool.sendCommand(['PUBSUB', 'NUMSUB', channel]);
-      return Array.isArray(reply) ? Number(reply[1] ?? 0) : 0;
-    }));
-    return counts.reduce((sum, n) => sum + n, 0);
+    return (await this.#client.pubsubNumsub(channel))[channel] ?? 0;
   }
 
   /** Stops forwarding the client's errors. */

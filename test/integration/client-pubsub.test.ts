@@ -123,6 +123,24 @@ test('a ClusterClient with pushBuffers delivers channel, pattern and shard-chann
   }
 });
 
+test('a ClusterClient counts classic subscribers on every node (PUBSUB NUMSUB, CHANNELS and NUMPAT merged)', async () => {
+  await requireTopology('cluster');
+  // Three subscribers, each connected to its own node: a node counts only the subscribers connected to it.
+  const subs = [CLUSTER.ports[0], CLUSTER.ports[1], CLUSTER.ports[3]].map((port) => make({ host: CLUSTER.nodes[0].host, port }));
+  const shared = channel('cnum');
+  for (const sub of subs) await sub.subscribe(shared, () => undefined);
+  await subs[0]!.psubscribe(channel('cnump*'), () => undefined);
+  await subs[1]!.psubscribe(channel('cnump*'), () => undefined);
+  const cluster = new ClusterClient({ nodes: CLUSTER.nodes });
+  try {
+    expect(await cluster.pubsubNumsub(shared, channel('nobody'))).toEqual({ [shared]: 3, [channel('nobody')]: 0 });
+    expect(await cluster.pubsubChannels(channel('cnum*'))).toEqual([shared]);
+    expect(await cluster.pubsubNumpat()).toBeGreaterThanOrEqual(2);
+  } finally {
+    await cluster.quit();
+  }
+});
+
 test('subscriptions survive CLIENT KILL TYPE pubsub: a message published after the kill arrives', async () => {
   const name = `redwire-pubsub-kill-${tag}`;
   const sub = make({ clientName: name });

@@ -107,4 +107,10 @@ describe('merging fanned-out replies', () => {
     expect(() => mergeReplies('all-succeeded', [ok('OK'), { ok: false, error: boom }], 'FLUSHALL')).toThrow();
     expect(mergeReplies('one-succeeded', [{ ok: false, error: boom }, ok('OK')], 'SCRIPT')).toBe('OK');
   });
+
+  it('unites channel lists and sums subscriber counts per channel (PUBSUB CHANNELS / NUMSUB on every node)', () => {
+    expect(mergeReplies('union', [ok(['a', 'b']), ok([]), ok(['b', 'c'])], 'PUBSUB')).toEqual(['a', 'b', 'c']);
+    expect(mergeReplies('sum-per-name', [ok(['a', 1, 'b', 0]), ok(['a', 2, 'b', 3]), ok({ a: 0, b: 1 })], 'PUBSUB'))
+      .toEqual(['a', 3, 'b', 4]);
+  });
 });
