@@ -1,4 +1,4 @@
-import { ProtocolError } from '../errors/index.js';
+import { DataError, ProtocolError } from '../errors/index.js';
 import type { RedisArg, RespValue } from '../protocol/resp-value.js';
 import type { ScoredMember } from './commands/command-types.js';
 
@@ -23,7 +23,22 @@ export interface KeyScanOptions extends ScanOptions {
 
 type Run = (args: RedisArg[]) => Promise<RespValue>;
 
-function options(o: KeyScanOptions): RedisArg[] {
+const SCAN_KEYS: ReadonlySet<string> = new Set(['MATCH', 'COUNT', 'match', 'count']);
+const KEY_SCAN_KEYS: ReadonlySet<string> = new Set([...SCAN_KEYS, 'TYPE', 'type']);
+
+/**
+ * The options as arguments. Anything the command would not get is refused before the first SCAN: an unknown key
+ * (`{ pattern: 'sess:*' }`) silently dropped would scan, and maybe delete, every key.
+ */
+function options(command: string, o: KeyScanOptions, allowed: ReadonlySet<string>): RedisArg[] {
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) {
+    throw new DataError(`${command} iterator options must be an object like { MATCH, COUNT${allowed.has('TYPE') ? ', TYPE' : ''} }, got ${o === null ? 'null' : Array.isArray(o) ? 'an array' : typeof o}.`);
+  }
+  for (const key of Object.keys(o)) {
+    if (!allowed.has(key)) {
+      throw new DataError(`${command} iterator: unknown option '${key}'; allowed: ${[...allowed].filter((k) => k === k.toUpperCase()).join(', ')}. Nothing was sent.`);
+    }
+  }
   const out: RedisArg[] = [];
   const match = o.MATCH ?? o.match;
   const count = o.COUNT ?? o.count;
@@ -64,24 +79,24 @@ async function* pages(run: Run, head: RedisArg[], tail: RedisArg[]): AsyncGenera
 
 /** Every key matching the options (SCAN). A key may appear twice if the keyspace changes while scanning. */
 export async function* scanKeys(run: Run, o: KeyScanOptions = {}): AsyncGenerator<string> {
-  for await (const page of pages(run, ['SCAN'], options(o))) for (const key of page) yield text(key);
+  for await (const page of pages(run, ['SCAN'], options('SCAN', o, KEY_SCAN_KEYS))) for (const key of page) yield text(key);
 }
 
 /** [field, value] pairs of a hash (HSCAN). */
 export async function* scanHash(run: Run, key: RedisArg, o: ScanOptions = {}): AsyncGenerator<[string, string]> {
-  for await (const page of pages(run, ['HSCAN', key], options(o))) {
+  for await (const page of pages(run, ['HSCAN', key], options('HSCAN', o, SCAN_KEYS))) {
     for (let i = 0; i + 1 < page.length; i += 2) yield [text(page[i]), text(page[i + 1])];
   }
 }
 
 /** Members of a set (SSCAN). */
 export async function* scanSet(run: Run, key: RedisArg, o: ScanOptions = {}): AsyncGenerator<string> {
-  for await (const page of pages(run, ['SSCAN', key], options(o))) for (const member of page) yield text(member);
+  for await (const page of pages(run, ['SSCAN', key], options('SSCAN', o, SCAN_KEYS))) for (const member of page) yield text(member);
 }
 
 /** { member, score } of a sorted set (ZSCAN). */
 export async function* scanSortedSet(run: Run, key: RedisArg, o: ScanOptions = {}): AsyncGenerator<ScoredMember> {
-  for await (const page of pages(run, ['ZSCAN', key], options(o))) {
+  for await (const page of pages(run, ['ZSCAN', key], options('ZSCAN', o, SCAN_KEYS))) {
     for (let i = 0; i + 1 < page.length; i += 2) {
       const score = page[i + 1];
       yield { member: text(page[i]), score: typeof score === 'number' ? score : parseScore(text(score)) };

@@ -72,6 +72,23 @@ test('multi: a refused call rejects the transaction with DataError and nothing o
   expect(client.pool.stats().leased).toBe(0);
 });
 
+test('scan iterators refuse an unknown option key instead of scanning every key', async () => {
+  const collect = async (iterator: AsyncIterable<unknown>): Promise<unknown> => {
+    try {
+      for await (const _ of iterator) return 'yielded';
+      return 'done';
+    } catch (error) {
+      return error;
+    }
+  };
+  const bad = { pattern: `${prefix}*` } as unknown as { MATCH: string };
+  for (const iterator of [client.scanIterator(bad), client.hscanIterator(k('h'), bad), client.sscanIterator(k('s'), bad), client.zscanIterator(k('z'), bad)]) {
+    const error = await collect(iterator);
+    expect(error).toBeInstanceOf(DataError);
+    expect((error as DataError).message).toContain("unknown option 'pattern'");
+  }
+});
+
 test('call() stays free-form: raw tokens are sent as given', async () => {
   expect(await client.call('SET', k('raw'), 'v', 'PX', 2000, 'NX')).toBe('OK');
   expect(await client.pttl(k('raw'))).toBeGreaterThan(0);
