@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors/index.js';
+import { redactOnSerialise } from './redact-secrets.js';
 import type { ConnectionOptions } from './connection-options.js';
 import { redactRedisUrl } from './redact-redis-url.js';
 
@@ -193,7 +194,8 @@ export function parseRedisUrl(url: string): ParsedRedisUrl {
     }
   }
   applyQuery(url, queryText, result);
-  return result;
+  // Options users log: JSON.stringify and util.inspect show the password as '[redacted]'.
+  return redactOnSerialise(result);
 }
 
 function applyQuery(url: string, queryText: string, result: ParsedRedisUrl): void {

@@ -307,6 +307,9 @@ describe('JSON.stringify and util.inspect of every public object hide secrets', 
       defer(() => sentinel.close());
       return sentinel.master('m', { password: TOKEN });
     }],
+    ['parseRedisUrl() of a standalone URL', () => parseRedisUrl(`redis://u:${encodeURIComponent(AT_SECRET)}@127.0.0.1:1/0`)],
+    ['parseRedisUrl() of a sentinel URL with both passwords', () =>
+      parseRedisUrl(`redis+sentinel://u:${encodeURIComponent(SECRET)}@127.0.0.1:1/m?sentinelPassword=${SENTINEL_SECRET}`)],
     ['Nest resolved module options (url, options, tls)', () => validateRedisModuleOptions({
       url: `redis://u:${encodeURIComponent(AT_SECRET)}@127.0.0.1:1`,
       options: { password: SECRET, tls: TLS, credentialProvider: () => ({ password: TOKEN }) },
