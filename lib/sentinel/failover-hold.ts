@@ -1,4 +1,4 @@
-import { AbortError, ConnectionError, TimeoutError } from '../errors/index.js';
+import { AbortError, QueueFullError, TimeoutError } from '../errors/index.js';
 import type { CommandOptions } from '../connection/connection.js';
 import type { RedisArg, RespValue } from '../protocol/resp-value.js';
 import type { BatchCommand, PoolConnection, ReplySink } from '../pool/pool-connection.js';
@@ -94,11 +94,12 @@ export class FailoverHold {
     }
   }
 
-  #full(name: string, endpoint: string): ConnectionError | undefined {
+  #full(name: string, endpoint: string): QueueFullError | undefined {
     if (this.#queue.length < this.#options.maxQueued) return undefined;
-    return new ConnectionError(
+    return new QueueFullError(
       `Cannot hold ${name}: ${this.#queue.length} commands already wait for the Sentinel failover of ` +
         `'${this.#options.masterName}' to finish (maxQueued=${this.#options.maxQueued}). The command was not sent; retry it.`,
+      'maxQueued',
       { command: name, endpoint, written: false },
     );
   }

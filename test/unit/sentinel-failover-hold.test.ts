@@ -77,7 +77,7 @@ describe('FailoverHold', () => {
     hold.begin();
     const held = conn.sendCommand(['SET', 'a', '1']);
     await expect(conn.sendCommand(['SET', 'b', '1'])).rejects.toBeInstanceOf(ConnectionError);
-    await expect(conn.sendCommand(['SET', 'b', '1'])).rejects.toMatchObject({ written: false, message: expect.stringMatching(/maxQueued=1/) });
+    await expect(conn.sendCommand(['SET', 'b', '1'])).rejects.toMatchObject({ name: 'QueueFullError', bound: 'maxQueued', written: false, message: expect.stringMatching(/maxQueued=1/) });
     expect(await held).toBe('SET');
     expect(released).toEqual(['deadline']);
     expect(hold.holding).toBe(false);
