@@ -1,5 +1,5 @@
 import { BadRequestException, Body, Controller, Delete, Get, NotFoundException, Param, Put } from '@nestjs/common';
-import { InjectRedis, type RedisCommands } from '../lib/nest/index.js';
+import { InjectRedis, type RedisApi } from '../lib/nest/index.js';
 
 interface CacheEntryBody {
   value?: unknown;
@@ -10,7 +10,7 @@ interface CacheEntryBody {
 /** A tiny string cache: PUT /cache/:key { value, ttl? }, GET /cache/:key, DELETE /cache/:key. */
 @Controller('cache')
 export class CacheController {
-  constructor(@InjectRedis() private readonly redis: RedisCommands) {}
+  constructor(@InjectRedis() private readonly redis: RedisApi) {}
 
   @Put(':key')
   async put(@Param('key') key: string, @Body() body: CacheEntryBody): Promise<{ key: string; ttl: number }> {

@@ -1,10 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
-import { InjectRedis, type RedisCommands } from '../lib/nest/index.js';
+import { InjectRedis, type RedisApi } from '../lib/nest/index.js';
 
 /** A visit counter: every GET /counter adds one and returns the total. */
 @Controller('counter')
 export class CounterController {
-  constructor(@InjectRedis() private readonly redis: RedisCommands) {}
+  constructor(@InjectRedis() private readonly redis: RedisApi) {}
 
   @Get()
   async hit(): Promise<{ count: number }> {

@@ -30,8 +30,16 @@ export function getRedisOptionsToken(name?: string): string {
   return token('options', name);
 }
 
-/** Internal: the connection handle (client + topology services + lifecycle) of connection `name`. */
+/**
+ * The name @nestjs-modules/ioredis gives the client's token, with the same meaning: `getRedisToken(name)`, so
+ * `@Inject(getRedisConnectionToken())` keeps working after a migration.
+ */
 export function getRedisConnectionToken(name?: string): string {
+  return getRedisToken(name);
+}
+
+/** Token of the connection handle (`RedisConnection`: client, topology services, lifecycle) of connection `name`. */
+export function getRedisConnectionHandleToken(name?: string): string {
   return token('connection', name);
 }
 

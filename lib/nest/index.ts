@@ -12,6 +12,7 @@ export {
   getClusterServiceToken,
   getRedisOptionsToken,
   getRedisConnectionToken,
+  getRedisConnectionHandleToken,
 } from './get-redis-token.util.js';
 export { InjectRedis } from './inject-redis.decorator.js';
 export { InjectConnectionPool } from './inject-connection-pool.decorator.js';

@@ -6,7 +6,7 @@ import {
   getClusterServiceToken,
   getConnectionPoolToken,
   getRawRedisOptionsToken,
-  getRedisConnectionToken,
+  getRedisConnectionHandleToken,
   getRedisOptionsToken,
   getRedisToken,
   getSentinelServiceToken,
@@ -34,7 +34,7 @@ function checkName(name: unknown): string {
  * depends on emitted decorator metadata (the module works however the app is compiled).
  */
 function connectionProviders(name: string): Provider[] {
-  const lifecycle = getRedisConnectionToken(name);
+  const lifecycle = getRedisConnectionHandleToken(name);
   return [
     {
       provide: getRedisOptionsToken(name),
@@ -111,7 +111,7 @@ function exportedTokens(name: string): string[] {
     getSentinelServiceToken(name),
     getClusterServiceToken(name),
     getRedisOptionsToken(name),
-    getRedisConnectionToken(name),
+    getRedisConnectionHandleToken(name),
   ];
 }
 

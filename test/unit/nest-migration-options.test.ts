@@ -3,6 +3,7 @@ import { Injectable, type LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { RedisApi } from '../../lib/client/redis-api.js';
 import {
+  getRedisConnectionToken,
   getRedisToken,
   InjectRedis,
   RedisModule,
@@ -224,6 +225,9 @@ describe('RedisService', () => {
     const message = configErrorMessage(() => service.getOrThrow('sessions'));
     expect(message).toMatch(/No Redis connection named 'sessions' \(configured: 'cache', 'default'\)/);
     expect(configErrorMessage(() => service.get('sessions'))).toBe(message);
+    // @nestjs-modules/ioredis's token helper, same meaning: the client.
+    expect(app.get(getRedisConnectionToken('cache'))).toBe(service.get('cache'));
+    expect(app.get(getRedisConnectionToken())).toBe(service.get());
     await app.close();
   });
 });

@@ -5,7 +5,7 @@ import { Test } from '@nestjs/testing';
 import { ConfigError } from '../../lib/errors/index.js';
 import {
   getRedisToken,
-  getRedisConnectionToken,
+  getRedisConnectionHandleToken,
   getRedisOptionsToken,
   InjectCluster,
   InjectRedis,
@@ -162,7 +162,7 @@ describe('RedisModule (no server)', () => {
       }).compile()
     ).createNestApplication();
     await app.init();
-    const shown = inspect(app.get(getRedisOptionsToken()), { depth: 10 }) + inspect(app.get(getRedisConnectionToken()), { depth: 10 });
+    const shown = inspect(app.get(getRedisOptionsToken()), { depth: 10 }) + inspect(app.get(getRedisConnectionHandleToken()), { depth: 10 });
     expect(shown).toMatch(/redacted|\*\*\*/);
     expect(shown).not.toMatch(/url-pw-123|opt-pw-456/);
     await app.close();

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { getRedisConnectionToken } from '../get-redis-token.util.js';
+import { getRedisConnectionHandleToken } from '../get-redis-token.util.js';
 import { DEFAULT_REDIS_CONNECTION } from '../redis.constants.js';
 import type { RedisLifecycle } from '../redis-lifecycle.js';
 import { checkRedisHealth } from './check-redis-health.js';
@@ -26,7 +26,7 @@ export class RedisHealthIndicator {
     const name = options.connection ?? DEFAULT_REDIS_CONNECTION;
     let lifecycle: RedisLifecycle;
     try {
-      lifecycle = this.moduleRef.get<RedisLifecycle>(getRedisConnectionToken(name), { strict: false });
+      lifecycle = this.moduleRef.get<RedisLifecycle>(getRedisConnectionHandleToken(name), { strict: false });
     } catch {
       return session.down({
         connection: name,

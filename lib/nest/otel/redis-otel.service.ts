@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } fro
 import { ModuleRef } from '@nestjs/core';
 import { ClusterClient, ConfigError, type ConnectionPool } from '../../index.js';
 import { instrumentRedwire, type RedwireInstrumentation } from '../../otel/index.js';
-import { getRedisConnectionToken } from '../get-redis-token.util.js';
+import { getRedisConnectionHandleToken } from '../get-redis-token.util.js';
 import { DEFAULT_REDIS_CONNECTION } from '../redis.constants.js';
 import type { RedisConnection } from '../redis-connection.js';
 import type { RedisLifecycle } from '../redis-lifecycle.js';
@@ -37,7 +37,7 @@ export class RedisOtelService implements OnModuleInit, OnApplicationShutdown {
     const { connections = [DEFAULT_REDIS_CONNECTION], instrumentation, ...options } = this.options;
     const lifecycles = connections.map((name) => {
       try {
-        return { name, lifecycle: this.moduleRef.get<RedisLifecycle>(getRedisConnectionToken(name), { strict: false }) };
+        return { name, lifecycle: this.moduleRef.get<RedisLifecycle>(getRedisConnectionHandleToken(name), { strict: false }) };
       } catch {
         throw new ConfigError(
           `RedisOtelModule: no Redis connection named '${name}'. Register it with RedisModule.forRoot({ name: '${name}', ... }) ` +
