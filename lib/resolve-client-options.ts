@@ -1,8 +1,9 @@
-import type { RedisClientOptions } from './client/redis-client.js';
-import type { ClusterClientOptions } from './cluster/cluster-client-options.js';
+import { REDIS_CLIENT_OPTION_KEYS, type RedisClientOptions } from './client/redis-client.js';
+import { CLUSTER_CLIENT_OPTION_KEYS, type ClusterClientOptions } from './cluster/cluster-client-options.js';
+import { checkOptionKeys, type OptionKeyList } from './connection/option-keys.js';
 import { parseRedisUrl, redactRedisUrl } from './connection/parse-redis-url.js';
 import { ConfigError } from './errors/index.js';
-import type { SentinelOptions } from './sentinel/sentinel-options.js';
+import { SENTINEL_OPTION_KEYS, type SentinelOptions } from './sentinel/sentinel-options.js';
 
 export type ClientTopology = 'standalone' | 'sentinel' | 'cluster';
 
@@ -12,6 +13,23 @@ export interface SentinelManagedClientOptions extends SentinelOptions {
   masterName: string;
   /** Connect to the master (default) or a replica. */
   role?: 'master' | 'replica';
+}
+
+const SENTINEL_MANAGED_CLIENT_OPTION_KEYS: OptionKeyList<SentinelManagedClientOptions> = Object.freeze({
+  ...SENTINEL_OPTION_KEYS, masterName: true, role: true,
+});
+
+/** The option keys each topology's client takes. */
+const KEYS_OF: Readonly<Record<ClientTopology, object>> = {
+  standalone: REDIS_CLIENT_OPTION_KEYS,
+  sentinel: SENTINEL_MANAGED_CLIENT_OPTION_KEYS,
+  cluster: CLUSTER_CLIENT_OPTION_KEYS,
+};
+
+/** Refuses options the topology's client does not take (another client's name, or one for another topology). */
+function checked(resolved: ResolvedClientOptions): ResolvedClientOptions {
+  checkOptionKeys(resolved.options, KEYS_OF[resolved.topology], `options of a ${resolved.topology} client`);
+  return resolved;
 }
 
 /** One topology and the options of its client, URL already folded in. */
@@ -66,7 +84,7 @@ export function resolveClientOptions(source: ClientOptionsSource): ResolvedClien
 
   if (url === undefined) {
     const merged = Object.keys(defaults).length === 0 ? options : { ...defaults, ...options };
-    return { topology: (topology as ClientTopology | undefined) ?? 'standalone', options: merged } as ResolvedClientOptions;
+    return checked({ topology: (topology as ClientTopology | undefined) ?? 'standalone', options: merged } as ResolvedClientOptions);
   }
   if (typeof url !== 'string' || url === '') fail('url', `expected a Redis URL string, got ${describeOptionValue(url)}.`);
   const { topology: fromUrl, sentinelUsername, sentinelPassword, ...parsed } = parseRedisUrl(url as string);
@@ -81,5 +99,5 @@ export function resolveClientOptions(source: ClientOptionsSource): ResolvedClien
       ...(isObject(options.sentinelOptions) ? options.sentinelOptions : {}),
     };
   }
-  return { topology: fromUrl, options: merged } as ResolvedClientOptions;
+  return checked({ topology: fromUrl, options: merged } as ResolvedClientOptions);
 }

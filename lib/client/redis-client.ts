@@ -1,3 +1,4 @@
+import { checkOptionKeys, type OptionKeyList } from '../connection/option-keys.js';
 import { EventEmitter } from 'node:events';
 import { inspect } from 'node:util';
 import { ConfigError } from '../errors/index.js';
@@ -5,7 +6,7 @@ import { redactSecrets } from '../connection/redact-secrets.js';
 import { BlockingConnectionPool } from '../pool/blocking-connection-pool.js';
 import { ConnectionPool, type PoolConnectionEventInfo } from '../pool/connection-pool.js';
 import type { PoolConnection } from '../pool/pool-connection.js';
-import type { PoolOptions } from '../pool/pool-options.js';
+import { POOL_OPTION_KEYS, type PoolOptions } from '../pool/pool-options.js';
 import type { RedisArg, RespValue } from '../protocol/resp-value.js';
 import { FailedCall, type PipelineResult, type QueuedCall } from './call-recorder.js';
 import { ClientCache, type ClientCacheOptions, type ClientCacheStats } from './client-cache.js';
@@ -42,6 +43,10 @@ export interface QuitOptions {
 }
 
 const CLIENT_KEYS = ['pool', 'blockingPool', 'clientCache', 'pubsubBuffers'] as const;
+/** Every `RedisClientOptions` key: the pool's (connection's included) and the client's own. */
+export const REDIS_CLIENT_OPTION_KEYS: OptionKeyList<RedisClientOptions> = Object.freeze({
+  ...POOL_OPTION_KEYS, pool: true, blockingPool: true, clientCache: true, pubsubBuffers: true,
+});
 
 /**
  * The command API over one pool: every typed method, `call`, pipelines, transactions, pub/sub, scan iterators and
@@ -59,8 +64,13 @@ export class RedisClient extends ScanningClient implements RedisApi {
   readonly #cache: ClientCache | undefined;
   readonly #pubsub: PubSubManager;
 
-  constructor(options: RedisClientOptions = {}) {
+  constructor(given: RedisClientOptions = {}) {
     super();
+    if (given === null || typeof given !== 'object') {
+      throw new ConfigError(`RedisClient options must be an object, got ${given === null ? 'null' : typeof given}.`);
+    }
+    const options = standaloneOptions(given);
+    checkOptionKeys(options, REDIS_CLIENT_OPTION_KEYS, 'RedisClient options');
     this.#options = options;
     this.#cache = options.clientCache === undefined ? undefined : new ClientCache(options.clientCache);
     if (options.pool !== undefined) {
@@ -286,6 +296,22 @@ export class RedisClient extends ScanningClient implements RedisApi {
   #emitError(error: Error): void {
     if (this.#events.listenerCount('error') > 0) this.#events.emit('error', error);
   }
+}
+
+/**
+ * `parseRedisUrl()` output says its topology: 'standalone' is this client's, and dropped; another one would connect
+ * to a default host instead of the sentinels or nodes it names, so it is refused.
+ */
+function standaloneOptions(given: RedisClientOptions): RedisClientOptions {
+  if (!Object.hasOwn(given, 'topology')) return given;
+  const { topology, ...options } = given as RedisClientOptions & { topology?: unknown };
+  if (topology !== undefined && topology !== 'standalone') {
+    throw new ConfigError(
+      `RedisClient is the standalone client; options with topology '${String(topology)}' need createClient(options), ` +
+        'or createClient(url) for a URL.',
+    );
+  }
+  return options;
 }
 
 function buildPool(options: RedisClientOptions, tracking: boolean): ConnectionPool {

@@ -1,3 +1,5 @@
+import { POOL_OPTION_KEYS } from '../pool/pool-options.js';
+import type { OptionKeyList } from '../connection/option-keys.js';
 import type { PoolOptions } from '../pool/pool-options.js';
 import type { AddressMapFn, NatMap } from './address-mapper.js';
 import type { ClusterRetryDelay } from './redirect-policy.js';
@@ -29,3 +31,12 @@ export interface ClusterClientOptions extends Omit<PoolOptions, 'host' | 'port' 
 }
 
 export const DEFAULT_MAX_REDIRECTIONS = 16;
+
+const { host: _host, port: _port, path: _path, resolveEndpoint: _resolve, ...NODE_OPTION_KEYS } = POOL_OPTION_KEYS;
+
+/** Every `ClusterClientOptions` key: the pool options of every node (no host/port/path) and the cluster's own. */
+export const CLUSTER_CLIENT_OPTION_KEYS: OptionKeyList<ClusterClientOptions> = Object.freeze({
+  ...NODE_OPTION_KEYS,
+  nodes: true, requireFullCoverage: true, slotsRefreshInterval: true, minRefreshInterval: true, maxRedirections: true,
+  retryDelay: true, readFrom: true, natMap: true, addressMap: true,
+});

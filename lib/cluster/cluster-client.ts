@@ -1,3 +1,4 @@
+import { checkOptionKeys } from '../connection/option-keys.js';
 import { EventEmitter } from 'node:events';
 import { inspect } from 'node:util';
 import { ConfigError } from '../errors/index.js';
@@ -10,7 +11,7 @@ import { commandOptionsOf } from '../client/send-call.js';
 import { fastRouteInfo } from './fast-route-info.js';
 import { ClusterExecutor, type SendOptions } from './cluster-executor.js';
 import { defaultClusterRetryDelay } from './redirect-policy.js';
-import { DEFAULT_MAX_REDIRECTIONS, type ClusterClientOptions } from './cluster-client-options.js';
+import { CLUSTER_CLIENT_OPTION_KEYS, DEFAULT_MAX_REDIRECTIONS, type ClusterClientOptions } from './cluster-client-options.js';
 import { CommandRouter } from './command-router.js';
 import { keySlot } from './key-slot.js';
 import { NodesManager } from './nodes-manager.js';
@@ -78,6 +79,7 @@ export class ClusterClient extends ScanningClient implements RedisApi {
     if (options === null || typeof options !== 'object' || !Array.isArray(options.nodes)) {
       throw new ConfigError("ClusterClient needs options with 'nodes': [{ host, port }, ...] or ['host:port', ...].");
     }
+    checkOptionKeys(options, CLUSTER_CLIENT_OPTION_KEYS, 'ClusterClient options');
     const {
       nodes, requireFullCoverage, slotsRefreshInterval, minRefreshInterval, maxRedirections, retryDelay, readFrom,
       natMap, addressMap, ...poolOptions

@@ -1,3 +1,4 @@
+import { PEER_OPTION_HINTS } from '../connection/option-keys.js';
 /**
  * Options users bring from ioredis, node-redis, @liaoliaots/nestjs-redis and @nestjs-modules/ioredis whose name or
  * place differs here: each maps to the sentence telling where the setting goes instead. Only names that are not
@@ -22,31 +23,13 @@ export const MODULE_OPTION_HINTS: Readonly<Record<string, string>> = Object.free
   connections: `'connections' (several connections at once) is taken by RedisModule.forRoot only; forRootAsync registers one connection: call it once per name.`,
 });
 
-/** Keys inside `options` or `commonOptions`. */
+/** Keys inside `options` or `commonOptions`: other clients' names (as for every client), and the module's own places. */
 export const CLIENT_OPTION_HINTS: Readonly<Record<string, string>> = Object.freeze({
+  ...PEER_OPTION_HINTS,
   url: `the URL goes at the top level ('url'), next to 'options', which then override what it sets.`,
-  redisOptions: `ioredis Cluster's 'redisOptions' are not nested here: put the node connection options directly in 'options'.`,
-  socket: `node-redis 'socket' settings are flat here: host, port, path, tls, connectTimeout, keepAlive, noDelay and 'retry'.`,
-  database: `use 'db'.`,
-  RESP: `use 'protocol' (2 or 3; default 3 with a fallback to 2).`,
-  connectionName: `use 'clientName'.`,
-  name: `ioredis' Sentinel master name is 'masterName' here (with topology: 'sentinel'); node-redis' client name (CLIENT SETNAME) is 'clientName'.`,
-  socketTimeout:
-    `there is no idle-socket timeout: a socket whose oldest command passed 'commandTimeout' with no byte received since ` +
-    `is declared stalled and replaced.`,
-  sentinelPassword: `sentinel credentials go in 'sentinelOptions': { username, password }.`,
-  sentinelUsername: `sentinel credentials go in 'sentinelOptions': { username, password }.`,
-  retryStrategy: `use 'retry': a number of attempts, { attempts, strategy, base, cap }, a function (attempt, cause) => ms | false, or false.`,
-  reconnectStrategy: `use 'retry': a number of attempts, { attempts, strategy, base, cap }, a function (attempt, cause) => ms | false, or false.`,
-  maxRetriesPerRequest:
-    `there is no per-command retry count: commands wait for a reconnect up to 'commandTimeout' ms (default 5000), ` +
-    `at most 'maxQueued' of them.`,
-  enableOfflineQueue: `use 'maxQueued' (0: commands fail at once with QueueFullError while disconnected).`,
-  disableOfflineQueue: `use 'maxQueued' (0: commands fail at once with QueueFullError while disconnected).`,
-  commandsQueueMaxLength: `use 'maxQueued'.`,
-  keyPrefix: `there is no key prefix option: prefix keys in your own code.`,
   lazyConnect: `in the Nest module, use 'connectOnInit: false' at the top level (the module decides when to connect).`,
   onClientReady: `'onClientReady' is a top-level option here, next to 'options'.`,
   onClientCreated: `'onClientCreated' is a top-level option here, next to 'options'.`,
   namespace: `the connection name is 'name', at the top level.`,
+  redisOptions: `ioredis Cluster's 'redisOptions' are not nested here: put the node connection options directly in 'options'.`,
 });

@@ -1,3 +1,4 @@
+import { CONNECTION_OPTION_KEYS, type OptionKeyList } from '../connection/option-keys.js';
 import { inspect } from 'node:util';
 import { ConfigError, type ResponseError } from '../errors/index.js';
 import type { ConnectionOptions } from '../connection/connection-options.js';
@@ -171,3 +172,10 @@ export function redactedOptions<T extends object>(options: T): Readonly<T> {
   });
   return Object.freeze(copy);
 }
+
+/** Every `PoolOptions` key (the connection's and the pool's own). */
+export const POOL_OPTION_KEYS: OptionKeyList<PoolOptions> = Object.freeze({
+  ...CONNECTION_OPTION_KEYS,
+  maxConnections: true, minIdle: true, idleTimeout: true, sharedConnections: true, acquireTimeout: true,
+  connectionFactory: true, onReplyError: true, endpointWatcher: true,
+});

@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors/index.js';
 import type { ConnectionOptions } from '../connection/connection-options.js';
-import type { ConnectionFactory, PoolOptions } from '../pool/pool-options.js';
+import { POOL_OPTION_KEYS, type ConnectionFactory, type PoolOptions } from '../pool/pool-options.js';
+import { checkOptionKeys, CONNECTION_OPTION_KEYS, type OptionKeyList } from '../connection/option-keys.js';
 import type { SentinelAddress } from './sentinel-event.js';
 
 /**
@@ -98,6 +99,10 @@ function millis(value: unknown, field: string, fallback: number): number {
 
 export function normalizeSentinelOptions(options: SentinelOptions): NormalizedSentinelOptions {
   if (options === null || typeof options !== 'object') fail('options', 'an object', options);
+  checkOptionKeys(options, SENTINEL_OPTION_KEYS, 'Sentinel options');
+  if (options.sentinelOptions !== null && typeof options.sentinelOptions === 'object') {
+    checkOptionKeys(options.sentinelOptions, CONNECTION_OPTION_KEYS, 'Sentinel options.sentinelOptions');
+  }
   const list = options.sentinels;
   if (!Array.isArray(list) || list.length === 0) fail('sentinels', 'a non-empty list of { host, port }', list);
   const sentinels = list.map((entry: SentinelAddress, i: number) => {
@@ -144,3 +149,11 @@ export function normalizeSentinelOptions(options: SentinelOptions): NormalizedSe
     nodeOptions,
   };
 }
+
+/** Every `SentinelOptions` key: the pool options of the data nodes and the Sentinel's own. */
+export const SENTINEL_OPTION_KEYS: OptionKeyList<SentinelOptions> = Object.freeze({
+  ...POOL_OPTION_KEYS,
+  sentinels: true, sentinelOptions: true, minOtherSentinels: true, checkRole: true, watchFailover: true,
+  holdWritesDuringFailover: true, failoverHoldTimeout: true, sentinelPingInterval: true, discoveryBackoff: true,
+  sentinelConnectionFactory: true,
+});

@@ -2,6 +2,7 @@ import { ClusterClient } from '../../lib/cluster/index.js';
 import { RedisError } from '../../lib/errors/index.js';
 import { Connection } from '../../lib/connection/connection.js';
 import { CLUSTER, HOST, requireTopology } from '../support/topology.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const WORKERS = 50;
 
@@ -84,7 +85,9 @@ describe('ClusterClient during a slot migration (official cluster topology)', ()
     let batches = 0;
     const workers = clients.map(async (client, w) => {
       let n = 0;
-      while (!stop) {
+      // Bounded: a failing test stops its load too.
+      const deadline = Date.now() + 120_000;
+      while (!stop && Date.now() < deadline) {
         const key = `{mig}:w${w}:${n % 4}`;
         try {
           await client.set(key, String(n));
@@ -99,17 +102,21 @@ describe('ClusterClient during a slot migration (official cluster topology)', ()
       }
     });
     const started = Date.now();
-    const moved = await migrateSlot(slot, source, target, all, async () => {
-      // Let the workers run against the half-migrated slot between batches.
-      const before = ok;
-      while (ok < before + 150) await new Promise((r) => setImmediate(r));
-      batches++;
-    });
-    // Traffic after the switch: stale tables get MOVED.
-    const after = ok;
-    while (ok < after + 500) await new Promise((r) => setImmediate(r));
-    stop = true;
-    await Promise.all(workers);
+    let moved: number;
+    try {
+      moved = await migrateSlot(slot, source, target, all, async () => {
+        // Let the workers run against the half-migrated slot between batches.
+        const before = ok;
+        await waitUntil('150 more commands answered during the migration', () => ok >= before + 150, 20_000, 1);
+        batches++;
+      });
+      // Traffic after the switch: stale tables get MOVED.
+      const after = ok;
+      await waitUntil('500 more commands answered after the migration', () => ok >= after + 500, 20_000, 1);
+    } finally {
+      stop = true;
+      await Promise.all(workers);
+    }
     console.log(`slot migration: slot ${slot} ${source.port}->${target.port}, ${moved} keys migrated in ${batches} batches, ` +
       `${ok} commands ok, ${failures.length} failed, ${Date.now() - started} ms`);
     restore = async () => {

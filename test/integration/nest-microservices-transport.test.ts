@@ -25,6 +25,7 @@ import { RedisTransportClient, RedisTransportServer, type RedisTransportOptions 
 import { getRedisToken, RedisModule, type RedisApi } from '../../lib/nest/index.js';
 import { sentinelHealthy } from '../support/sentinel-health.js';
 import { CLUSTER, HOST, requireTopology, SENTINEL, STANDALONE } from '../support/topology.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const P = `rw-ms-${process.pid}`;
 
@@ -52,16 +53,6 @@ function serviceFor(prefix: string): { controller: Type<unknown>; events: unknow
   return { controller: MathController, events };
 }
 
-async function until<T>(what: string, probe: () => T | undefined, deadlineMs = 10_000): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${deadlineMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 /** A Nest app whose microservice is `strategy` (or the built-in Redis transport), serving `controller`. */
 async function startService(controller: Type<unknown>, strategy: RedisTransportServer | 'built-in'): Promise<INestApplication> {
   @Module({ controllers: [controller] })
@@ -80,7 +71,7 @@ async function exercise(client: Pick<ClientProxy, 'send' | 'emit'>, prefix: stri
   const many = await Promise.all(Array.from({ length: 20 }, (_, i) => firstValueFrom(client.send<number>(`${prefix}.sum`, [i, 1]))));
   expect(many).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
   await firstValueFrom(client.emit(`${prefix}.logged`, { hello: prefix }));
-  await until('the event', () => (events.length > 0 ? true : undefined));
+  await waitUntil('the event', () => events.length > 0, 10_000, 20);
   expect(events).toEqual([{ hello: prefix }]);
 }
 

@@ -46,7 +46,9 @@ function startWriters(client: RedisClient, prefix: string) {
     const acked: number[] = [];
     result.ackedValues[i] = acked;
     let n = 0;
-    while (!stop) {
+    // Bounded: a failing test stops its load too.
+    const loadDeadline = Date.now() + 180_000;
+    while (!stop && Date.now() < loadDeadline) {
       n += 1;
       result.sent += 1;
       const started = Date.now();

@@ -45,7 +45,9 @@ function startWriters(client: RedisClient, prefix: string, count: number) {
   let stop = false;
   const loops = Array.from({ length: count }, async (_, i) => {
     let n = 0;
-    while (!stop) {
+    // Bounded: a failing test stops its load too.
+    const loadDeadline = Date.now() + 180_000;
+    while (!stop && Date.now() < loadDeadline) {
       n += 1;
       const outcome = await settle(client.set(`${prefix}:${i}`, String(n)));
       if (outcome.ok) {
@@ -186,7 +188,9 @@ describe('Sentinel failover (test topology)', () => {
     const untyped: unknown[] = [];
     let stop = false;
     const loops = Array.from({ length: 20 }, async () => {
-      while (!stop) {
+      // Bounded: a failing test stops its load too.
+      const loadDeadline = Date.now() + 180_000;
+      while (!stop && Date.now() < loadDeadline) {
         const outcome = await settle(reader.get(key));
         const now = Date.now();
         if (outcome.ok) {

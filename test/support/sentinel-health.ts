@@ -7,6 +7,7 @@ import { Connection } from '../../lib/connection/connection.js';
 import type { RespValue } from '../../lib/protocol/resp-value.js';
 import { isHealthyReplica, toMasterAddress, toSentinelInstances } from '../../lib/sentinel/sentinel-reply.js';
 import { HOST, SENTINEL } from './topology.js';
+import { waitUntil } from './wait-until.js';
 
 export async function adminCall(port: number, args: string[]): Promise<RespValue> {
   const conn = new Connection({ host: HOST, port, retry: false, connectTimeout: 1000, commandTimeout: 2000, lazyConnect: true });
@@ -38,15 +39,14 @@ export async function sentinelHealthProblem(): Promise<string | undefined> {
 
 /** Resolves with the master's port once the topology is healthy; throws with the last problem after `deadlineMs`. */
 export async function sentinelHealthy(deadlineMs = 90_000): Promise<number> {
-  const deadline = Date.now() + deadlineMs;
   let last: string | undefined;
-  for (;;) {
-    last = await sentinelHealthProblem().catch((error: unknown) => (error as Error).message);
-    if (last === undefined) {
-      const addr = toMasterAddress(await adminCall(SENTINEL.sentinels[0]!.port, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', SENTINEL.masterName]));
-      if (addr !== undefined) return addr.port;
-    }
-    if (Date.now() > deadline) throw new Error(`The sentinel topology did not become healthy: ${last}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+  try {
+    return await waitUntil('the sentinel topology to become healthy', async () => {
+      last = await sentinelHealthProblem().catch((error: unknown) => (error as Error).message);
+      if (last !== undefined) return undefined;
+      return toMasterAddress(await adminCall(SENTINEL.sentinels[0]!.port, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', SENTINEL.masterName]))?.port;
+    }, deadlineMs, 200);
+  } catch {
+    throw new Error(`The sentinel topology did not become healthy: ${last}`);
   }
 }

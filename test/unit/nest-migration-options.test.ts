@@ -288,7 +288,7 @@ describe('options users bring from other modules', () => {
     [{ options: { retryStrategy: () => 1 } }, /'options.retryStrategy'.*use 'retry'/],
     [{ options: { lazyConnect: true } }, /'options.lazyConnect'.*connectOnInit: false/],
     [{ topology: 'cluster', options: { nodes: ['h:1'], redisOptions: { password: 'x' } } }, /'options.redisOptions'/],
-    [{ commonOptions: { keyPrefix: 'app:' } }, /'commonOptions.keyPrefix'.*no key prefix/],
+    [{ commonOptions: { keyPrefix: 'app:' } }, /'commonOptions.keyPrefix'.*prefix keys in your own code/],
     [{ commonOptions: { host: 'h' } }, /'commonOptions.host'.*set per connection/],
     [{ bogus: 1 }, /'bogus': unknown option/],
   ])('%j is a ConfigError naming our option', (options, pattern) => {
