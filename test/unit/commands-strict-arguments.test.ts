@@ -195,3 +195,26 @@ describe('declarations that disagree with the interface do not compile', () => {
     expect(typeof declarations).toBe('function');
   });
 });
+
+describe('nested option objects are checked too', () => {
+  it.each([
+    ['zrange', ['k', 0, -1, { BY: 'SCORE', LIMIT: { offset: 0, limit: 10 } }], /ZRANGE: LIMIT takes \{ offset, count \}, got \{ 'offset', 'limit' \}/],
+    ['zrangebyscore', ['k', 0, 1, { LIMIT: { offset: 0 } }], /ZRANGEBYSCORE: LIMIT takes \{ offset, count \}/],
+    ['geosearch', ['k', { member: 'a', radius: 1 }, { radius: 1, unit: 'km' }], /GEOSEARCH: from takes \{ member \} or \{ longitude, latitude \}/],
+    ['geosearch', ['k', { member: 'a' }, { radius: 1, unit: 'km', WITHDIST: true }], /GEOSEARCH: by takes \{ radius, unit \} or \{ width, height, unit \}, got \{ 'radius', 'unit', 'WITHDIST' \}/],
+    ['geosearch', ['k', 'a', { radius: 1, unit: 'km' }], /from takes .*, got string/],
+  ])('%s(%j) is refused before anything is sent', async (name, params, message) => {
+    expect((await refusal(name as string, params as unknown[])).message).toMatch(message as RegExp);
+  });
+
+  it('the right shapes pass', async () => {
+    const client = new CountingClient();
+    client.reply = [];
+    await client.zrange('k', 0, 10, { BY: 'SCORE', LIMIT: { offset: 0, count: 5 } });
+    await client.geosearch('k', { longitude: 1, latitude: 2 }, { width: 1, height: 2, unit: 'm' });
+    expect(client.sent.map((c) => c.args)).toEqual([
+      ['ZRANGE', 'k', 0, 10, 'BYSCORE', 'LIMIT', 0, 5],
+      ['GEOSEARCH', 'k', 'FROMLONLAT', 1, 2, 'BYBOX', 1, 2, 'm'],
+    ]);
+  });
+});

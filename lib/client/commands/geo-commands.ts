@@ -2,6 +2,7 @@ import type { RedisArg, RespValue } from '../../protocol/resp-value.js';
 import type { AnyFlag, RedisKey, RedisValue, StringOrBuffer } from './command-types.js';
 import { firstKey, keyRange, read, write, type CommandSpec } from './command-spec.js';
 import { methodTable } from './method-spec.js';
+import { checkShape } from './param-check.js';
 import { asArray, asDouble, asInteger, asNullableDouble, asNullableText } from './reply-transforms.js';
 
 export type GeoUnit = 'm' | 'km' | 'mi' | 'ft';
@@ -60,6 +61,8 @@ function asCoordinates(value: RespValue): GeoCoordinates {
 
 function searchArgs(key: RedisKey, from: GeoSearchFrom, by: GeoSearchBy, options: GeoSearchOptions): RedisArg[] {
   const args: RedisArg[] = ['GEOSEARCH', key];
+  checkShape('GEOSEARCH', 'from', from, [['member'], ['longitude', 'latitude']]);
+  checkShape('GEOSEARCH', 'by', by, [['radius', 'unit'], ['width', 'height', 'unit']]);
   if ('member' in from) args.push('FROMMEMBER', from.member);
   else args.push('FROMLONLAT', from.longitude, from.latitude);
   if ('radius' in by) args.push('BYRADIUS', by.radius, by.unit);

@@ -154,3 +154,17 @@ function describeArg(value: unknown, keys: Readonly<Record<string, true>> | unde
 function describeKey(key: string): string {
   return /^[A-Za-z_$][\w$-]{0,39}$/.test(key) ? `'${key}'` : `(a key of ${key.length} characters)`;
 }
+
+/**
+ * Throws DataError unless `value` is an object whose keys are exactly one of `shapes` (a nested option such as
+ * zrange's `LIMIT: { offset, count }` or geosearch's `from` / `by`): the method-table check sees only the top level.
+ */
+export function checkShape(command: string, what: string, value: unknown, shapes: readonly (readonly string[])[]): void {
+  if (isOptionsObject(value)) {
+    const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined);
+    if (shapes.some((shape) => shape.length === keys.length && shape.every((k) => keys.includes(k)))) return;
+  }
+  const given = isOptionsObject(value) ? `{ ${Object.keys(value).map(describeKey).join(', ')} }`
+    : value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+  throw new DataError(`${command}: ${what} takes ${shapes.map((s) => `{ ${s.join(', ')} }`).join(' or ')}, got ${given}. Nothing was sent.`, { command });
+}

@@ -3,6 +3,7 @@ import { DataError } from '../../errors/index.js';
 import type { Flag, RedisKey, RedisValue, ScoredMember, StringOrBuffer } from './command-types.js';
 import { firstKey, keyRange, keysAfterNumkeys, read, write, type CommandSpec } from './command-spec.js';
 import { methodTable, type OptionKeys } from './method-spec.js';
+import { checkShape } from './param-check.js';
 import {
   asArray, asBulkArray, asDouble, asInteger, asNullableBulk, asNullableDouble, asNullableInteger, asScoredMembers,
 } from './reply-transforms.js';
@@ -110,8 +111,9 @@ function zaddArgs(key: RedisKey, members: ZAddMember[], options: ZAddOptions, in
   return args;
 }
 
-function rangeOptionArgs(options: ZRangeOptions): RedisArg[] {
+function rangeOptionArgs(command: string, options: ZRangeOptions): RedisArg[] {
   const args: RedisArg[] = [];
+  if (options.LIMIT !== undefined) checkShape(command, 'LIMIT', options.LIMIT, [['offset', 'count']]);
   if (options.BY) args.push(`BY${options.BY}`);
   if (options.REV) args.push('REV');
   if (options.LIMIT) args.push('LIMIT', options.LIMIT.offset, options.LIMIT.count);
@@ -175,19 +177,19 @@ export const sortedSetMethods = methodTable<SortedSetCommands>({
   zrange: {
     params: ['key', 'start', 'stop', 'options?'],
     options: zrangeOptionKeys,
-    args: (key, start, stop, options = {}) => ['ZRANGE', key, scoreArg(start), scoreArg(stop), ...rangeOptionArgs(options)],
+    args: (key, start, stop, options = {}) => ['ZRANGE', key, scoreArg(start), scoreArg(stop), ...rangeOptionArgs('ZRANGE', options)],
     reply: (r, [, , , options]) => rangeReply(r, options),
   },
   zrangebyscore: {
     params: ['key', 'min', 'max', 'options?'],
     options: { LIMIT: true, WITHSCORES: true },
-    args: (key, min, max, options = {}) => ['ZRANGEBYSCORE', key, scoreArg(min), scoreArg(max), ...rangeOptionArgs(options)],
+    args: (key, min, max, options = {}) => ['ZRANGEBYSCORE', key, scoreArg(min), scoreArg(max), ...rangeOptionArgs('ZRANGEBYSCORE', options)],
     reply: (r, [, , , options]) => rangeReply(r, options),
   },
   zrevrange: {
     params: ['key', 'start', 'stop', 'options?'],
     options: { WITHSCORES: true },
-    args: (key, start, stop, options = {}) => ['ZREVRANGE', key, start, stop, ...rangeOptionArgs(options)],
+    args: (key, start, stop, options = {}) => ['ZREVRANGE', key, start, stop, ...rangeOptionArgs('ZREVRANGE', options)],
     reply: (r, [, , , options]) => rangeReply(r, options),
   },
   zrank: { params: ['key', 'member'], args: (key, member) => ['ZRANK', key, member], reply: asNullableInteger },
