@@ -5,6 +5,7 @@ import { Sentinel } from '../../lib/sentinel/sentinel.js';
 import { SentinelService } from '../../lib/sentinel/sentinel-service.js';
 import { HOST, requireTopology, SENTINEL } from '../support/topology.js';
 import { sentinelTopologyHealthy } from '../support/sentinel-admin.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const NAME = SENTINEL.masterName;
 
@@ -50,6 +51,19 @@ describe('Sentinel discovery against the test topology', () => {
     try {
       const list = await one.refreshSentinels(NAME);
       expect(list.map((s) => s.port).sort()).toEqual(SENTINEL.sentinels.map((s) => s.port).sort());
+    } finally {
+      await one.close();
+    }
+  });
+
+  it('subscribes to the sentinels it learns: seeded with one, it ends up listening to all three', async () => {
+    const one = new Sentinel({ sentinels: [SENTINEL.sentinels[0]] });
+    try {
+      one.watch(NAME);
+      const all = SENTINEL.sentinels.map((s) => s.port).sort();
+      await waitUntil('subscriptions on every sentinel', () =>
+        one.listeningTo.map((s) => s.port).sort().join() === all.join(), 15_000, 50);
+      expect(one.sentinels.map((s) => s.port).sort()).toEqual(all);
     } finally {
       await one.close();
     }
