@@ -1,3 +1,4 @@
+import { DEFAULT_CONNECTION_OPTIONS } from '../connection/connection-defaults.js';
 import { checkOptionKeys, type OptionKeyList } from '../connection/option-keys.js';
 import { EventEmitter } from 'node:events';
 import { inspect } from 'node:util';
@@ -81,7 +82,8 @@ export class RedisClient extends ScanningClient implements RedisApi {
     } else {
       this.#pool = buildPool(options, this.#cache !== undefined);
     }
-    this.#commandTimeout = this.#pool.options.commandTimeout ?? 0;
+    // The connection's default when none is set: blocking commands, transactions and watch build their deadline on it.
+    this.#commandTimeout = this.#pool.options.commandTimeout ?? DEFAULT_CONNECTION_OPTIONS.commandTimeout;
     this.#pubsub = new PubSubManager(this.#pool, {
       buffers: options.pubsubBuffers === true,
       onError: (error) => this.#emitError(error),

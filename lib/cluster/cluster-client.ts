@@ -1,3 +1,4 @@
+import { DEFAULT_CONNECTION_OPTIONS } from '../connection/connection-defaults.js';
 import { checkOptionKeys } from '../connection/option-keys.js';
 import { EventEmitter } from 'node:events';
 import { inspect } from 'node:util';
@@ -89,7 +90,8 @@ export class ClusterClient extends ScanningClient implements RedisApi {
     validateClusterOptions(options);
     this.#options = { ...options };
     const max = maxRedirections ?? DEFAULT_MAX_REDIRECTIONS;
-    this.#commandTimeout = poolOptions.commandTimeout ?? 0;
+    // The connection's default when none is set: blocking commands, transactions and watch build their deadline on it.
+    this.#commandTimeout = poolOptions.commandTimeout ?? DEFAULT_CONNECTION_OPTIONS.commandTimeout;
     this.nodesManager = new NodesManager({
       startupNodes: nodes.map(parseNode),
       poolOptions,

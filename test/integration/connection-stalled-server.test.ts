@@ -76,6 +76,24 @@ describe('stalled server, default options', () => {
     expect(await redis.get('stall:k')).toBe('v');
   });
 
+  it('a BLPOP on a frozen server settles at its block time plus the default deadline, not when the server answers again', async () => {
+    const redis = client();
+    // A leased connection to reuse, so the BLPOP below is written at once (no handshake to wait for).
+    expect(await redis.blpop(['stall:warm'], 0.01)).toBeNull();
+    server.signal('SIGSTOP');
+    const started = Date.now();
+    const capped = await Promise.race([
+      settle(redis.blpop(['stall:frozen'], 1)),
+      new Promise<'still pending'>((resolve) => setTimeout(() => resolve('still pending'), 10_000)),
+    ]);
+    const elapsed = Date.now() - started;
+    expect(capped !== 'still pending' && !capped.ok && capped.error).toBeInstanceOf(TimeoutError);
+    expect((capped as unknown as { error: TimeoutError }).error.kind).toBe('command');
+    // 1 s of block time + the 5 s default.
+    expect(elapsed).toBeGreaterThanOrEqual(5900);
+    expect(elapsed).toBeLessThan(6000 + 2000);
+  });
+
   it('a blocking command is not cut short: BLPOP gets its block time plus the deadline, BLPOP 0 none', async () => {
     const redis = client({ commandTimeout: 300 });
     const started = Date.now();

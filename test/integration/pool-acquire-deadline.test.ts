@@ -3,6 +3,7 @@ import { AbortError, PoolExhaustedError, TimeoutError } from '../../lib/errors/i
 import { BlockingConnectionPool, ConnectionPool } from '../../lib/pool/index.js';
 import { HOST, STANDALONE, requireTopology } from '../support/topology.js';
 import { waitUntil } from '../support/wait-until.js';
+import { startSilentServer } from '../support/silent-server.js';
 
 const closers: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
@@ -15,7 +16,7 @@ beforeAll(async () => {
 interface TestServer {
   port: number;
   /** Sockets accepted so far. */
-  sockets: Socket[];
+  sockets: readonly Socket[];
   /** Sockets the client closed. */
   closed: number;
 }
@@ -31,16 +32,10 @@ async function listen(server: Server, state: Omit<TestServer, 'port'>): Promise<
 }
 
 /** Accepts TCP and never writes a byte: the handshake never finishes (a blackholed or wedged server). */
-function silentServer(): Promise<TestServer> {
-  const state = { sockets: [] as Socket[], closed: 0 };
-  const server = createServer((socket) => {
-    state.sockets.push(socket);
-    // Read (and drop) what the client sends, so its close is seen.
-    socket.resume();
-    socket.on('error', () => undefined);
-    socket.on('close', () => state.closed++);
-  });
-  return listen(server, state);
+async function silentServer(): Promise<TestServer> {
+  const server = await startSilentServer(HOST);
+  closers.push(() => server.close());
+  return server;
 }
 
 /** A proxy to the real standalone server that holds every client's bytes until `open()`. */

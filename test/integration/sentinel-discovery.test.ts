@@ -1,4 +1,3 @@
-import { createServer, type Server, type Socket } from 'node:net';
 import { createClient } from '../../lib/create-client.js';
 import { MasterNotFoundError } from '../../lib/errors/index.js';
 import { Sentinel } from '../../lib/sentinel/sentinel.js';
@@ -6,6 +5,7 @@ import { SentinelService } from '../../lib/sentinel/sentinel-service.js';
 import { HOST, requireTopology, SENTINEL } from '../support/topology.js';
 import { sentinelTopologyHealthy } from '../support/sentinel-admin.js';
 import { waitUntil } from '../support/wait-until.js';
+import { startSilentServer, type SilentServer } from '../support/silent-server.js';
 
 const NAME = SENTINEL.masterName;
 
@@ -16,27 +16,19 @@ function roleOf(reply: unknown): string {
 describe('Sentinel discovery against the test topology', () => {
   let sentinel: Sentinel;
   /** Accepts TCP connections and never answers: a hung sentinel. */
-  let blackhole: Server;
-  let blackholePort: number;
-  const accepted = new Set<Socket>();
+  let blackhole: SilentServer;
 
   beforeAll(async () => {
     await requireTopology('sentinel');
     // An earlier suite may have failed the master over: start once replicas are re-attached and the sentinels agree.
     await sentinelTopologyHealthy();
-    blackhole = createServer((socket) => {
-      accepted.add(socket);
-      socket.on('close', () => accepted.delete(socket));
-    });
-    await new Promise<void>((resolve) => blackhole.listen(0, HOST, resolve));
-    blackholePort = (blackhole.address() as { port: number }).port;
+    blackhole = await startSilentServer(HOST);
     sentinel = new Sentinel({ sentinels: SENTINEL.sentinels, watchFailover: false });
   }, 120_000);
 
   afterAll(async () => {
     await sentinel?.close();
-    for (const socket of accepted) socket.destroy();
-    await new Promise<void>((resolve) => blackhole?.close(() => resolve()));
+    await blackhole?.close();
   });
 
   it('finds the master and its healthy replicas', async () => {
@@ -72,7 +64,7 @@ describe('Sentinel discovery against the test topology', () => {
   it('skips a dead sentinel and a hung one first in the list', async () => {
     // A port nobody listens on (refused at once) and one that accepts but never answers (costs the short timeout).
     const dead = { host: HOST, port: 1 };
-    const hung = { host: HOST, port: blackholePort };
+    const hung = { host: HOST, port: blackhole.port };
     const withDead = new Sentinel({
       sentinels: [dead, hung, ...SENTINEL.sentinels],
       watchFailover: false,
