@@ -238,20 +238,14 @@ export function encodeCommands(batch: readonly (readonly RedisArg[])[]): Buffer 
  * segments (the strings as they are, the bytes around them) to write in order with the socket corked.
  */
 export function encodeForWrite(batch: readonly (readonly RedisArg[])[]): Buffer | EncodedSegments {
+  // The segment state is reset in `finally`, so it starts clean on every call.
   splitting = true;
-  segments = undefined;
-  segmentStart = 0;
-  largeBytes = 0;
   try {
-    let size = 0;
-    for (let c = 0; c < batch.length; c++) size += estimate(checkCommand(batch[c], c));
-    out = Buffer.allocUnsafe(size);
-    pos = 0;
-    for (let c = 0; c < batch.length; c++) writeArgs(batch[c]!);
+    const bytes = encodeCommands(batch);
     const parts = segments as (Buffer | string)[] | undefined; // set by writeText, which TypeScript does not see
-    if (parts === undefined) return trimmed(out, pos);
-    // The earlier segments are views of `out`: the last one is too (never copied over them).
-    parts.push(out.subarray(segmentStart, pos));
+    if (parts === undefined) return bytes;
+    // `bytes` holds what was written around the kept-apart strings; the last segment is what follows the last one.
+    parts.push(bytes.subarray(segmentStart));
     let byteLength = largeBytes;
     for (const part of parts) if (typeof part !== 'string') byteLength += part.length;
     // The limit of one Buffer, as when everything is copied: a single command beyond it is refused, not sent.
@@ -264,7 +258,5 @@ export function encodeForWrite(batch: readonly (readonly RedisArg[])[]): Buffer 
     segments = undefined;
     segmentStart = 0;
     largeBytes = 0;
-    out = EMPTY;
-    pos = 0;
   }
 }
