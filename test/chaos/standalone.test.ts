@@ -158,8 +158,17 @@ describe('standalone chaos', () => {
     });
 
     async function defaultsFault(name: string, inject: () => Promise<void>): Promise<void> {
+      // What the client went through, for the report: a case whose load felt nothing proves little.
+      let reconnects = 0;
+      const onReconnecting = (): void => {
+        reconnects++;
+      };
+      defaults.on('reconnecting', onReconnecting);
       // runFault throws when the client does not recover within recoverMs.
-      const tally = await reported(runFault(defaultsGen, { name, inject, recoverMs: 40_000 }));
+      const tally = await reported(runFault(defaultsGen, { name, inject, recoverMs: 40_000 })).finally(() => {
+        defaults.off('reconnecting', onReconnecting);
+      });
+      results.at(-1)!.note = `the client reconnected ${reconnects}x; ${tally.sent - tally.ok} ops failed`;
       expect({ fault: name, hung: tally.hung, hangs: tally.hangs, misdelivered: tally.misdelivered })
         .toEqual({ fault: name, hung: 0, hangs: [], misdelivered: 0 });
       expect(tally.lostAcked).toBe(0);
