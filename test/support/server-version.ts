@@ -51,6 +51,7 @@ export async function requireServerVersion(port: number, required: string, host:
   if (process.env.REDWIRE_REQUIRE_SERVER_VERSION === '1') {
     throw new Error(`version gate: this suite ${reason} (REDWIRE_REQUIRE_SERVER_VERSION=1 makes that a failure)`);
   }
-  console.warn(`version gate: skipping a suite that ${reason}`);
+  // Straight to stderr: Jest drops the console output of a file whose tests are all skipped.
+  process.stderr.write(`[version gate] skipping a suite that ${reason}\n`);
   return (name, fn) => describe.skip(`${name} [skipped: ${reason}]`, fn);
 }
