@@ -1,6 +1,7 @@
 import { DataError, ProtocolError } from '../errors/index.js';
 import type { RedisArg, RespValue } from '../protocol/resp-value.js';
 import type { ScoredMember } from './commands/command-types.js';
+import { keyScanOptionKeys, scanArgs, scanOptionKeys } from './commands/scan-options.js';
 
 /** Options of the SCAN family. */
 export interface ScanOptions {
@@ -23,8 +24,12 @@ export interface KeyScanOptions extends ScanOptions {
 
 type Run = (args: RedisArg[]) => Promise<RespValue>;
 
-const SCAN_KEYS: ReadonlySet<string> = new Set(['MATCH', 'COUNT', 'match', 'count']);
-const KEY_SCAN_KEYS: ReadonlySet<string> = new Set([...SCAN_KEYS, 'TYPE', 'type']);
+/** The command options' keys (commands/scan-options.ts), each also in the lower-case spelling the iterators accept. */
+function withLowerCase(keys: object): ReadonlySet<string> {
+  return new Set(Object.keys(keys).flatMap((k) => [k, k.toLowerCase()]));
+}
+const SCAN_KEYS = withLowerCase(scanOptionKeys);
+const KEY_SCAN_KEYS = withLowerCase(keyScanOptionKeys);
 
 /**
  * The options as arguments. Anything the command would not get is refused before the first SCAN: an unknown key
@@ -39,14 +44,7 @@ function options(command: string, o: KeyScanOptions, allowed: ReadonlySet<string
       throw new DataError(`${command} iterator: unknown option '${key}'; allowed: ${[...allowed].filter((k) => k === k.toUpperCase()).join(', ')}. Nothing was sent.`);
     }
   }
-  const out: RedisArg[] = [];
-  const match = o.MATCH ?? o.match;
-  const count = o.COUNT ?? o.count;
-  const type = o.TYPE ?? o.type;
-  if (match !== undefined) out.push('MATCH', match);
-  if (count !== undefined) out.push('COUNT', count);
-  if (type !== undefined) out.push('TYPE', type);
-  return out;
+  return scanArgs({ MATCH: o.MATCH ?? o.match, COUNT: o.COUNT ?? o.count, TYPE: o.TYPE ?? o.type });
 }
 
 function text(value: RespValue | undefined): string {

@@ -1,6 +1,5 @@
-import { POOL_OPTION_KEYS } from '../pool/pool-options.js';
 import type { OptionKeyList } from '../connection/option-keys.js';
-import type { PoolOptions } from '../pool/pool-options.js';
+import { POOL_OPTION_KEYS, type PoolOptions } from '../pool/pool-options.js';
 import type { AddressMapFn, NatMap } from './address-mapper.js';
 import type { ClusterRetryDelay } from './redirect-policy.js';
 import type { ReadFrom } from './nodes-manager.js';

@@ -60,8 +60,8 @@ export const PEER_OPTION_HINTS: Readonly<Record<string, string>> = Object.freeze
 
 /**
  * Refuses keys of `options` that are not in `known` (unless their value is undefined): an option redwire does not
- * have is a `ConfigError` (naming the replacement when it is another client's name), never silently ignored. `what` names the object ("RedisClient
- * options").
+ * have is a `ConfigError` (naming the replacement when it is another client's name), never silently ignored. `what`
+ * names the object ("RedisClient options").
  */
 export function checkOptionKeys(options: object, known: object, what: string): void {
   for (const key of Object.keys(options)) {

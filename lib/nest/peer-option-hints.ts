@@ -1,4 +1,5 @@
 import { PEER_OPTION_HINTS } from '../connection/option-keys.js';
+
 /**
  * Options users bring from ioredis, node-redis, @liaoliaots/nestjs-redis and @nestjs-modules/ioredis whose name or
  * place differs here: each maps to the sentence telling where the setting goes instead. Only names that are not

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { type MessageListener, type RedisApi, type RedisArg, type RespValue } from '../index.js';
+import type { MessageListener, RedisApi, RedisArg, RespValue } from '../index.js';
 
 type Listener = MessageListener<Buffer>;
 

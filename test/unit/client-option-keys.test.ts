@@ -2,19 +2,8 @@ import { ClusterClient } from '../../lib/cluster/cluster-client.js';
 import { RedisClient } from '../../lib/client/redis-client.js';
 import { createClient } from '../../lib/create-client.js';
 import { parseRedisUrl } from '../../lib/connection/parse-redis-url.js';
-import { ConfigError } from '../../lib/errors/index.js';
 import { Sentinel } from '../../lib/sentinel/sentinel.js';
-
-function refusal(build: () => unknown): string {
-  try {
-    const made = build() as { disconnect?: () => Promise<void> };
-    void made.disconnect?.();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('accepted');
-}
+import { configErrorMessage } from '../support/config-error.js';
 
 const NODE = { host: '127.0.0.1', port: 1 };
 
@@ -32,18 +21,18 @@ describe('unknown client options are a ConfigError, never ignored', () => {
     ['new Sentinel', () => new Sentinel({ sentinels: [NODE], lazyConnect: true, sentinelPassword: 'x' } as never), /Sentinel options: unknown option 'sentinelPassword': .*sentinelOptions/],
     ['new Sentinel: sentinelOptions too', () => new Sentinel({ sentinels: [NODE], lazyConnect: true, sentinelOptions: { pass: 'x' } } as never), /sentinelOptions: unknown option 'pass'/],
   ])('%s', (_label, build, message) => {
-    expect(refusal(build)).toMatch(message);
+    expect(configErrorMessage(build)).toMatch(message);
   });
 
   it('new RedisClient(parseRedisUrl(url)) works for a standalone URL and refuses a Sentinel or Cluster one', async () => {
     const client = new RedisClient({ ...parseRedisUrl('redis://127.0.0.1:1/2'), lazyConnect: true });
     await client.disconnect();
-    expect(refusal(() => new RedisClient({ ...parseRedisUrl('redis+sentinel://127.0.0.1:1/m'), lazyConnect: true } as never)))
+    expect(configErrorMessage(() => new RedisClient({ ...parseRedisUrl('redis+sentinel://127.0.0.1:1/m'), lazyConnect: true } as never)))
       .toMatch(/topology 'sentinel' need createClient/);
   });
 
   it('never shows the value of the refused option', () => {
-    expect(refusal(() => createClient({ ...NODE, lazyConnect: true, pass: 'hunter2-secret' } as never))).not.toContain('hunter2-secret');
+    expect(configErrorMessage(() => createClient({ ...NODE, lazyConnect: true, pass: 'hunter2-secret' } as never))).not.toContain('hunter2-secret');
   });
 
   it('a key set to undefined sets nothing and is accepted', async () => {

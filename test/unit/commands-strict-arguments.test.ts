@@ -202,7 +202,7 @@ describe('nested option objects are checked too', () => {
     ['zrangebyscore', ['k', 0, 1, { LIMIT: { offset: 0 } }], /ZRANGEBYSCORE: LIMIT takes \{ offset, count \}/],
     ['geosearch', ['k', { member: 'a', radius: 1 }, { radius: 1, unit: 'km' }], /GEOSEARCH: from takes \{ member \} or \{ longitude, latitude \}/],
     ['geosearch', ['k', { member: 'a' }, { radius: 1, unit: 'km', WITHDIST: true }], /GEOSEARCH: by takes \{ radius, unit \} or \{ width, height, unit \}, got \{ 'radius', 'unit', 'WITHDIST' \}/],
-    ['geosearch', ['k', 'a', { radius: 1, unit: 'km' }], /from takes .*, got string/],
+    ['geosearch', ['k', 'a', { radius: 1, unit: 'km' }], /from takes .*, got \(a string of 1 character\)/],
   ])('%s(%j) is refused before anything is sent', async (name, params, message) => {
     expect((await refusal(name as string, params as unknown[])).message).toMatch(message as RegExp);
   });

@@ -164,7 +164,6 @@ export function checkShape(command: string, what: string, value: unknown, shapes
     const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined);
     if (shapes.some((shape) => shape.length === keys.length && shape.every((k) => keys.includes(k)))) return;
   }
-  const given = isOptionsObject(value) ? `{ ${Object.keys(value).map(describeKey).join(', ')} }`
-    : value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+  const given = isOptionsObject(value) ? `{ ${Object.keys(value).map(describeKey).join(', ')} }` : describeArg(value, undefined);
   throw new DataError(`${command}: ${what} takes ${shapes.map((s) => `{ ${s.join(', ')} }`).join(' or ')}, got ${given}. Nothing was sent.`, { command });
 }
